@@ -1,0 +1,440 @@
+/**
+ * Header splitter on the raw bytes of a message.
+ *
+ * Returns every header field with its name, value, unfolded and RFC 2047-decoded value, and the
+ * exact line and byte range it occupies, with lines counted the way VS Code's TextDocument counts
+ * them (CRLF, LF and a lone CR each end a line). Detects the mbox `From ` line, a missing
+ * header/body separator, lines that are not fields, mixed line endings, NUL bytes and 8-bit
+ * header bytes (decoded as UTF-8, else windows-1252). Never throws: problems are returned.
+ *
+ * One pass over the bytes, no regular expressions over header text: linear in the input size.
+ */
+import libmime = require('libmime');
+import type { Eol, HeaderField, ParseProblem, SplitMessage } from '../types';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+const COLON = 0x3a;
+
+interface RawLine {
+  /** Byte offset of the first content byte. */
+  start: number;
+  /** Byte offset just past the content (before the line break). */
+  end: number;
+  /** Byte offset just past the line break (== end at EOF without a break). */
+  next: number;
+  eol: 'crlf' | 'lf' | 'cr' | null;
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+const cp1252 = new TextDecoder('windows-1252');
+
+function readLine(buf: Uint8Array, pos: number): RawLine {
+  const n = buf.length;
+  let i = pos;
+  while (i < n) {
+    const c = buf[i];
+    if (c === LF) return { start: pos, end: i, next: i + 1, eol: 'lf' };
+    if (c === CR) {
+      if (i + 1 < n && buf[i + 1] === LF) return { start: pos, end: i, next: i + 2, eol: 'crlf' };
+      return { start: pos, end: i, next: i + 1, eol: 'cr' };
+    }
+    i++;
+  }
+  return { start: pos, end: n, next: n, eol: null };
+}
+
+/** Decode a byte range of header text; reports which charset was needed for 8-bit bytes. */
+function decodeBytes(buf: Uint8Array, start: number, end: number): { text: string; charset?: 'utf-8' | 'windows-1252' } {
+  let eightBit = false;
+  for (let i = start; i < end; i++) {
+    if (buf[i] >= 0x80) {
+      eightBit = true;
+      break;
+    }
+  }
+  const slice = buf.subarray(start, end);
+  if (!eightBit) return { text: Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength).toString('latin1') };
+  try {
+    return { text: utf8Fatal.decode(slice), charset: 'utf-8' };
+  } catch {
+    return { text: cp1252.decode(slice), charset: 'windows-1252' };
+  }
+}
+
+function isFieldNameByte(c: number): boolean {
+  return c >= 33 && c <= 126 && c !== COLON;
+}
+
+/**
+ * Find the colon ending a field name on a line. Returns the name end (exclusive) and colon
+ * position, or null when the line is not a "name: value" field. Whitespace between the name and
+ * the colon (obsolete syntax) is accepted and reported via `obsWsp`.
+ */
+function scanFieldName(buf: Uint8Array, line: RawLine): { nameEnd: number; colon: number; obsWsp: boolean } | null {
+  let i = line.start;
+  while (i < line.end && isFieldNameByte(buf[i])) i++;
+  const nameEnd = i;
+  if (nameEnd === line.start) return null;
+  let obsWsp = false;
+  while (i < line.end && (buf[i] === SP || buf[i] === HTAB)) {
+    obsWsp = true;
+    i++;
+  }
+  if (i < line.end && buf[i] === COLON) return { nameEnd, colon: i, obsWsp };
+  return null;
+}
+
+const BINARY_SIGNATURES: Array<{ bytes: number[]; what: string }> = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
+  { bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive (or an Office document)' },
+  { bytes: [0x25, 0x50, 0x44, 0x46], what: 'a PDF document' },
+  { bytes: [0x1f, 0x8b], what: 'a gzip archive' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an OLE compound file (an Outlook .msg?)' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'an ELF executable' },
+  { bytes: [0x4d, 0x5a], what: 'a Windows executable' },
+];
+
+function binarySignature(buf: Uint8Array): string | undefined {
+  for (const sig of BINARY_SIGNATURES) {
+    if (buf.length >= sig.bytes.length && sig.bytes.every((b, i) => buf[i] === b)) return sig.what;
+  }
+  return undefined;
+}
+
+/** Share of control bytes (other than TAB/CR/LF/FF) in the first 4 KiB. */
+function controlByteRatio(buf: Uint8Array): number {
+  const n = Math.min(buf.length, 4096);
+  if (n === 0) return 0;
+  let ctl = 0;
+  for (let i = 0; i < n; i++) {
+    const c = buf[i];
+    if ((c < 0x20 && c !== HTAB && c !== CR && c !== LF && c !== 0x0c) || c === 0x7f) ctl++;
+  }
+  return ctl / n;
+}
+
+export interface SplitOptions {
+  /** Stop treating lines as header fields after this many fields (the rest is reported). */
+  maxFields?: number;
+}
+
+/**
+ * Split the header block of a message. `bytes` is the whole message (or just its header block).
+ */
+export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): SplitMessage {
+  const buf = bytes;
+  const n = buf.length;
+  const maxFields = options.maxFields ?? 20000;
+  const problems: ParseProblem[] = [];
+  const fields: HeaderField[] = [];
+  const eolCounts = { crlf: 0, lf: 0, cr: 0 };
+  let nulLines = 0;
+  let firstNulLine = -1;
+
+  const result = (extra: Partial<SplitMessage>): SplitMessage => {
+    const eol: Eol =
+      eolCounts.crlf >= eolCounts.lf && eolCounts.crlf >= eolCounts.cr ? 'CRLF' : eolCounts.lf >= eolCounts.cr ? 'LF' : 'CR';
+    const kinds = (eolCounts.crlf ? 1 : 0) + (eolCounts.lf ? 1 : 0) + (eolCounts.cr ? 1 : 0);
+    if (kinds > 1) {
+      problems.push({
+        code: 'mixed-line-endings',
+        severity: 'warning',
+        message: `Mixed line endings in the header block (CRLF ${eolCounts.crlf}, LF ${eolCounts.lf}, CR ${eolCounts.cr}): the message was probably edited or re-saved; DKIM results may differ from what the receiver saw.`,
+      });
+    }
+    if (nulLines > 0) {
+      problems.push({
+        code: 'nul-bytes',
+        severity: 'warning',
+        message: `NUL bytes in ${nulLines} header line(s): they are kept as-is, but a real MTA would have rejected or altered them.`,
+        lines: { startLine: firstNulLine, endLine: firstNulLine },
+      });
+    }
+    return {
+      fields,
+      eol,
+      eolCounts,
+      mixedEol: kinds > 1,
+      hasSeparator: false,
+      bodyStartLine: 0,
+      bodyStartByte: n,
+      lineCount: 0,
+      byteLength: n,
+      problems,
+      ...extra,
+    };
+  };
+
+  if (n === 0) {
+    problems.push({ code: 'empty', severity: 'error', message: 'The file is empty: there is no message to analyse.' });
+    return result({ lineCount: 1, bodyStartLine: 1 });
+  }
+  const sig = binarySignature(buf);
+  if (sig || controlByteRatio(buf) > 0.1) {
+    problems.push({
+      code: 'not-a-message',
+      severity: 'error',
+      message: sig
+        ? `This file is ${sig}, not an e-mail message (.eml).`
+        : 'This file is binary data, not an e-mail message (.eml): too many control bytes.',
+    });
+    return result({ lineCount: countLines(buf, 0, 0), bodyStartLine: 0, bodyStartByte: 0 });
+  }
+
+  let pos = 0;
+  let lineNo = 0;
+  let mboxFrom: SplitMessage['mboxFrom'];
+  let current: { name: string; nameEnd: number; start: number; startLine: number; end: number; endLine: number; colon: number; invalid: boolean } | null = null;
+  let hasSeparator = false;
+  let bodyStartLine = -1;
+  let bodyStartByte = n;
+  let truncatedFields = false;
+
+  const flush = () => {
+    if (!current) return;
+    const c = current;
+    current = null;
+    if (fields.length >= maxFields) {
+      truncatedFields = true;
+      return;
+    }
+    const valueStart = c.invalid ? c.start : c.colon + 1;
+    const { text: value, charset } = decodeBytes(buf, valueStart, c.end);
+    const unfolded = unfold(value);
+    let decoded = unfolded;
+    if (!c.invalid && unfolded.includes('=?')) {
+      try {
+        decoded = libmime.decodeWords(unfolded);
+      } catch {
+        decoded = unfolded;
+      }
+    }
+    const field: HeaderField = {
+      index: fields.length,
+      name: c.name,
+      key: c.name.toLowerCase(),
+      value,
+      unfolded,
+      decoded,
+      lines: { startLine: c.startLine, endLine: c.endLine },
+      bytes: { start: c.start, end: c.end },
+    };
+    if (charset) field.charset8bit = charset;
+    if (c.invalid) field.invalid = true;
+    fields.push(field);
+  };
+
+  while (pos < n) {
+    const line = readLine(buf, pos);
+    if (line.eol) eolCounts[line.eol]++;
+    for (let i = line.start; i < line.end; i++) {
+      if (buf[i] === 0) {
+        nulLines++;
+        if (firstNulLine < 0) firstNulLine = lineNo;
+        break;
+      }
+    }
+
+    // blank line: end of the header block
+    if (line.end === line.start && line.eol) {
+      flush();
+      hasSeparator = true;
+      bodyStartLine = lineNo + 1;
+      bodyStartByte = line.next;
+      break;
+    }
+    if (line.end === line.start) {
+      // empty last line at EOF (file ends with a line break): nothing more
+      break;
+    }
+
+    const first = buf[line.start];
+    if (lineNo === 0 && line.end - line.start >= 5 && isMboxFrom(buf, line.start)) {
+      mboxFrom = { line: 0, text: decodeBytes(buf, line.start, line.end).text };
+      fields.push({
+        index: fields.length,
+        name: 'mbox-from',
+        key: 'mbox-from',
+        value: mboxFrom.text,
+        unfolded: mboxFrom.text,
+        decoded: mboxFrom.text,
+        lines: { startLine: 0, endLine: 0 },
+        bytes: { start: line.start, end: line.end },
+        invalid: true,
+      });
+      problems.push({
+        code: 'mbox-from-line',
+        severity: 'info',
+        message: 'The file starts with an mbox "From " separator line; it is not part of the message and was skipped.',
+        lines: { startLine: 0, endLine: 0 },
+      });
+    } else if ((first === SP || first === HTAB) && current) {
+      // continuation of the current field
+      current.end = line.end;
+      current.endLine = lineNo;
+    } else {
+      const name = first === SP || first === HTAB ? null : scanFieldName(buf, line);
+      if (name) {
+        flush();
+        const nameText = Buffer.from(buf.buffer, buf.byteOffset + line.start, name.nameEnd - line.start).toString('latin1');
+        current = { name: nameText, nameEnd: name.nameEnd, start: line.start, startLine: lineNo, end: line.end, endLine: lineNo, colon: name.colon, invalid: false };
+        if (name.obsWsp) {
+          problems.push({
+            code: 'obs-space-before-colon',
+            severity: 'info',
+            message: `Whitespace between the field name "${printable(nameText)}" and its colon (obsolete syntax).`,
+            lines: { startLine: lineNo, endLine: lineNo },
+            header: nameText,
+          });
+        }
+      } else {
+        // Not a field. If it is followed by more non-field lines, the separator is missing and the
+        // body starts here; otherwise it is a stray line inside the header block.
+        if (fields.length > 0 && looksLikeBodyStart(buf, line)) {
+          flush();
+          problems.push({
+            code: 'missing-separator',
+            severity: 'warning',
+            message: `No blank line between the header and the body: the body is taken to start at line ${lineNo + 1}, the first line that is not a header field.`,
+            lines: { startLine: lineNo, endLine: lineNo },
+          });
+          bodyStartLine = lineNo;
+          bodyStartByte = line.start;
+          break;
+        }
+        flush();
+        current = { name: '', nameEnd: line.start, start: line.start, startLine: lineNo, end: line.end, endLine: lineNo, colon: line.start, invalid: true };
+        problems.push({
+          code: 'not-a-field',
+          severity: 'warning',
+          message: `Line ${lineNo + 1} is not a header field (no valid "name:" before the text).`,
+          lines: { startLine: lineNo, endLine: lineNo },
+        });
+      }
+    }
+    pos = line.next;
+    lineNo++;
+  }
+  flush();
+
+  if (truncatedFields) {
+    problems.push({
+      code: 'too-many-fields',
+      severity: 'warning',
+      message: `More than ${maxFields} header fields: only the first ${maxFields} are analysed.`,
+    });
+  }
+  const validFields = fields.filter((f) => !f.invalid).length;
+  if (validFields === 0) {
+    problems.push({
+      code: 'no-header-fields',
+      severity: 'error',
+      message: 'No header fields were found: this does not look like an e-mail message.',
+    });
+  } else if (!hasSeparator && bodyStartLine < 0) {
+    problems.push({
+      code: 'headers-only',
+      severity: 'info',
+      message: 'The input holds header fields only (no blank line and no body): body checks such as DKIM body hashes are not available.',
+    });
+  }
+  const lineCount = countLines(buf, bodyStartByte < n ? bodyStartByte : n, bodyStartLine >= 0 ? bodyStartLine : lineNo);
+  const { problems: _p, ...rest } = result({});
+  void _p;
+  return {
+    ...rest,
+    problems,
+    hasSeparator,
+    bodyStartLine: bodyStartLine >= 0 ? bodyStartLine : lineCount,
+    bodyStartByte: bodyStartLine >= 0 ? bodyStartByte : n,
+    lineCount,
+    mboxFrom,
+  };
+}
+
+function isMboxFrom(buf: Uint8Array, start: number): boolean {
+  return buf[start] === 0x46 && buf[start + 1] === 0x72 && buf[start + 2] === 0x6f && buf[start + 3] === 0x6d && buf[start + 4] === SP;
+}
+
+/** A non-field line starts the body when the next non-empty line is not a header field either. */
+function looksLikeBodyStart(buf: Uint8Array, line: RawLine): boolean {
+  let pos = line.next;
+  for (let k = 0; k < 2 && pos < buf.length; k++) {
+    const next = readLine(buf, pos);
+    if (next.end === next.start) return true;
+    const first = buf[next.start];
+    if (first === SP || first === HTAB) return false;
+    if (scanFieldName(buf, next)) return false;
+    pos = next.next;
+  }
+  return true;
+}
+
+/** Count lines the way VS Code does from a known (offset, line) position to the end. */
+function countLines(buf: Uint8Array, fromByte: number, fromLine: number): number {
+  let lines = fromLine;
+  const n = buf.length;
+  let i = fromByte;
+  // Fast path: Buffer.indexOf for LF when there is no CR in the remainder.
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const hasCr = b.indexOf(CR, fromByte) >= 0;
+  if (!hasCr) {
+    while (i < n) {
+      const j = b.indexOf(LF, i);
+      if (j < 0) break;
+      lines++;
+      i = j + 1;
+    }
+    return lines + 1;
+  }
+  while (i < n) {
+    const c = buf[i];
+    if (c === CR) {
+      lines++;
+      if (i + 1 < n && buf[i + 1] === LF) i++;
+    } else if (c === LF) {
+      lines++;
+    }
+    i++;
+  }
+  return lines + 1;
+}
+
+/** RFC 5322 unfolding: remove the line breaks, keep the whitespace; trim the ends. */
+export function unfold(value: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === CR || c === LF) {
+      out += value.slice(last, i);
+      last = i + 1;
+    }
+  }
+  out += value.slice(last);
+  return out.trim();
+}
+
+/** Make a short, printable version of attacker-controlled text for messages. */
+export function printable(text: string, max = 80): string {
+  let s = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    s += c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) ? '\uFFFD' : ch;
+    if (s.length >= max) {
+      s += '…';
+      break;
+    }
+  }
+  return s;
+}
+
+/** All fields with the given lower-case name, in header order (newest first). */
+export function fieldsNamed(fields: HeaderField[], key: string): HeaderField[] {
+  return fields.filter((f) => f.key === key && !f.invalid);
+}
