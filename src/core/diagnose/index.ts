@@ -1,0 +1,45 @@
+/**
+ * Findings: one rule per file in ./rules, each with a stable id. A rule reads the Analysis built
+ * so far (route, stamps, decoded headers, verification when present) and returns findings with
+ * evidence. Rules never throw into the pipeline: a failing rule becomes an `internal-error` note.
+ */
+import type { Analysis, AnalyzeOptions, Finding, Severity } from '../types';
+import { rules } from './rules';
+
+export interface DiagnoseOptions extends AnalyzeOptions {}
+
+export interface RuleContext {
+  analysis: Analysis;
+  options: DiagnoseOptions;
+}
+
+export interface Rule {
+  id: string;
+  /** One line on what the rule detects (listed in the README and the explanation panel). */
+  description: string;
+  run(ctx: RuleContext): Finding[];
+}
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function diagnose(analysis: Analysis, options: DiagnoseOptions = {}): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      out.push(...rule.run({ analysis, options }));
+    } catch (e) {
+      out.push({
+        id: 'internal-error',
+        severity: 'info',
+        message: `Rule ${rule.id} could not run: ${(e as Error).message}`,
+        hopIndex: null,
+        evidence: [],
+        explanation: 'internal-error',
+        remedies: [],
+      });
+    }
+  }
+  return out.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || (a.hopIndex ?? -1) - (b.hopIndex ?? -1));
+}
+
+export { rules };
