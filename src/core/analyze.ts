@@ -29,11 +29,11 @@ import { decodeMicrosoftHeaders } from './parse/microsoft';
 import { trace } from './trace/trace';
 import { attachStamps } from './trace/stamps';
 import { diagnose } from './diagnose';
-import { generateRemedies } from './remedy';
+import { generateRemedies, type RemedyOptions } from './remedy';
 import { verifyMessage, type VerifyOptions } from './verify';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
-export interface FullAnalyzeOptions extends AnalyzeOptions, VerifyOptions {
+export interface FullAnalyzeOptions extends AnalyzeOptions, VerifyOptions, RemedyOptions {
   /** Messages above this size are analysed headers-only (bytes). Default 64 MiB. */
   maxMessageBytes?: number;
 }

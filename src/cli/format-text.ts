@@ -1,0 +1,219 @@
+/**
+ * Human-readable report of an Analysis for the terminal: the route as a table, the receiver's
+ * verdicts next to the claims written further down, findings and remedies.
+ * All header-derived text is passed through `safe()` so a hostile header cannot move the cursor,
+ * clear the screen or inject terminal escape sequences.
+ */
+import type { Analysis, AuthStamp, Finding, Hop, Severity } from '../core/types';
+
+export interface TextOptions {
+  color: boolean;
+  /** Terminal width for wrapping long cells. */
+  width?: number;
+}
+
+const ESC = '\u001b[';
+type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan' | 'magenta';
+const CODES: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  yellow: [33, 39],
+  green: [32, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+};
+
+/** Remove control characters (incl. ESC, bidi overrides) from attacker-controlled text. */
+export function safe(text: string | undefined | null, max = 200): string {
+  if (!text) return '';
+  let s = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f) {
+      s += c === 0x09 ? ' ' : '\uFFFD';
+    } else s += ch;
+    if (s.length > max) return `${s.slice(0, max)}…`;
+  }
+  return s;
+}
+
+export function formatDelay(ms: number | null): string {
+  if (ms === null) return '';
+  if (ms < 0) return `clock skew ${formatDuration(-ms)}`;
+  return `+${formatDuration(ms)}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${s % 60 ? ` ${s % 60}s` : ''}`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export const ROLE_LABEL: Record<Hop['role'], string> = {
+  origin: 'origin',
+  'sender-internal': 'sender',
+  gateway: 'gateway',
+  'receiver-edge': 'receiver edge',
+  'receiver-internal': 'receiver',
+  unknown: 'unknown',
+};
+
+export function hopFromText(h: Hop): string {
+  const name = h.from.rdns ?? h.from.helo ?? '';
+  const ip = h.from.ip ? `[${h.from.ip}]` : '';
+  const helo = h.from.helo && h.from.rdns && h.from.helo.toLowerCase() !== h.from.rdns.toLowerCase() ? ` helo=${h.from.helo}` : '';
+  return safe(`${name} ${ip}${helo}`.trim(), 70);
+}
+
+export function hopProtocolText(h: Hop): string {
+  const parts: string[] = [];
+  if (h.protocol) parts.push(h.protocol);
+  if (h.tls && (h.tls.version || h.tls.cipher)) parts.push(h.tls.version ?? 'TLS');
+  else if (h.with?.tls) parts.push('TLS');
+  return safe(parts.join(' · '), 40);
+}
+
+export function stampText(s: AuthStamp): string {
+  const parts = Object.entries(s.summary)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${v}`);
+  return safe(parts.join(' '), 120);
+}
+
+export function formatText(a: Analysis, opts: TextOptions): string {
+  const c = (style: Style, t: string) => (opts.color ? `${ESC}${CODES[style][0]}m${t}${ESC}${CODES[style][1]}m` : t);
+  const sevColor: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
+  const out: string[] = [];
+  const s = a.summary;
+  out.push(c('bold', safe(a.input.name ?? 'message')));
+  if (s.subject !== undefined) out.push(`  Subject: ${safe(s.subject)}`);
+  if (s.from) out.push(`  From:    ${safe(s.from)}`);
+  if (s.date) out.push(`  Date:    ${safe(s.date)}`);
+  const b = a.boundary;
+  const vendor = a.vendors.find((v) => v.confidence === 'strong');
+  const receiverLine = [
+    `Receiver: ${b.receiverName ?? 'unknown'}`,
+    b.connectingIp ? `connecting IP ${b.connectingIp}${b.relayIps.length && vendor ? ` (${safe(vendor.name)})` : ''}` : undefined,
+    b.relayIps.length ? `relays ${b.relayIps.join(', ')}` : undefined,
+    b.originalSenderIp ? `original sender ${b.originalSenderIp}` : undefined,
+  ].filter(Boolean);
+  out.push(`  ${receiverLine.join('  ·  ')}`);
+  out.push('');
+
+  // Route
+  out.push(c('bold', `Route (${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, oldest first)`));
+  if (!a.hops.length) out.push('  (no Received fields)');
+  const rows = a.hops.map((h) => {
+    const role = h.vendor && (h.role === 'gateway' || h.role === 'receiver-edge') && h.vendor.confidence === 'strong' ? `${ROLE_LABEL[h.role]} (${h.vendor.name})` : ROLE_LABEL[h.role];
+    return [
+      String(h.index + 1),
+      role,
+      hopFromText(h),
+      safe(h.by.host ?? '', 50),
+      hopProtocolText(h),
+      h.timestamp ? h.timestamp.replace('T', ' ').replace(/\.\d+Z$|Z$/, 'Z') : safe(h.raw.slice(h.raw.lastIndexOf(';') + 1).trim(), 30) || '?',
+      formatDelay(h.delayMs),
+      `L${h.lines.startLine + 1}`,
+    ];
+  });
+  const header = ['#', 'role', 'from', 'by', 'with', 'time (UTC)', 'delay', 'line'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  if (rows.length) {
+    out.push(c('dim', `  ${header.map((h, i) => h.padEnd(widths[i])).join('  ')}`.trimEnd()));
+    a.hops.forEach((h, k) => {
+      const r = rows[k];
+      const mark = b.entryHopIndex === h.index ? c('magenta', '▶') : ' ';
+      const line = r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+      const skew = h.clockSkew ? c('yellow', line) : line;
+      out.push(`${mark} ${skew}`);
+    });
+  }
+  out.push('');
+
+  // Results
+  const verdicts = a.stamps.filter((x) => x.trust === 'verdict' && (x.kind === 'authentication-results' || x.kind === 'received-spf' || x.kind === 'arc-authentication-results'));
+  const claims = a.stamps.filter((x) => x.trust === 'claim' && (x.kind === 'authentication-results' || x.kind === 'authentication-results-original' || x.kind === 'arc-authentication-results' || x.kind === 'received-spf'));
+  const forged = a.stamps.filter((x) => x.trust === 'forged');
+  if (verdicts.length) {
+    out.push(c('bold', `Receiver's verdicts (stamped by ${b.receiverName ?? 'the receiver'})`));
+    for (const v of verdicts) out.push(`  ${colorResults(stampText(v), c)}  ${c('dim', `${v.kind} L${v.lines.startLine + 1}`)}`);
+    out.push('');
+  }
+  if (claims.length) {
+    out.push(c('bold', 'Claims written further down (not verdicts)'));
+    for (const v of claims) out.push(`  ${safe(v.writer ?? '?', 40)}: ${colorResults(stampText(v), c)}  ${c('dim', `${v.kind} L${v.lines.startLine + 1}`)}`);
+    out.push('');
+  }
+  if (forged.length) {
+    out.push(c('red', c('bold', 'Forged results (claim the receiver’s identity below the trust boundary)')));
+    for (const v of forged) out.push(`  ${safe(v.writer ?? '(no authserv-id)', 40)}: ${stampText(v)}  ${c('dim', `L${v.lines.startLine + 1}`)}`);
+    out.push('');
+  }
+  const ms = a.microsoft;
+  if (ms?.compauth) out.push(`  compauth=${safe(ms.compauth.result)}${ms.compauth.reason ? ` reason=${safe(ms.compauth.reason)}` : ''}${ms.compauth.meaning ? c('dim', ` — ${safe(ms.compauth.meaning)}`) : ''}`);
+  if (ms?.forefront) {
+    const f = ms.forefront;
+    out.push(`  EOP: CIP ${safe(f.cip ?? '?')} · SCL ${f.scl ?? '?'} · SFV ${safe(f.sfv ?? '?')} · IPV ${safe(f.ipv ?? '?')} · CAT ${safe(f.cat ?? '?')}${ms.mailboxDelivery?.dest ? ` · delivered to ${safe(ms.mailboxDelivery.destMeaning ?? ms.mailboxDelivery.dest)}` : ''}`);
+  }
+  if (ms?.externalOriginal || ms?.skipListed) {
+    const x = ms.externalOriginal ?? ms.skipListed!;
+    out.push(`  Enhanced Filtering: original sender ${safe(x.ip ?? '?')} (${safe(x.helo ?? '?')})${ms.externalOriginal ? '' : ' — skip-listed, recipient not in scope'}`);
+  }
+  if (ms?.compauth || ms?.forefront || ms?.skipListed) out.push('');
+
+  // Verification
+  const v = a.verification;
+  if (v) {
+    out.push(c('bold', `Re-verification (ours, DNS ${v.dnsMode})`));
+    for (const d of v.dkim) {
+      const st = d.status === 'pass' ? c('green', d.status) : d.status === 'not-verifiable-offline' ? c('yellow', d.status) : c('red', d.status);
+      out.push(`  DKIM d=${safe(d.domain ?? '?')} s=${safe(d.selector ?? '?')}: ${st} — ${safe(d.detail, 160)}`);
+    }
+    if (v.arc) {
+      out.push(`  ARC chain: ${safe(v.arc.chain)} — ${safe(v.arc.detail, 160)}`);
+      for (const i of v.arc.instances) out.push(`    i=${i.instance} ${safe(i.sealer ?? '?')} cv=${safe(i.cv ?? '?')} seal=${i.seal} ams=${i.ams}${i.bodyHashOk === false ? ' (body changed after this hop)' : ''}`);
+    }
+    for (const w of v.spf) out.push(`  SPF what-if ${w.role} ${w.ip}: ${safe(w.result)} — ${safe(w.detail, 140)}`);
+    if (v.dmarc) out.push(`  DMARC ${safe(v.dmarc.fromDomain ?? '')}: ${safe(v.dmarc.result ?? '?')} — ${safe(v.dmarc.detail, 160)}`);
+    for (const n of v.notes) out.push(c('dim', `  note: ${safe(n, 200)}`));
+    out.push('');
+  }
+
+  // Findings
+  out.push(c('bold', `Findings (${a.findings.length})`));
+  if (!a.findings.length) out.push('  none');
+  for (const f of a.findings) out.push(`  ${c(sevColor[f.severity], f.severity.padEnd(7))} ${c('bold', f.id)}  ${safe(f.message, 300)}${findingLines(f)}`);
+  out.push('');
+
+  if (a.remedies.length) {
+    out.push(c('bold', 'Fixes'));
+    for (const r of a.remedies) out.push(`  ${r.recommended ? c('green', '★') : '·'} ${r.id}: ${safe(r.title, 120)}`);
+    out.push(c('dim', `  Print one with: mailflow-lens fix <file> --kind <efc|lockdown|arc|gmail|relay>`));
+    out.push('');
+  }
+
+  const problems = a.problems.filter((p) => p.severity !== 'info' || p.code === 'headers-only');
+  if (problems.length) {
+    out.push(c('bold', 'Could not read'));
+    for (const p of problems) out.push(`  ${c(sevColor[p.severity], p.severity.padEnd(7))} ${safe(p.message, 300)}${p.lines ? c('dim', ` (line ${p.lines.startLine + 1})`) : ''}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function findingLines(f: Finding): string {
+  const e = f.evidence[0];
+  return e ? ` (line ${e.lines.startLine + 1})` : '';
+}
+
+function colorResults(text: string, c: (s: Style, t: string) => string): string {
+  return text.replace(/\b(spf|dkim|dmarc|arc|compauth)=([a-z]+)/g, (_m, k: string, v: string) => {
+    const style: Style = v === 'pass' || v === 'bestguesspass' ? 'green' : v === 'fail' || v === 'softfail' || v === 'permerror' ? 'red' : 'yellow';
+    return `${k}=${c(style, v)}`;
+  });
+}
