@@ -166,10 +166,17 @@ export function parseIpSpec(spec: string): IpSpec | null {
   }
   const slash = s.indexOf('/');
   if (slash > 0) {
-    const base = parseIp(s.slice(0, slash));
+    const baseText = s.slice(0, slash);
+    const base = parseIp(baseText);
     const bitsText = s.slice(slash + 1);
     if (!base || !/^\d{1,3}$/.test(bitsText)) return null;
-    const bits = Number(bitsText);
+    let bits = Number(bitsText);
+    // An IPv4-mapped base (::ffff:a.b.c.d) comes back as IPv4, but its prefix length counts IPv6
+    // bits: /96../128 is the IPv4 /0../32; anything shorter reaches beyond the mapped block.
+    if (base.version === 4 && baseText.replace(/^\s*\[?\s*ipv6:/i, '').includes(':')) {
+      if (bits < 96 || bits > 128) return null;
+      bits -= 96;
+    }
     const width = base.version === 4 ? 32 : 128;
     if (bits > width) return null;
     const hostBits = BigInt(width - bits);
