@@ -261,6 +261,8 @@ export interface MicrosoftHeaders {
     cat?: string;
     dir?: string;
   };
+  /** X-Forefront-Antispam-Report-Untrusted (the sending tenant's verdict), whenever present. */
+  forefrontUntrusted?: MicrosoftHeaders['forefront'];
   antispam?: { fieldIndex: number; lines: LineRange; bcl?: number; pcl?: number; fields: DecodedField[] };
   mailboxDelivery?: { fieldIndex: number; lines: LineRange; dest?: string; destMeaning?: string; fields: DecodedField[] };
   compauth?: CompAuth & { fieldIndex: number; lines: LineRange };
