@@ -64,9 +64,11 @@ export const ROLE_LABEL: Record<Hop['role'], string> = {
 };
 
 export function hopFromText(h: Hop): string {
-  const name = h.from.rdns ?? h.from.helo ?? '';
   const ip = h.from.ip ? `[${h.from.ip}]` : '';
-  const helo = h.from.helo && h.from.rdns && h.from.helo.toLowerCase() !== h.from.rdns.toLowerCase() ? ` helo=${h.from.helo}` : '';
+  // a HELO that is just the address literal adds nothing
+  const heloIsLiteral = !!h.from.helo && h.from.helo.replace(/^\[|\]$/g, '').replace(/^ipv6:/i, '') === h.from.ip;
+  const name = h.from.rdns ?? (heloIsLiteral ? '' : h.from.helo ?? '');
+  const helo = h.from.helo && h.from.rdns && !heloIsLiteral && h.from.helo.toLowerCase() !== h.from.rdns.toLowerCase() ? ` helo=${h.from.helo}` : '';
   return safe(`${name} ${ip}${helo}`.trim(), 70);
 }
 
@@ -109,7 +111,7 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   out.push(c('bold', `Route (${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, oldest first)`));
   if (!a.hops.length) out.push('  (no Received fields)');
   const rows = a.hops.map((h) => {
-    const role = h.vendor && (h.role === 'gateway' || h.role === 'receiver-edge') && h.vendor.confidence === 'strong' ? `${ROLE_LABEL[h.role]} (${h.vendor.name})` : ROLE_LABEL[h.role];
+    const role = h.vendor && h.role === 'gateway' && h.vendor.confidence === 'strong' ? `${ROLE_LABEL[h.role]} (${shortVendor(h.vendor.name)})` : ROLE_LABEL[h.role];
     return [
       String(h.index + 1),
       role,
@@ -204,6 +206,12 @@ export function formatText(a: Analysis, opts: TextOptions): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** "Proofpoint (PPS / Enterprise, hosted)" → "Proofpoint" for narrow columns. */
+export function shortVendor(name: string): string {
+  const i = name.indexOf(' (');
+  return i > 0 ? name.slice(0, i) : name;
 }
 
 function findingLines(f: Finding): string {
