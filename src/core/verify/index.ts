@@ -1,11 +1,26 @@
 /**
  * Re-verification with mailauth behind a DNS port. Modes: off (default; no lookup leaves the
- * process), recorded (answers from a snapshot), live (a resolver the caller injects).
+ * process), recorded (answers from a snapshot), live (a resolver the caller injects, see
+ * src/node/dns.ts).
+ *
+ * Everything is judged as of the delivery time found in the Received fields, never "now", and
+ * with the sender IP, HELO and MAIL FROM the trust boundary found, never mailauth's guess from the
+ * first Received field.
  */
-import type { Analysis, DnsMode, Verification } from '../types';
+import type { Analysis, DkimCheck, DnsMode, Verification } from '../types';
+import { checkArc } from './arc';
+import { checkDkim } from './dkim';
+import { checkDmarc } from './dmarc';
+import { mailauth, quietly, type MailauthDkimVerifyResult } from './mailauth';
+import { stripMboxLine, toCrlf } from './message';
+import { offlineResolver, recordingResolver, type DnsResolver } from './resolver';
+import { mailFromOf, spfWhatIf } from './spf';
 
-/** Same contract as dns.promises.resolve(name, rrtype); errors carry `code`. */
-export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
+export type { DnsResolver } from './resolver';
+export { offlineResolver, recordingResolver, OFFLINE_CODE, type RecordingResolver } from './resolver';
+export { parseDnsSnapshot, validateDnsSnapshot, resolverFromSnapshot, formatDnsSnapshot, type DnsSnapshot, type DnsAnswer, type ParsedSnapshot } from './snapshot';
+export { toCrlf } from './message';
+export { MTA_NAME } from './spf';
 
 export interface VerifyOptions {
   dnsMode?: DnsMode;
@@ -13,6 +28,170 @@ export interface VerifyOptions {
   resolver?: DnsResolver;
 }
 
-export async function verifyMessage(_bytes: Uint8Array, _analysis: Analysis, options: VerifyOptions = {}): Promise<Verification> {
-  return { dnsMode: options.dnsMode ?? 'off', dkim: [], arc: null, spf: [], dmarc: null, lookups: [], notes: [] };
+export interface DeliveryTime {
+  date: Date | null;
+  /** Where it came from, in words. */
+  source: string;
+}
+
+/** When the message was delivered: the receiver-edge hop, else the newest hop, else the Date field. */
+export function deliveryTimeOf(analysis: Analysis): DeliveryTime {
+  const hops = analysis.hops;
+  const entry = analysis.boundary.entryHopIndex;
+  const at = (t: string | null | undefined) => {
+    if (!t) return null;
+    const ms = Date.parse(t);
+    return Number.isFinite(ms) ? new Date(ms) : null;
+  };
+  if (entry !== null && hops[entry]) {
+    const d = at(hops[entry].timestamp);
+    if (d) return { date: d, source: `the receiving hop (Received hop ${entry + 1})` };
+  }
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const d = at(hops[i].timestamp);
+    if (d) return { date: d, source: `the newest Received hop with a date (hop ${i + 1})` };
+  }
+  const dateHeader = analysis.summary.date;
+  if (dateHeader && dateHeader.length < 200) {
+    const d = at(stripComments(dateHeader));
+    if (d) return { date: d, source: 'the Date header' };
+  }
+  return { date: null, source: 'unknown' };
+}
+
+function stripComments(s: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && depth > 0) depth--;
+    else if (depth === 0) out += ch;
+  }
+  return out.trim();
+}
+
+/**
+ * Re-verifies DKIM, ARC, SPF (what-if) and DMARC. Never throws: failures become notes or an
+ * 'error' status.
+ */
+export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, options: VerifyOptions = {}): Promise<Verification> {
+  const notes: string[] = [];
+  let dnsMode: DnsMode = options.dnsMode === 'recorded' || options.dnsMode === 'live' ? options.dnsMode : 'off';
+  let inner: DnsResolver;
+  if (dnsMode === 'off') inner = offlineResolver();
+  else if (typeof options.resolver === 'function') inner = options.resolver;
+  else {
+    notes.push(`DNS mode "${dnsMode}" was asked for without a resolver, so DNS is off.`);
+    dnsMode = 'off';
+    inner = offlineResolver();
+  }
+  const rec = recordingResolver(inner);
+  const v: Verification = { dnsMode, dkim: [], arc: null, spf: [], dmarc: null, lookups: rec.lookups, notes };
+  try {
+    await quietly(() => run(bytes, analysis, dnsMode, rec.resolver, v));
+  } catch (e) {
+    notes.push(`Verification stopped with an internal error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return v;
+}
+
+async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, resolver: DnsResolver, v: Verification): Promise<void> {
+  const notes = v.notes;
+  const offline = dnsMode === 'off';
+  if (offline) {
+    notes.push(
+      'DNS is off: no lookup left this computer. DKIM and ARC body hashes were checked; the header signatures, ARC seals, SPF and the DMARC policy need DNS answers (a recorded snapshot or live DNS).',
+    );
+  }
+
+  // --- input
+  const input = analysis.input;
+  const tooLarge = input.headersOnly && input.bodyStartByte < input.byteLength;
+  const raw = tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
+  const message = stripMboxLine(toCrlf(raw));
+  const headersOnly = input.headersOnly;
+  if (headersOnly) {
+    notes.push(
+      tooLarge
+        ? 'Only the headers were read (the message is above the size limit): body hashes are not available, so body checks say "not available (headers only)".'
+        : 'The message has no body (headers only): body hashes are not available, so body checks say "not available (headers only)".',
+    );
+  }
+
+  const when = deliveryTimeOf(analysis);
+  if (!when.date) {
+    notes.push('The delivery time could not be read from the Received fields or the Date field: signature expiry (x=) was not judged.');
+  }
+  // epoch when unknown: nothing counts as expired (mailauth would otherwise use today)
+  const curTime = when.date ?? new Date(0);
+  const mailFrom = mailFromOf(analysis);
+
+  const verify = (msg: Buffer): Promise<MailauthDkimVerifyResult> =>
+    mailauth().dkim.dkimVerify(msg, { resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) });
+
+  // --- DKIM
+  let dk: MailauthDkimVerifyResult | undefined;
+  try {
+    dk = await verify(message);
+  } catch (e) {
+    notes.push(`DKIM verification failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (dk) {
+    try {
+      v.dkim = await checkDkim({ analysis, resolver, curTime, headersOnly, offline }, dk.results);
+    } catch (e) {
+      notes.push(`DKIM results could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } else {
+    v.dkim = analysis.headers
+      .filter((f) => f.key === 'dkim-signature' && !f.invalid)
+      .map((f): DkimCheck => ({ fieldIndex: f.index, lines: f.lines, status: 'error', bodyHashOk: null, detail: 'Verification failed (see notes).' }));
+  }
+  for (const c of v.dkim) {
+    if (c.status === 'not-verifiable-offline') {
+      notes.push(
+        offline
+          ? `DKIM signature by ${c.domain ?? '?'} (s=${c.selector ?? '?'}): ${c.bodyHashOk ? 'the body is intact, but ' : ''}the header signature was not checked because DNS is off and the public key ${c.selector}._domainkey.${c.domain} is needed. Use a recorded DNS snapshot or live DNS to finish the check.`
+          : `DKIM signature by ${c.domain ?? '?'} (s=${c.selector ?? '?'}): the public key ${c.selector}._domainkey.${c.domain} could not be fetched, so the header signature was not checked.`,
+      );
+    }
+  }
+  if (when.date && (v.dkim.some((c) => c.status === 'expired') || analysis.dkimSignatures.some((s) => s.expiresAt))) {
+    notes.push(`Signature expiry was judged at the delivery time ${when.date.toISOString()} (from ${when.source}), not today.`);
+  }
+
+  // --- ARC
+  try {
+    v.arc = await checkArc({ analysis, resolver, lookups: v.lookups, headersOnly, offline, message, verify }, dk?.arc);
+  } catch (e) {
+    notes.push(`ARC verification failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (v.arc?.chain === 'not-verifiable-offline') {
+    notes.push(
+      offline
+        ? 'ARC: the seals could not be verified because DNS is off (the sealers\' public keys are needed). mailauth alone would report this as a bare "fail"; it is not one.'
+        : 'ARC: some sealers\' public keys could not be fetched, so the chain could not be fully verified.',
+    );
+  }
+
+  // --- SPF what-if
+  if (offline) {
+    notes.push('SPF what-if needs DNS (recorded snapshot or live).');
+  } else {
+    try {
+      v.spf = await spfWhatIf({ analysis, resolver, mailFrom, notes });
+    } catch (e) {
+      notes.push(`SPF what-if failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // --- DMARC
+  try {
+    v.dmarc = await checkDmarc({ fromDomain: analysis.summary.fromDomain, dnsMode, resolver, dkim: v.dkim, spf: v.spf, mailFrom });
+  } catch (e) {
+    notes.push(`DMARC evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (v.dmarc?.result === 'not-verifiable-offline') {
+    notes.push('DMARC: the result cannot be decided offline: the policy record, the DKIM keys and SPF all need DNS.');
+  }
 }

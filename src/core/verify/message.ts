@@ -1,0 +1,132 @@
+/**
+ * Byte-level preparation of the message for mailauth: line endings, the mbox separator, and a
+ * header block with newer ARC sets removed (to check an older ARC-Message-Signature).
+ * Plain Buffer scanning, no regular expressions over message text.
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Turns every bare LF into CRLF (CRLF stays as it is). Returns the input when there is nothing to
+ * change. mailauth does the same conversion line by line and about half as fast; the hash is
+ * identical.
+ */
+export function toCrlf(input: Uint8Array): Buffer {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  let bare = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    if (i === 0 || buf[i - 1] !== CR) bare++;
+  }
+  if (bare === 0) return buf;
+  const out = Buffer.allocUnsafe(buf.length + bare);
+  let o = 0;
+  let start = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    if (i === 0 || buf[i - 1] !== CR) {
+      o += buf.copy(out, o, start, i);
+      out[o++] = CR;
+      out[o++] = LF;
+      start = i + 1;
+    }
+  }
+  o += buf.copy(out, o, start);
+  return o === out.length ? out : out.subarray(0, o);
+}
+
+/** Drops an mbox "From " separator line at the very top (it is not a header field). */
+export function stripMboxLine(buf: Buffer): Buffer {
+  if (buf.length > 5 && buf[0] === 0x46 && buf.toString('latin1', 0, 5) === 'From ') {
+    const nl = buf.indexOf(LF);
+    return nl === -1 ? Buffer.alloc(0) : buf.subarray(nl + 1);
+  }
+  return buf;
+}
+
+/** Offset where the body starts in a CRLF message (after the blank line); buf.length when none. */
+export function bodyStart(buf: Buffer): number {
+  if (buf.length >= 2 && buf[0] === CR && buf[1] === LF) return 2;
+  const i = buf.indexOf('\r\n\r\n', 0, 'latin1');
+  return i === -1 ? buf.length : i + 4;
+}
+
+export interface RawField {
+  start: number;
+  end: number;
+  /** Lower-cased field name. */
+  key: string;
+}
+
+/** Header fields of a CRLF header block (continuation lines belong to the field above). */
+export function headerFields(buf: Buffer, headerEnd: number): RawField[] {
+  const fields: RawField[] = [];
+  let pos = 0;
+  while (pos < headerEnd) {
+    let end = buf.indexOf(LF, pos);
+    end = end === -1 || end >= headerEnd ? headerEnd : end + 1;
+    const first = buf[pos];
+    if ((first === 0x20 || first === 0x09) && fields.length) {
+      fields[fields.length - 1].end = end;
+    } else if (!(first === CR && end - pos <= 2)) {
+      const colon = buf.indexOf(0x3a, pos);
+      const key = colon !== -1 && colon < end && colon - pos <= 200 ? buf.toString('latin1', pos, colon).trim().toLowerCase() : '';
+      fields.push({ start: pos, end, key });
+    }
+    pos = end;
+  }
+  return fields;
+}
+
+const ARC_KEYS = new Set(['arc-seal', 'arc-message-signature', 'arc-authentication-results']);
+
+/** The i= instance of an ARC header field value, or undefined. */
+export function arcInstanceOf(value: string): number | undefined {
+  const v = value.length > 100000 ? value.slice(0, 100000) : value;
+  for (const part of v.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (stripWs(part.slice(0, eq)).toLowerCase() !== 'i') continue;
+    const n = stripWs(part.slice(eq + 1));
+    if (n.length === 0 || n.length > 3) return undefined;
+    for (let j = 0; j < n.length; j++) {
+      const c = n.charCodeAt(j);
+      if (c < 0x30 || c > 0x39) return undefined;
+    }
+    return Number(n);
+  }
+  return undefined;
+}
+
+function stripWs(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isWs(s.charCodeAt(a))) a++;
+  while (b > a && isWs(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+}
+
+/**
+ * The message with the ARC sets newer than `keep` removed from the header block, so that the
+ * ARC-Message-Signature of instance `keep` is the newest and mailauth checks it.
+ */
+export function withoutArcNewerThan(buf: Buffer, keep: number): Buffer {
+  const hEnd = bodyStart(buf);
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (const f of headerFields(buf, hEnd)) {
+    if (!ARC_KEYS.has(f.key)) continue;
+    const value = buf.toString('latin1', buf.indexOf(0x3a, f.start) + 1, f.end);
+    const i = arcInstanceOf(value);
+    if (i !== undefined && i > keep) {
+      parts.push(buf.subarray(last, f.start));
+      last = f.end;
+    }
+  }
+  if (!parts.length) return buf;
+  parts.push(buf.subarray(last));
+  return Buffer.concat(parts);
+}
