@@ -1,0 +1,574 @@
+/**
+ * Mail date parsing (RFC 5322 §3.3 plus what real MTAs write).
+ *
+ * A hand-written scanner, not a regular expression: header text is attacker-controlled and the
+ * scanner looks at every character at most a bounded number of times. It reads:
+ *   - RFC 5322 / RFC 822:   "Mon, 9 Mar 2026 11:26:40 +0000", weekday optional, 2- or 4-digit
+ *                           year, seconds optional, obsolete zones (GMT, EST, ..., military letters)
+ *   - trailing zone comments "+0000 (UTC)", "-0800 (PST)", and a zone given only as a comment
+ *                           ("04 Jun 2026 21:49:44.8262 (UTC)", Exchange's OriginalArrivalTime)
+ *   - RFC 850:               "Monday, 09-Mar-26 11:26:40 GMT"
+ *   - asctime:               "Sun Nov 13 14:50:12 2005", "Sun Nov 13 14:50:12 UTC 2005"
+ *   - ISO 8601 and Go's time.String(): "2026-03-09T11:26:40Z",
+ *                           "2026-03-09 11:26:40.123456789 +0000 UTC m=+0.123"
+ * Unknown alphabetic zones and military letters other than Z are read as UTC with an unknown
+ * offset (offsetMinutes null), as RFC 5322 §4.3 asks. Impossible values (Feb 31, hour 25) give
+ * utc null with the raw text kept.
+ */
+import type { MailDate } from '../types';
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_NAMES = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** Zone names with a known offset (minutes east of UTC). RFC 5322 obsolete zones first. */
+const ZONES: Record<string, number> = {
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  // common in the wild, unambiguous enough to use
+  wet: 0,
+  west: 60,
+  bst: 60,
+  cet: 60,
+  met: 60,
+  cest: 120,
+  mest: 120,
+  metdst: 120,
+  eet: 120,
+  eest: 180,
+  msk: 180,
+  jst: 540,
+  kst: 540,
+  hkt: 480,
+  sgt: 480,
+  aest: 600,
+  aedt: 660,
+  acst: 570,
+  awst: 480,
+  nzst: 720,
+  nzdt: 780,
+  hst: -600,
+  akst: -540,
+  akdt: -480,
+  ast: -240,
+  adt: -180,
+  nst: -210,
+  ndt: -150,
+};
+
+/** Longest run of whitespace or comment text a date may contain between its parts. */
+const MAX_GAP = 256;
+
+export interface DateScan {
+  /** True when the text has the shape of a date (values may still be impossible). */
+  matched: boolean;
+  /** Offset just after the last character that belongs to the date (zone comment included). */
+  end: number;
+  utc: string | null;
+  offsetMinutes: number | null;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+function monthIndex(word: string): number {
+  const w = word.toLowerCase();
+  if (w.length < 3) return -1;
+  const i = MONTHS.indexOf(w.slice(0, 3));
+  if (i < 0) return -1;
+  if (w.length === 3 || MONTH_NAMES[i].startsWith(w)) return i;
+  if (w === 'sept') return 8;
+  return -1;
+}
+
+function isWeekday(word: string): boolean {
+  const w = word.toLowerCase();
+  if (w.length < 3) return false;
+  return WEEKDAY_NAMES.some((d) => d.startsWith(w));
+}
+
+class Scanner {
+  pos: number;
+  constructor(
+    readonly s: string,
+    start: number,
+  ) {
+    this.pos = start;
+  }
+
+  code(at = this.pos): number {
+    return at < this.s.length ? this.s.charCodeAt(at) : -1;
+  }
+
+  /** Skip whitespace only (bounded). Returns the number of characters skipped. */
+  skipWs(): number {
+    const start = this.pos;
+    while (this.pos < this.s.length && this.pos - start < MAX_GAP && isSpace(this.s.charCodeAt(this.pos))) this.pos++;
+    return this.pos - start;
+  }
+
+  /**
+   * Skip one parenthesised comment (nesting allowed) starting at pos; bounded so that a huge or
+   * unclosed comment costs at most MAX_GAP characters. Returns the comment's inner text, or null
+   * (position unchanged) when there is no complete short comment here.
+   */
+  comment(): string | null {
+    if (this.code() !== 40) return null;
+    let depth = 0;
+    let i = this.pos;
+    const limit = Math.min(this.s.length, this.pos + MAX_GAP);
+    for (; i < limit; i++) {
+      const c = this.s.charCodeAt(i);
+      if (c === 92) {
+        i++;
+        continue;
+      }
+      if (c === 40) depth++;
+      else if (c === 41) {
+        depth--;
+        if (depth === 0) {
+          const inner = this.s.slice(this.pos + 1, i);
+          this.pos = i + 1;
+          return inner;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Read a run of digits (any length; the caller judges it). */
+  digits(): string {
+    const start = this.pos;
+    while (this.pos < this.s.length && isDigit(this.s.charCodeAt(this.pos))) this.pos++;
+    return this.s.slice(start, this.pos);
+  }
+
+  /** Read a run of ASCII letters. */
+  letters(): string {
+    const start = this.pos;
+    while (this.pos < this.s.length && isAlpha(this.s.charCodeAt(this.pos))) this.pos++;
+    return this.s.slice(start, this.pos);
+  }
+
+  eat(ch: string): boolean {
+    if (this.s[this.pos] === ch) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+}
+
+interface Parts {
+  year: number;
+  month: number; // 0-based
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+  /** Offset in minutes, or null for "unknown" (treated as UTC). */
+  offset: number | null;
+  /** A zone was written (numeric, named or unknown letter). */
+  zoneSeen: boolean;
+  /** The zone text could not be read as any zone at all (e.g. +2599). */
+  zoneInvalid: boolean;
+}
+
+function expandYear(text: string): number {
+  const n = Number(text);
+  if (text.length === 2) return n < 50 ? 2000 + n : 1900 + n;
+  if (text.length === 3) return 1900 + n;
+  return n;
+}
+
+/** Read H[H]:MM[:SS[.frac]] at the scanner position; returns false (position kept) when absent. */
+function readTime(sc: Scanner, p: Parts): boolean {
+  const save = sc.pos;
+  const h = sc.digits();
+  if (h.length < 1 || h.length > 2 || !sc.eat(':')) {
+    sc.pos = save;
+    return false;
+  }
+  const m = sc.digits();
+  if (m.length < 1 || m.length > 2) {
+    sc.pos = save;
+    return false;
+  }
+  p.hour = Number(h);
+  p.minute = Number(m);
+  p.second = 0;
+  p.ms = 0;
+  if (sc.code() === 58 && isDigit(sc.code(sc.pos + 1))) {
+    sc.pos++;
+    const s = sc.digits();
+    if (s.length < 1 || s.length > 2) {
+      sc.pos = save;
+      return false;
+    }
+    p.second = Number(s);
+    if ((sc.code() === 46 || sc.code() === 44) && isDigit(sc.code(sc.pos + 1))) {
+      sc.pos++;
+      const frac = sc.digits();
+      p.ms = Number((frac + '00').slice(0, 3));
+    }
+  }
+  return true;
+}
+
+/** Read a numeric offset "+HHMM", "+HH:MM", "+HH" right at the position. */
+function readNumericZone(sc: Scanner, p: Parts): boolean {
+  const c = sc.code();
+  if (c !== 43 && c !== 45) return false;
+  const save = sc.pos;
+  sc.pos++;
+  const sign = c === 45 ? -1 : 1;
+  const d = sc.digits();
+  let hh: number;
+  let mm: number;
+  if (d.length === 4) {
+    hh = Number(d.slice(0, 2));
+    mm = Number(d.slice(2));
+  } else if (d.length === 2 || d.length === 1) {
+    hh = Number(d);
+    mm = 0;
+    if (sc.code() === 58 && isDigit(sc.code(sc.pos + 1))) {
+      sc.pos++;
+      const m = sc.digits();
+      if (m.length !== 2) {
+        sc.pos = save;
+        return false;
+      }
+      mm = Number(m);
+    }
+  } else {
+    sc.pos = save;
+    return false;
+  }
+  p.zoneSeen = true;
+  if (hh > 23 || mm > 59) {
+    p.zoneInvalid = true;
+    p.offset = null;
+  } else {
+    p.offset = sign * (hh * 60 + mm) || 0; // no negative zero for -0000
+  }
+  return true;
+}
+
+/** Interpret a zone word. Returns undefined when the word is not a zone at all. */
+function zoneWord(word: string): { offset: number | null } | undefined {
+  const w = word.toLowerCase();
+  if (w in ZONES) return { offset: ZONES[w] };
+  // military single letters other than Z (and J, which is not used): unknown offset
+  if (w.length === 1 && w !== 'j') return { offset: null };
+  return undefined;
+}
+
+/**
+ * Read the zone after the time: numeric, named, named+numeric ("GMT+0100"), and trailing
+ * decorations (Go's " UTC m=+0.1", a "(PST)" comment). Never fails; leaves the scanner after the
+ * last zone piece it accepted.
+ */
+function readZone(sc: Scanner, p: Parts): void {
+  let after = sc.pos;
+  sc.skipWs();
+  if (readNumericZone(sc, p)) {
+    after = sc.pos;
+  } else if (isAlpha(sc.code())) {
+    const w = sc.letters();
+    // only a whole word counts ("Mon" in "12:00 Monday" is not a zone)
+    const next = sc.code();
+    const z = isDigit(next) || next === 95 ? undefined : zoneWord(w);
+    if (z) {
+      p.zoneSeen = true;
+      p.offset = z.offset;
+      after = sc.pos;
+      if ((next === 43 || next === 45) && readNumericZone(sc, p)) after = sc.pos; // GMT+0100
+    }
+  }
+  sc.pos = after;
+  // decorations: a repeated zone name (Go: "+0000 UTC"), Go's monotonic clock, zone comments
+  for (let k = 0; k < 4; k++) {
+    const save = sc.pos;
+    sc.skipWs();
+    if (sc.code() === 40) {
+      const inner = sc.comment();
+      if (inner === null) {
+        sc.pos = save;
+        break;
+      }
+      const t = inner.trim();
+      // only zone-like comments belong to the date: "(PST)", "(UTC)", "(GMT+02:00)",
+      // "(Pacific Standard Time)"; anything else ("(envelope-from x)") is left to the caller
+      const zoneLike = /^[A-Za-z][A-Za-z .]{0,39}$/.test(t) || /^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t);
+      if (!zoneLike) {
+        sc.pos = save;
+        break;
+      }
+      if (!p.zoneSeen) {
+        const z = /^[A-Za-z]{1,6}$/.test(t) ? zoneWord(t) : undefined;
+        if (z) {
+          p.zoneSeen = true;
+          p.offset = z.offset;
+        } else if (/^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t)) {
+          const zs = new Scanner(t, 3);
+          readNumericZone(zs, p);
+        }
+      }
+      continue;
+    }
+    if (isAlpha(sc.code())) {
+      const w = sc.letters();
+      const n = sc.code();
+      if (n === 61 /* = */ && w === 'm') {
+        // Go monotonic reading "m=+0.123456"
+        sc.pos++;
+        while (sc.pos < sc.s.length && sc.pos - save < 64 && !isSpace(sc.code()) && sc.code() !== 40 && sc.code() !== 59)
+          sc.pos++;
+        continue;
+      }
+      if (p.zoneSeen && !isDigit(n) && zoneWord(w) !== undefined && w.length > 1) continue;
+    }
+    sc.pos = save;
+    break;
+  }
+}
+
+function skipWeekday(sc: Scanner): void {
+  const save = sc.pos;
+  const w = sc.letters();
+  if (w && isWeekday(w)) {
+    sc.eat('.');
+    sc.skipWs();
+    if (sc.eat(',')) sc.skipWs();
+    return;
+  }
+  sc.pos = save;
+}
+
+/** Separator between day, month and year: spaces, '-', '/', '.' or ','. */
+function skipDateSep(sc: Scanner): boolean {
+  const start = sc.pos;
+  sc.skipWs();
+  const c = sc.code();
+  if (c === 45 || c === 47 || c === 46 || c === 44) {
+    sc.pos++;
+    sc.skipWs();
+  }
+  return sc.pos > start;
+}
+
+function emptyParts(): Parts {
+  return { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, offset: null, zoneSeen: false, zoneInvalid: false };
+}
+
+/** "D Mon YYYY [HH:MM[:SS]] [zone]" (also RFC 850 "DD-Mon-YY"). Scanner is at the day digits. */
+function readDayFirst(sc: Scanner, p: Parts): boolean {
+  const d = sc.digits();
+  if (d.length < 1 || d.length > 2) return false;
+  p.day = Number(d);
+  if (!skipDateSep(sc)) return false;
+  const mw = sc.letters();
+  const mi = monthIndex(mw);
+  if (mi < 0) return false;
+  p.month = mi;
+  sc.eat('.');
+  if (!skipDateSep(sc)) return false;
+  const y = sc.digits();
+  if (y.length < 2 || y.length > 4) return false;
+  p.year = expandYear(y);
+  const beforeTime = sc.pos;
+  sc.skipWs();
+  if (sc.eat(',')) sc.skipWs();
+  else if (sc.code() === 84 /* T */ || sc.code() === 116) sc.pos++;
+  if (!readTime(sc, p)) {
+    sc.pos = beforeTime; // date without time of day: midnight
+    p.hour = p.minute = p.second = p.ms = 0;
+  }
+  readZone(sc, p);
+  return true;
+}
+
+/** "Mon D[,] HH:MM:SS [zone] YYYY" (asctime) or "Mon D, YYYY HH:MM:SS [zone]". At the month word. */
+function readMonthFirst(sc: Scanner, p: Parts): boolean {
+  const mi = monthIndex(sc.letters());
+  if (mi < 0) return false;
+  p.month = mi;
+  sc.eat('.');
+  sc.skipWs();
+  const d = sc.digits();
+  if (d.length < 1 || d.length > 2) return false;
+  p.day = Number(d);
+  sc.skipWs();
+  if (sc.eat(',')) sc.skipWs();
+  const save = sc.pos;
+  const y = sc.digits();
+  if (y.length === 4) {
+    p.year = Number(y);
+    const beforeTime = sc.pos;
+    sc.skipWs();
+    if (!readTime(sc, p)) sc.pos = beforeTime;
+    readZone(sc, p);
+    return true;
+  }
+  sc.pos = save;
+  if (!readTime(sc, p)) return false;
+  // asctime puts the year after the time, with an optional zone in between: "14:50:12 UTC 2005"
+  const afterTime = sc.pos;
+  const z = emptyParts();
+  readZone(sc, z);
+  sc.skipWs();
+  const y2 = sc.digits();
+  if (y2.length !== 4 && y2.length !== 2) {
+    sc.pos = afterTime;
+    return false;
+  }
+  p.year = expandYear(y2);
+  if (z.zoneSeen) {
+    p.zoneSeen = true;
+    p.offset = z.offset;
+    p.zoneInvalid = z.zoneInvalid;
+  } else {
+    readZone(sc, p);
+  }
+  return true;
+}
+
+/** "YYYY-MM-DD[T| ]HH:MM[:SS[.frac]][zone]" (ISO 8601, Go). At the year digits. */
+function readIso(sc: Scanner, p: Parts): boolean {
+  const y = sc.digits();
+  if (y.length !== 4 || !sc.eat('-')) return false;
+  const m = sc.digits();
+  if (m.length < 1 || m.length > 2 || !sc.eat('-')) return false;
+  const d = sc.digits();
+  if (d.length < 1 || d.length > 2) return false;
+  p.year = Number(y);
+  p.month = Number(m) - 1;
+  p.day = Number(d);
+  const beforeTime = sc.pos;
+  if (sc.code() === 84 || sc.code() === 116) sc.pos++;
+  else sc.skipWs();
+  if (!readTime(sc, p)) {
+    sc.pos = beforeTime;
+    p.hour = p.minute = p.second = p.ms = 0;
+  }
+  readZone(sc, p);
+  return true;
+}
+
+function daysInMonth(year: number, month0: number): number {
+  return [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month0];
+}
+
+function toUtc(p: Parts): string | null {
+  if (p.zoneInvalid) return null;
+  if (p.year < 1000 || p.year > 9999) return null;
+  if (p.month < 0 || p.month > 11) return null;
+  if (p.day < 1 || p.day > daysInMonth(p.year, p.month)) return null;
+  if (p.hour > 23 || p.minute > 59 || p.second > 60) return null;
+  const d = new Date(0);
+  d.setUTCFullYear(p.year, p.month, p.day);
+  d.setUTCHours(p.hour, p.minute, Math.min(p.second, 59), p.ms);
+  const t = d.getTime() - (p.offset ?? 0) * 60000;
+  if (!Number.isFinite(t)) return null;
+  return new Date(t).toISOString();
+}
+
+/**
+ * Scan a date starting at `start` in `text` (leading whitespace and comments allowed). Reads only
+ * as far as the date goes and reports where it ended, so callers can continue after it.
+ */
+export function scanMailDate(text: string, start = 0): DateScan {
+  const sc = new Scanner(text, start);
+  const fail: DateScan = { matched: false, end: start, utc: null, offsetMinutes: null };
+  for (let k = 0; k < 4; k++) {
+    sc.skipWs();
+    if (sc.code() !== 40) break;
+    if (sc.comment() === null) break;
+  }
+  const p = emptyParts();
+  skipWeekday(sc);
+  let ok = false;
+  const c = sc.code();
+  if (isDigit(c)) {
+    // ISO year or day of month
+    let j = sc.pos;
+    while (j < text.length && j - sc.pos < 5 && isDigit(text.charCodeAt(j))) j++;
+    ok = j - sc.pos === 4 && text[j] === '-' ? readIso(sc, p) : readDayFirst(sc, p);
+  } else if (isAlpha(c)) {
+    ok = readMonthFirst(sc, p);
+  }
+  if (!ok) return fail;
+  const utc = toUtc(p);
+  return {
+    matched: true,
+    end: sc.pos,
+    utc,
+    offsetMinutes: utc === null ? null : p.offset,
+  };
+}
+
+/**
+ * Parse a mail date. Never throws; `utc` is null when the text cannot be read as a date (the raw
+ * text is always kept). Whitespace, tabs and line breaks inside the value are tolerated.
+ */
+export function parseMailDate(text: string): MailDate {
+  const raw = typeof text === 'string' ? text.trim() : '';
+  const r = scanMailDate(raw, 0);
+  return { raw, utc: r.utc, offsetMinutes: r.offsetMinutes };
+}
+
+/**
+ * Cheap test whether a word (and the word after it) could begin a date: a weekday name, a day
+ * number followed by a month name, "09-Mar-26", an ISO "2026-03-09", or "Nov 13" (asctime).
+ * Used to find a date that is not preceded by ';'. Constant work per call.
+ */
+export function looksLikeDateStart(word: string, next?: string): boolean {
+  if (word.length > 40) return false;
+  let w = word;
+  while (w.endsWith(',') || w.endsWith('.')) w = w.slice(0, -1);
+  if (/^[A-Za-z]{3,9}$/.test(w)) {
+    if (isWeekday(w)) return true;
+    if (monthIndex(w) >= 0 && next !== undefined && /^\d{1,2},?$/.test(next)) return true;
+    return false;
+  }
+  if (/^\d{1,2}$/.test(w)) {
+    if (next === undefined || next.length > 12) return false;
+    let n = next;
+    while (n.endsWith(',') || n.endsWith('.')) n = n.slice(0, -1);
+    return /^[A-Za-z]{3,9}$/.test(n) && monthIndex(n) >= 0;
+  }
+  return /^\d{1,2}-[A-Za-z]{3}-\d{2,4}$/.test(w) || /^\d{4}-\d{1,2}-\d{1,2}/.test(w);
+}

@@ -1,0 +1,1234 @@
+/**
+ * Received field parser (RFC 5321 §4.4 and the shapes real MTAs write).
+ *
+ *   from <HELO> (<comment: rDNS, [IP], ident, helo=, HELO x, ...>) by <host> (<comment>)
+ *   via <link> with <protocol> id <id> for <addr> ; <date>
+ *
+ * The value is split by a hand-written tokenizer into words, parenthesised comments (nesting
+ * allowed), bracketed literals, angle addresses and ';'. Parenthesis pairs and the next ']' / '>'
+ * are precomputed in single passes, so tokenizing is linear even for hostile input (a megabyte of
+ * '(' or '[' or "from "). Clauses may come in any order. Anything that is not understood is kept in
+ * `unparsed`, never dropped.
+ *
+ * Vendor knowledge encoded here (which name is the HELO and which the reverse-DNS name):
+ *  - Postfix/Sendmail/Courier/Gmail: `from HELO (rDNS [IP])`; "unknown" means no rDNS.
+ *  - Exim: `from rDNS ([IP]:port helo=HELO)`; the name is the verified rDNS and helo= appears only
+ *    when it differs; `from [IP] (helo=HELO)` without rDNS.
+ *  - qmail: `from rDNS (HELO helo) (ident@IP)`; "unknown" when there is no rDNS; HELO omitted when
+ *    it equals the rDNS name.
+ *  - CommuniGate: `from NAME ([IP] verified)` (NAME verified by rDNS), `from [IP] (HELO name)`.
+ *  - Exchange / Exchange Online: `from HELO (IP) by HOST (IP) with Microsoft SMTP Server` — bare IP
+ *    in parentheses, no rDNS.
+ */
+import type { MailDate, ReceivedFrom, ReceivedInfo, ReceivedWith, TlsInfo } from '../types';
+import { parseIp } from '../net/ip';
+import { looksLikeDateStart, scanMailDate } from './date';
+
+/** Only this much of a value is tokenized; the rest (never seen in real mail) goes to unparsed. */
+const MAX_PARSE = 65536;
+/** Comments longer than this are not run through the classifiers. */
+const MAX_CLASSIFY = 600;
+
+type TokKind = 'word' | 'comment' | 'bracket' | 'angle' | 'semi' | 'junk';
+
+interface Tok {
+  k: TokKind;
+  /** Start and end offsets in the working text. */
+  s: number;
+  e: number;
+  /** word: the word; comment/bracket/angle: the inner text; semi/junk: the text. */
+  v: string;
+}
+
+interface Ctx {
+  /** Working text: the unfolded value with control characters turned into spaces (same offsets as raw). */
+  w: string;
+  raw: string;
+  parenMatch: Int32Array;
+  nextRB: Int32Array;
+  nextGT: Int32Array;
+}
+
+const KEYWORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** RFC 5322 unfolding: a line break followed by whitespace is removed; any other line break becomes a space. */
+function unfold(value: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 13 && c !== 10) continue;
+    let j = i + 1;
+    if (c === 13 && value.charCodeAt(j) === 10) j++;
+    parts.push(value.slice(last, i));
+    const next = value.charCodeAt(j);
+    if (next !== 32 && next !== 9) parts.push(' ');
+    last = j;
+    i = j - 1;
+  }
+  parts.push(value.slice(last));
+  return parts.join('').trim();
+}
+
+function buildCtx(raw: string): Ctx {
+  const w = raw.replace(/[\x00-\x1f\x7f]/g, ' ');
+  const n = w.length;
+  const parenMatch = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    const c = w.charCodeAt(i);
+    if (c === 92 && top > 0) {
+      i++; // quoted-pair inside a comment
+    } else if (c === 40) {
+      stack[top++] = i;
+    } else if (c === 41 && top > 0) {
+      parenMatch[stack[--top]] = i;
+    }
+  }
+  const nextRB = new Int32Array(n);
+  const nextGT = new Int32Array(n);
+  let rb = -1;
+  let gt = -1;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = w.charCodeAt(i);
+    if (c === 93) rb = i;
+    else if (c === 62) gt = i;
+    nextRB[i] = rb;
+    nextGT[i] = gt;
+  }
+  return { w, raw, parenMatch, nextRB, nextGT };
+}
+
+/** Tokenize w[from, to). Linear: every step consumes at least one character. */
+function tokenize(ctx: Ctx, from: number, to: number): Tok[] {
+  const { w } = ctx;
+  const out: Tok[] = [];
+  let junkStart = -1;
+  const flushJunk = (end: number) => {
+    if (junkStart >= 0) {
+      out.push({ k: 'junk', s: junkStart, e: end, v: w.slice(junkStart, end) });
+      junkStart = -1;
+    }
+  };
+  const junk = (i: number) => {
+    if (junkStart < 0) junkStart = i;
+  };
+  let i = from;
+  while (i < to) {
+    const c = w.charCodeAt(i);
+    if (isSpaceCode(c)) {
+      flushJunk(i);
+      i++;
+      continue;
+    }
+    if (c === 40) {
+      const m = ctx.parenMatch[i];
+      if (m >= 0 && m < to) {
+        flushJunk(i);
+        out.push({ k: 'comment', s: i, e: m + 1, v: w.slice(i + 1, m) });
+        i = m + 1;
+      } else {
+        junk(i);
+        i++;
+      }
+      continue;
+    }
+    if (c === 41) {
+      junk(i);
+      i++;
+      continue;
+    }
+    if (c === 59) {
+      flushJunk(i);
+      out.push({ k: 'semi', s: i, e: i + 1, v: ';' });
+      i++;
+      continue;
+    }
+    if (c === 91) {
+      const m = ctx.nextRB[i];
+      if (m >= 0 && m < to) {
+        flushJunk(i);
+        let e = m + 1;
+        if (w.charCodeAt(e) === 58 && e + 1 < to && isDigitCode(w.charCodeAt(e + 1))) {
+          e++;
+          while (e < to && isDigitCode(w.charCodeAt(e))) e++;
+        }
+        out.push({ k: 'bracket', s: i, e, v: w.slice(i + 1, m) });
+        i = e;
+      } else {
+        junk(i);
+        i++;
+      }
+      continue;
+    }
+    if (c === 60) {
+      const m = ctx.nextGT[i];
+      if (m >= 0 && m < to) {
+        flushJunk(i);
+        let e = m + 1;
+        while (e < to && w.charCodeAt(e) === 62) e++;
+        out.push({ k: 'angle', s: i, e, v: w.slice(i + 1, m) });
+        i = e;
+      } else {
+        junk(i);
+        i++;
+      }
+      continue;
+    }
+    flushJunk(i);
+    let j = i;
+    while (j < to) {
+      const d = w.charCodeAt(j);
+      if (isSpaceCode(d) || d === 40 || d === 41 || d === 59 || d === 91) break;
+      j++;
+    }
+    out.push({ k: 'word', s: i, e: j, v: w.slice(i, j) });
+    i = j;
+  }
+  flushJunk(to);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function stripTrailing(s: string, chars: string): string {
+  let e = s.length;
+  while (e > 0 && chars.includes(s[e - 1])) e--;
+  return s.slice(0, e);
+}
+
+const HOST_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+function isHostnameLike(s: string): boolean {
+  return s.length > 0 && s.length <= 255 && HOST_RE.test(s);
+}
+
+const NO_RDNS = new Set(['unknown', 'softdnserr', 'harddnserr', 'unverified', 'localhost.localdomain.invalid']);
+
+interface Literal {
+  /** The IP as written (brackets, port and `?` hints removed; `IPv6:` prefix kept). */
+  raw: string;
+  /** Normalised IP, or undefined when the text is not a strict IP. */
+  ip?: string;
+  /** A port was written with the address. */
+  port?: boolean;
+}
+
+/**
+ * Read an IP literal: `[1.2.3.4]`, `[IPv6:2001:db8::1]`, `[?IPv6:…?]`, `[1.2.3.4:50024]`,
+ * `[1.2.3.4.50024]`, bare `1.2.3.4`, `1.2.3.4:23198`, `2603:10a6::12`, `fe80::1%12`.
+ * Returns null when the text does not even look like an address.
+ */
+function readLiteral(text: string): Literal | null {
+  let s = text.trim();
+  if (s.startsWith('[')) {
+    const close = s.indexOf(']');
+    if (close < 0) return null;
+    s = s.slice(1, close).trim();
+  }
+  if (s.length > 2 && s.startsWith('?') && s.endsWith('?')) s = s.slice(1, -1);
+  if (!s || s.length > 80) return null;
+  let body = s;
+  let port = false;
+  const v6prefix = body.toLowerCase().startsWith('ipv6:');
+  if (!v6prefix) {
+    const firstColon = body.indexOf(':');
+    if (body.includes('.') && firstColon > 0 && firstColon === body.lastIndexOf(':')) {
+      // IPv4 with a port
+      const p = body.slice(firstColon + 1);
+      if (/^\d{1,5}$/.test(p)) {
+        body = body.slice(0, firstColon);
+        port = true;
+      }
+    } else if (firstColon < 0) {
+      const parts = body.split('.');
+      if (parts.length === 5 && parts.every((p) => /^\d{1,5}$/.test(p))) {
+        body = parts.slice(0, 4).join('.');
+        port = true;
+      }
+    }
+  }
+  // IPv4-looking (digits and dots) or IPv6-looking (hex, colons, optional zone); hostnames such
+  // as "dead.beef.cafe" are not addresses
+  const looks = body.includes(':')
+    ? /^(?:ipv6:)?[0-9a-f:.]+(?:%[0-9a-z_.-]+)?$/i.test(body)
+    : /^[0-9.]+$/.test(body) && body.includes('.');
+  if (!looks) return null;
+  const p = parseIp(body);
+  const lit: Literal = { raw: body, ip: p?.ip };
+  if (port) lit.port = true;
+  return lit;
+}
+
+/** A stand-alone IP word, possibly with an ident prefix (`user@1.2.3.4`). */
+function readIdentIp(word: string): { ident?: string; lit: Literal } | null {
+  const at = word.lastIndexOf('@');
+  if (at > 0) {
+    const lit = readLiteral(word.slice(at + 1));
+    if (lit) return { ident: word.slice(0, at), lit };
+    return null;
+  }
+  const lit = readLiteral(word);
+  return lit ? { lit } : null;
+}
+
+function stripQuotes(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && text[a] === '"') a++;
+  while (b > a && text[b - 1] === '"') b--;
+  return text.slice(a, b);
+}
+
+/** A name that can be a reverse-DNS result: a dotted name, or "localhost". */
+function isFqdnLike(name: string): boolean {
+  return isHostnameLike(name) && (name.includes('.') || name.toLowerCase() === 'localhost');
+}
+
+function cleanAddress(text: string): string {
+  let s = text.trim();
+  while (s.startsWith('<')) s = s.slice(1);
+  while (s.endsWith('>')) s = s.slice(0, -1);
+  s = stripTrailing(s, ',;');
+  return s.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comment classifiers (TLS, authentication, envelope sender)
+
+interface Acc {
+  tls: TlsInfo;
+  tlsSeen: boolean;
+  authSeen: boolean;
+  envelopeFrom?: string;
+  unparsed: Array<{ pos: number; text: string }>;
+}
+
+function mergeTls(acc: Acc, t: TlsInfo): void {
+  acc.tlsSeen = true;
+  if (t.version && !acc.tls.version) acc.tls.version = t.version;
+  if (t.cipher && !acc.tls.cipher) acc.tls.cipher = t.cipher;
+  if (t.bits && !acc.tls.bits) acc.tls.bits = t.bits;
+}
+
+/** `TLSv1.2,256bits,ECDHE-RSA-AES256-GCM-SHA384` (Courier, MDaemon "SSL:" parts). */
+function readCommaTls(text: string): TlsInfo {
+  const t: TlsInfo = {};
+  for (const part of text.split(',')) {
+    const p = part.trim();
+    if (!p) continue;
+    if (/^(?:TLS|SSL)/i.test(p) && !t.version) t.version = p;
+    else if (/^\d+\s*bits?$/i.test(p)) t.bits = p.replace(/\s*bits?$/i, '');
+    else if (!t.cipher && /^[A-Za-z0-9_-]+$/.test(p)) t.cipher = p;
+  }
+  return t;
+}
+
+/** Recognise a comment that states TLS use. Returns the details (possibly empty) or null. */
+function tlsFromComment(inner: string): TlsInfo | null {
+  const t = inner.trim().replace(/\s+/g, ' ');
+  const lower = t.toLowerCase();
+  // Postfix: "using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange ..."
+  if (lower.startsWith('using ')) {
+    const info: TlsInfo = {};
+    const words = t.split(' ');
+    if (words[1]) info.version = words[1];
+    const ci = words.findIndex((w, i) => w.toLowerCase() === 'cipher' && i > 1);
+    if (ci > 0 && words[ci + 1]) info.cipher = words[ci + 1];
+    const bits = /\((\d+\/\d+) bits\)/.exec(t);
+    if (bits) info.bits = bits[1];
+    return info;
+  }
+  // key=value: Gmail, Sendmail, Exchange, Barracuda, Mimecast, ecelerity
+  if (/(?:^|[\s,(])(?:version|cipher)=/i.test(t)) {
+    const info: TlsInfo = {};
+    const re = /(?:^|[\s,(])(version|cipher|bits)=([^\s,;)]+)/gi;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(t)) !== null) {
+      const key = m[1].toLowerCase() as 'version' | 'cipher' | 'bits';
+      if (!info[key]) info[key] = m[2];
+    }
+    return info;
+  }
+  // Courier "TLS: TLSv1.2,256bits,CIPHER"; MDaemon/other "SSL: ..."
+  const colon = /^(?:TLS|SSL): ?(.*)$/i.exec(t);
+  if (colon) return readCommaTls(colon[1]);
+  // Exim "TLS1.3", "TLSv1:AES256-SHA:256", "TLS-1.0:DHE_RSA_3DES_EDE_CBC_SHA:24"; Exchange "TLS"
+  const parts = t.split(':');
+  if (parts.length <= 3 && /^(?:TLS|SSL)[-v0-9._]*$/i.test(parts[0]) && !t.includes(' ')) {
+    const info: TlsInfo = {};
+    if (parts[0].length > 3) info.version = parts[0];
+    if (parts[1]) info.cipher = parts[1];
+    if (parts[2] && /^\d+$/.test(parts[2])) info.bits = parts[2];
+    return info;
+  }
+  // "DHE-RSA-AES256-SHA encrypted"
+  const enc = /^(\S+) encrypted$/i.exec(t);
+  if (enc) return { cipher: enc[1] };
+  if (lower === 'google transport security' || lower === 'tls' || lower === 'ssl') return {};
+  return null;
+}
+
+type CommentClass = 'env' | 'tls' | 'tls-note' | 'auth' | null;
+
+/** Classify a comment that is not part of the from/by identity. Updates acc. */
+function classifyComment(inner: string, acc: Acc): CommentClass {
+  if (inner.length > MAX_CLASSIFY) return null;
+  const t = inner.trim();
+  const lower = t.toLowerCase();
+  const env = /^envelope-(?:from|sender)\b[\s:=]*(.*)$/i.exec(t);
+  if (env) {
+    let addr = env[1].trim();
+    const angle = addr.indexOf('<');
+    if (angle >= 0) {
+      const close = addr.indexOf('>', angle);
+      addr = close > angle ? addr.slice(angle + 1, close) : addr.slice(angle + 1);
+    } else {
+      const cut = addr.search(/[\s,]/);
+      if (cut >= 0) addr = addr.slice(0, cut);
+    }
+    if (acc.envelopeFrom === undefined) acc.envelopeFrom = cleanAddress(addr);
+    return 'env';
+  }
+  const tls = tlsFromComment(t);
+  if (tls) {
+    mergeTls(acc, tls);
+    return 'tls';
+  }
+  if (
+    lower.startsWith('no client certificate') ||
+    lower.startsWith('client did not present') ||
+    lower.startsWith('client cn ') ||
+    lower.startsWith('client certificate')
+  ) {
+    acc.tlsSeen = true;
+    return 'tls-note';
+  }
+  if (
+    lower.startsWith('authenticated') ||
+    lower.startsWith('auth:') ||
+    lower.startsWith('auth=') ||
+    /(?:^|\s)authenticated (?:user|as|sender)\b/.test(lower)
+  ) {
+    acc.authSeen = true;
+    const ssl = /(?:^|[\s,])(?:SSL|TLS): ?([^)]*)$/i.exec(t);
+    if (ssl) mergeTls(acc, readCommaTls(ssl[1]));
+    return 'auth';
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// From-clause identity comments
+
+interface Identity {
+  helo?: string;
+  heloSet: boolean;
+  rdns?: string;
+  /** rdns word seen but it was "unknown" or similar. */
+  rdnsNone: boolean;
+  lit?: Literal;
+  /** The literal came in brackets (vs a bare IP word). */
+  litBracketed: boolean;
+  extraLits: Array<{ text: string; pos: number }>;
+  ident?: string;
+  verified: boolean;
+  account: boolean;
+  hostOnly?: string;
+  /** Exim-style key=value items (helo=, ident=, port=) were present. */
+  eximKeys: boolean;
+  leftovers: string[];
+  /** True when the comment contributed anything to the hop identity. */
+  useful: boolean;
+}
+
+function parseIdentity(ctx: Ctx, tok: Tok): Identity {
+  const id: Identity = {
+    heloSet: false,
+    rdnsNone: false,
+    litBracketed: false,
+    extraLits: [],
+    verified: false,
+    account: false,
+    eximKeys: false,
+    leftovers: [],
+    useful: false,
+  };
+  const toks = tokenize(ctx, tok.s + 1, tok.e - 1);
+  const words = toks.filter((t) => t.k === 'word');
+  const setLit = (lit: Literal, bracketed: boolean, t: Tok) => {
+    if (!id.lit) {
+      id.lit = lit;
+      id.litBracketed = bracketed;
+    } else {
+      id.extraLits.push({ text: ctx.raw.slice(t.s, t.e), pos: t.s });
+    }
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const next = toks[i + 1];
+    if (t.k === 'comment') continue; // "(may be forged)" and similar notes
+    if (t.k === 'bracket') {
+      const lit = readLiteral(t.v);
+      if (lit) setLit(lit, true, t);
+      else id.leftovers.push(ctx.raw.slice(t.s, t.e));
+      continue;
+    }
+    if (t.k !== 'word') {
+      id.leftovers.push(ctx.raw.slice(t.s, t.e));
+      continue;
+    }
+    const v = stripTrailing(t.v, ',');
+    const lower = v.toLowerCase();
+    if (lower === 'helo' || lower === 'ehlo' || lower === 'hello' || lower === 'lhlo') {
+      id.heloSet = true;
+      if (next && (next.k === 'word' || next.k === 'bracket') && !(next.k === 'word' && next.v.toLowerCase() === 'helo')) {
+        id.helo = next.k === 'bracket' ? ctx.w.slice(next.s, next.e) : stripTrailing(next.v, ',');
+        i++;
+      }
+      continue;
+    }
+    if (lower.startsWith('helo=')) {
+      id.heloSet = true;
+      id.eximKeys = true;
+      let h = v.slice(5);
+      if (!h && next && next.k === 'bracket' && next.s === t.e) {
+        h = ctx.w.slice(next.s, next.e);
+        i++;
+      }
+      if (h) id.helo = h;
+      continue;
+    }
+    if (lower.startsWith('ident=')) {
+      id.eximKeys = true;
+      if (v.length > 6) id.ident = v.slice(6);
+      continue;
+    }
+    if (lower.startsWith('port=')) {
+      id.eximKeys = true;
+      continue;
+    }
+    if (lower === 'account' && next && next.k === 'word') {
+      id.account = true;
+      i++;
+      continue;
+    }
+    if (lower === 'verified') {
+      id.verified = true;
+      continue;
+    }
+    if (lower === 'unverified' || lower === 'rdns' || lower === 'failed' || lower === 'may' || lower === 'be' || lower === 'forged')
+      continue;
+    // "user@" glued to a following bracket: Sendmail ident "(user@[192.0.2.1])"
+    if (v.endsWith('@') && v.length > 1 && next && next.k === 'bracket' && next.s === t.e) {
+      id.ident = v.slice(0, -1);
+      continue;
+    }
+    const ipw = readIdentIp(v);
+    if (ipw) {
+      if (ipw.ident) id.ident = ipw.ident;
+      setLit(ipw.lit, false, t);
+      continue;
+    }
+    // name before the bracketed IP: the reverse-DNS name (maybe with an ident prefix)
+    let name = v;
+    let identPart: string | undefined;
+    const at = v.lastIndexOf('@');
+    if (at > 0) {
+      identPart = v.slice(0, at);
+      name = v.slice(at + 1);
+    }
+    name = stripTrailing(name, '.');
+    if (isHostnameLike(name) && next && next.k === 'bracket' && !id.lit && id.rdns === undefined && !id.rdnsNone) {
+      if (identPart) id.ident = identPart;
+      if (NO_RDNS.has(name.toLowerCase())) id.rdnsNone = true;
+      else id.rdns = name;
+      continue;
+    }
+    if (words.length === 1 && toks.length === 1 && isFqdnLike(name)) {
+      id.hostOnly = name;
+      if (identPart) id.ident = identPart;
+      continue;
+    }
+    if (NO_RDNS.has(lower)) {
+      id.rdnsNone = true;
+      continue;
+    }
+    id.leftovers.push(ctx.raw.slice(t.s, t.e));
+  }
+  id.useful =
+    id.heloSet || id.rdns !== undefined || id.rdnsNone || id.lit !== undefined || id.ident !== undefined || id.hostOnly !== undefined || id.account;
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protocol keywords
+
+function protocolFlags(protocol: string): ReceivedWith {
+  const first = protocol.split(' ')[0].toUpperCase();
+  const flags: ReceivedWith = {
+    protocol,
+    tls: false,
+    authenticated: false,
+    lmtp: false,
+    http: false,
+    mapi: false,
+    utf8: false,
+  };
+  let base = first;
+  let utf8 = false;
+  if (base.startsWith('UTF8')) {
+    utf8 = true;
+    base = base.slice(4);
+  }
+  const m = /^(ESMTP|SMTP|LMTP)(S|A|SA)?$/.exec(base);
+  if (m) {
+    const suffix = m[2] ?? '';
+    flags.tls = suffix.includes('S');
+    flags.authenticated = suffix.includes('A');
+    flags.lmtp = m[1] === 'LMTP';
+    flags.utf8 = utf8;
+  }
+  if (first === 'ASMTP') flags.authenticated = true; // Exim's older name for authenticated SMTP
+  if (first.startsWith('HTTP')) {
+    flags.http = true;
+    if (first === 'HTTPS') flags.tls = true;
+  }
+  if (first === 'MAPI') flags.mapi = true;
+  return flags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+interface Clause {
+  kw: string;
+  kwTok: number;
+  toks: number[];
+}
+
+/**
+ * Parse the value of a Received field (without the "Received:" name; folded or unfolded).
+ * Never throws.
+ */
+export function parseReceived(value: string): ReceivedInfo {
+  const raw = unfold(typeof value === 'string' ? value : '');
+  const info: ReceivedInfo = { raw, unparsed: [] };
+  try {
+    parseInto(info);
+  } catch {
+    // defensive: a parser bug must not take the analysis down; keep the text
+    info.unparsed = [raw];
+  }
+  return info;
+}
+
+function parseInto(info: ReceivedInfo): void {
+  const fullRaw = info.raw;
+  const raw = fullRaw.length > MAX_PARSE ? fullRaw.slice(0, MAX_PARSE) : fullRaw;
+  const ctx = buildCtx(raw);
+  const toks = tokenize(ctx, 0, raw.length);
+  /** 0 = not assigned (reported as unparsed), 1 = understood, 2 = explicitly unparsed. */
+  const used = new Uint8Array(toks.length);
+  const acc: Acc = { tls: {}, tlsSeen: false, authSeen: false, unparsed: [] };
+  const rawOf = (t: Tok) => raw.slice(t.s, t.e);
+
+  // --- date: after the last top-level ';'
+  let date: MailDate | undefined;
+  let lastSemi = -1;
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i].k === 'semi') {
+      lastSemi = i;
+      used[i] = 1;
+    }
+  }
+  const markRange = (from: number, to: number) => {
+    for (let i = 0; i < toks.length; i++) if (toks[i].s >= from && toks[i].s < to) used[i] = 1;
+  };
+  if (lastSemi >= 0) {
+    const start = toks[lastSemi].e;
+    const sc = scanMailDate(ctx.w, start);
+    if (sc.matched) {
+      date = { raw: raw.slice(start, sc.end).trim(), utc: sc.utc, offsetMinutes: sc.offsetMinutes };
+      markRange(start, sc.end);
+    }
+  }
+
+  // --- split into clauses (keyword + its tokens); a date without ';' is found on the way
+  const clauses: Clause[] = [];
+  let cur: Clause = { kw: '', kwTok: -1, toks: [] };
+  for (let i = 0; i < toks.length; i++) {
+    if (used[i]) continue;
+    const t = toks[i];
+    if (t.k !== 'word') {
+      cur.toks.push(i);
+      continue;
+    }
+    if (!date && !((cur.kw === 'from' || cur.kw === 'by') && cur.toks.length === 0)) {
+      const next = toks[i + 1];
+      if (looksLikeDateStart(t.v, next && next.k === 'word' ? next.v : undefined)) {
+        const sc = scanMailDate(ctx.w, t.s);
+        if (sc.matched && sc.utc !== null) {
+          date = { raw: raw.slice(t.s, sc.end).trim(), utc: sc.utc, offsetMinutes: sc.offsetMinutes };
+          markRange(t.s, sc.end);
+          continue;
+        }
+      }
+    }
+    const kw = t.v.toLowerCase();
+    if (KEYWORDS.has(kw)) {
+      clauses.push(cur);
+      cur = { kw, kwTok: i, toks: [] };
+      continue;
+    }
+    cur.toks.push(i);
+  }
+  clauses.push(cur);
+
+  // --- global facts needed to read the from clause
+  let isExim = false;
+  for (const t of toks) {
+    if (t.k === 'comment' && t.v.length < 200 && /(?:^|\s)Exim(?:\s|$)/.test(t.v)) {
+      isExim = true;
+      break;
+    }
+  }
+
+  const seen = new Set<string>();
+  let fromClause: Clause | undefined;
+  let fromInComment: { toks: Tok[] } | undefined;
+  const withClauses: Clause[] = [];
+  let by: ReceivedInfo['by'];
+  let via: string | undefined;
+  let id: string | undefined;
+  const forList: string[] = [];
+  const byComments: string[] = [];
+  let byBareIp = false;
+
+  const plainComment = (i: number) => {
+    const c = classifyComment(toks[i].v, acc);
+    used[i] = 1;
+    return c;
+  };
+
+  for (const cl of clauses) {
+    if (cl.kw === '') {
+      for (const i of cl.toks) {
+        const t = toks[i];
+        if (used[i]) continue;
+        if (t.k === 'comment') {
+          // Sendmail local submission "(from user@localhost)", NAVGW "(from NAME [IP])"
+          if (!fromInComment && /^\s*from\s/i.test(t.v) && t.v.length < MAX_CLASSIFY) {
+            const inner = tokenize(ctx, t.s + 1, t.e - 1);
+            fromInComment = { toks: inner.slice(1) };
+            used[i] = 1;
+            continue;
+          }
+          if (classifyComment(t.v, acc)) used[i] = 1;
+          else used[i] = 2; // e.g. "(qmail 20838 invoked from network)"
+        } else {
+          readLooseWord(i); // Haraka "envelope-from <addr>", else unparsed
+        }
+      }
+      continue;
+    }
+    const single = cl.kw === 'from' || cl.kw === 'by' || cl.kw === 'id' || cl.kw === 'via';
+    if (single && seen.has(cl.kw)) {
+      // XMail: "... for <rcpt> from <sender>" states the envelope sender
+      const first = cl.toks.length ? toks[cl.toks[0]] : undefined;
+      if (cl.kw === 'from' && first && first.k === 'angle' && cl.toks.length === 1) {
+        if (acc.envelopeFrom === undefined) acc.envelopeFrom = cleanAddress(first.v);
+        used[cl.kwTok] = 1;
+        used[cl.toks[0]] = 1;
+        continue;
+      }
+      used[cl.kwTok] = 2;
+      for (const i of cl.toks) used[i] = 2;
+      continue;
+    }
+    seen.add(cl.kw);
+    used[cl.kwTok] = 1;
+    switch (cl.kw) {
+      case 'from':
+        fromClause = cl; // read after the other clauses: it needs their context
+        break;
+      case 'by': {
+        let host: string | undefined;
+        let byIp: string | undefined;
+        cl.toks.forEach((i, n) => {
+          const t = toks[i];
+          if (used[i]) return;
+          if (n === 0 && (t.k === 'word' || t.k === 'bracket')) {
+            const h = t.k === 'word' ? stripTrailing(t.v, ',') : rawOf(t);
+            if (h && !h.includes('@')) {
+              host = h;
+              used[i] = 1;
+              const lit = readLiteral(h);
+              if (lit?.ip) byIp = lit.ip;
+              return;
+            }
+            used[i] = 2;
+            return;
+          }
+          if (t.k === 'comment') {
+            if (plainComment(i)) return;
+            byComments.push(rawOf(t));
+            if (!byIp && t.v.length < MAX_CLASSIFY) {
+              // "(2603:10a6:910:13::9)" (Exchange) or "(name [192.0.2.1])"; never a version
+              // number such as "(NAVGW 2.5.2.12)"
+              const inner = tokenize(ctx, t.s + 1, t.e - 1);
+              if (inner.length === 1 && inner[0].k === 'word') {
+                const lit = readLiteral(inner[0].v);
+                if (lit?.ip) {
+                  byIp = lit.ip;
+                  byBareIp = true;
+                }
+              } else {
+                const br = inner.find((x) => x.k === 'bracket');
+                const lit = br ? readLiteral(br.v) : null;
+                if (lit?.ip) byIp = lit.ip;
+              }
+            }
+            return;
+          }
+          if (t.k === 'word' && t.v.toLowerCase() === 'envelope-from' && toks[i + 1]?.k === 'angle') {
+            used[i] = 1;
+            return;
+          }
+          if (t.k === 'angle' && i > 0 && toks[i - 1].k === 'word' && toks[i - 1].v.toLowerCase() === 'envelope-from') {
+            if (acc.envelopeFrom === undefined) acc.envelopeFrom = cleanAddress(t.v);
+            used[i] = 1;
+            return;
+          }
+          used[i] = 2;
+        });
+        by = {};
+        if (host !== undefined) by.host = host;
+        if (byIp !== undefined) by.ip = byIp;
+        if (byComments.length) by.comment = byComments.join(' ');
+        break;
+      }
+      case 'with':
+        withClauses.push(cl);
+        break;
+      case 'via': {
+        const words: string[] = [];
+        for (const i of cl.toks) {
+          const t = toks[i];
+          if (used[i]) continue;
+          if (t.k === 'comment') {
+            plainComment(i);
+          } else if (t.k === 'word' && words.length < 4) {
+            words.push(stripTrailing(t.v, ','));
+            used[i] = 1;
+          } else {
+            used[i] = 2;
+          }
+        }
+        if (words.length) via = words.join(' ');
+        break;
+      }
+      case 'id':
+        cl.toks.forEach((i, n) => {
+          const t = toks[i];
+          if (used[i]) return;
+          if (n === 0 && (t.k === 'word' || t.k === 'angle')) {
+            const v = t.k === 'angle' ? cleanAddress(t.v) : stripTrailing(t.v, ',');
+            if (v) id = v;
+            used[i] = 1;
+            return;
+          }
+          if (t.k === 'comment') {
+            plainComment(i);
+            return;
+          }
+          readLooseWord(i);
+        });
+        break;
+      case 'for': {
+        let pendingName: number[] = [];
+        for (const i of cl.toks) {
+          const t = toks[i];
+          if (used[i]) continue;
+          if (t.k === 'angle') {
+            const a = cleanAddress(t.v);
+            if (a) forList.push(a);
+            used[i] = 1;
+            for (const p of pendingName) used[p] = 1; // display name before <addr>
+            pendingName = [];
+          } else if (t.k === 'word') {
+            const v = cleanAddress(stripQuotes(t.v));
+            if (v.includes('@') && !t.v.startsWith('"')) {
+              forList.push(v);
+              used[i] = 1;
+            } else if (t.v === ',') {
+              used[i] = 1;
+            } else if (!readLooseWord(i)) {
+              pendingName.push(i);
+            }
+          } else if (t.k === 'comment') {
+            plainComment(i);
+          } else {
+            used[i] = 2;
+          }
+        }
+        for (const p of pendingName) used[p] = 2;
+        break;
+      }
+    }
+  }
+
+  /**
+   * Words that may float anywhere: Haraka's bare "envelope-from <addr>", Exim's "tls CIPHER".
+   * Returns true when the word was consumed.
+   */
+  function readLooseWord(i: number): boolean {
+    const t = toks[i];
+    const next = toks[i + 1];
+    const lower = t.v.toLowerCase();
+    if (t.k === 'word' && t.v === ',') {
+      used[i] = 1;
+      return true;
+    }
+    if (t.k === 'word' && lower === 'envelope-from' && next?.k === 'angle') {
+      if (acc.envelopeFrom === undefined) acc.envelopeFrom = cleanAddress(next.v);
+      used[i] = 1;
+      used[i + 1] = 1;
+      return true;
+    }
+    used[i] = 2;
+    return false;
+  }
+
+  // --- with: protocol and flags
+  let withInfo: ReceivedWith | undefined;
+  for (const cl of withClauses) {
+    const protoWords: number[] = [];
+    let protoDone = false;
+    let bracketProto: string | undefined;
+    for (let n = 0; n < cl.toks.length; n++) {
+      const i = cl.toks[n];
+      const t = toks[i];
+      if (used[i]) continue;
+      if (t.k === 'comment') {
+        plainComment(i);
+        if (protoWords.length) protoDone = true;
+        continue;
+      }
+      if (t.k === 'bracket' && !protoDone && protoWords.length === 0 && !withInfo) {
+        bracketProto = t.v.trim();
+        used[i] = 1;
+        protoDone = true;
+        continue;
+      }
+      if (t.k === 'word') {
+        const lower = t.v.toLowerCase();
+        if (withInfo || protoDone) {
+          // a second "with" (Mimecast "with ESMTP with STARTTLS") or words after the protocol
+          if (lower === 'starttls' || lower === 'tls' || lower === 'ssl') {
+            acc.tlsSeen = true;
+            used[i] = 1;
+            const nx = cl.toks[n + 1];
+            if (lower === 'tls' && nx !== undefined && toks[nx].k === 'word' && /^[A-Z0-9_-]+$/i.test(toks[nx].v) && /[_-]/.test(toks[nx].v)) {
+              mergeTls(acc, { cipher: toks[nx].v });
+              used[nx] = 1;
+              n++;
+            }
+            continue;
+          }
+          if (lower === 'auth' || lower === 'authenticated') {
+            acc.authSeen = true;
+            used[i] = 1;
+            continue;
+          }
+          if (withInfo && (lower === 'both' || lower === 'and')) {
+            used[i] = 1;
+            continue;
+          }
+          readLooseWord(i);
+          continue;
+        }
+        if (protoWords.length < 4) {
+          protoWords.push(i);
+          used[i] = 1;
+        } else {
+          used[i] = 2;
+        }
+        continue;
+      }
+      used[i] = 2;
+    }
+    if (withInfo) continue;
+    let protocol = bracketProto ?? protoWords.map((i) => toks[i].v).join(' ');
+    const words = protoWords.map((i) => toks[i].v);
+    // MessageLabs: "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP"
+    if (words.length >= 3 && words[1].toLowerCase() === 'encrypted') {
+      mergeTls(acc, { cipher: words[0] });
+      protocol = words.slice(1).join(' ');
+    }
+    // IronPort: "with ESMTP/TLS/ECDHE-RSA-AES128-GCM-SHA256"
+    const slash = protocol.toUpperCase().indexOf('/TLS/');
+    if (slash > 0 && !protocol.includes(' ')) {
+      const cipher = protocol.slice(slash + 5);
+      mergeTls(acc, cipher ? { cipher } : {});
+      protocol = protocol.slice(0, slash);
+    } else if (/^[A-Z]+\/TLS$/i.test(protocol)) {
+      acc.tlsSeen = true;
+      protocol = protocol.slice(0, -4);
+    }
+    if (/(?:^|\s)encrypted(?:\s|$)/i.test(protocol)) acc.tlsSeen = true;
+    if (protocol) withInfo = protocolFlags(protocol);
+  }
+
+  // comments anywhere else (after the date, between clauses) still count for TLS/envelope
+  const inFrom = new Uint8Array(toks.length);
+  if (fromClause) for (const i of fromClause.toks) inFrom[i] = 1;
+  for (let i = 0; i < toks.length; i++) {
+    if (used[i] || inFrom[i] || toks[i].k !== 'comment') continue;
+    plainComment(i);
+  }
+
+  // --- from
+  const msStyle = !!withInfo && (withInfo.mapi || /microsoft/i.test(withInfo.protocol));
+  const protoLocal = !!withInfo && /^local/i.test(withInfo.protocol);
+  let from: ReceivedFrom | undefined;
+  if (fromClause) {
+    from = readFrom(ctx, fromClause.toks.map((i) => toks[i]), (n, state) => {
+      used[fromClause!.toks[n]] = state;
+    }, acc, { isExim, msStyle: msStyle || byBareIp, protoLocal });
+  } else if (fromInComment) {
+    from = readFrom(ctx, fromInComment.toks, () => undefined, acc, { isExim, msStyle, protoLocal, sendmailLocal: true });
+  }
+
+  // --- assemble
+  if (from && Object.keys(from).length) info.from = from;
+  if (by && (by.host !== undefined || by.ip !== undefined || by.comment !== undefined)) info.by = by;
+  if (via !== undefined) info.via = via;
+  if (withInfo) {
+    if (acc.tlsSeen) withInfo.tls = true;
+    if (acc.authSeen) withInfo.authenticated = true;
+    info.with = withInfo;
+  }
+  if (acc.tls.version || acc.tls.cipher || acc.tls.bits) info.tls = { ...acc.tls };
+  if (id !== undefined) info.id = id;
+  if (forList.length) info.for = forList;
+  if (acc.envelopeFrom !== undefined) info.envelopeFrom = acc.envelopeFrom;
+  if (date) info.date = date;
+
+  // --- unparsed: runs of tokens nobody understood, plus notes from inside comments
+  const pieces: Array<{ pos: number; text: string }> = [...acc.unparsed];
+  let runStart = -1;
+  let runEnd = -1;
+  for (let i = 0; i <= toks.length; i++) {
+    const bad = i < toks.length && used[i] !== 1;
+    if (bad) {
+      if (runStart < 0) runStart = toks[i].s;
+      runEnd = toks[i].e;
+    } else if (runStart >= 0) {
+      pieces.push({ pos: runStart, text: raw.slice(runStart, runEnd) });
+      runStart = -1;
+    }
+  }
+  if (fullRaw.length > raw.length) pieces.push({ pos: raw.length, text: fullRaw.slice(raw.length) });
+  pieces.sort((a, b) => a.pos - b.pos);
+  info.unparsed = pieces.map((p) => p.text.trim()).filter((s) => s.length > 0);
+}
+
+interface FromOptions {
+  isExim: boolean;
+  msStyle: boolean;
+  protoLocal: boolean;
+  /** Sendmail's "(from user@localhost)": the word is a local user, not a host. */
+  sendmailLocal?: boolean;
+}
+
+/**
+ * Read the from clause: the word after "from", its identity comments, and stray pieces.
+ * `mark(n, state)` records whether the n-th token was understood (1) or not (2).
+ */
+function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void, acc: Acc, opt: FromOptions): ReceivedFrom {
+  const from: ReceivedFrom = {};
+  let word: string | undefined;
+  let wordIsLiteral = false;
+  let wordLit: Literal | null = null;
+  let start = 0;
+  const first = toks[0];
+  if (first && first.k === 'word') {
+    word = stripTrailing(first.v, ',');
+    wordLit = readLiteral(word);
+    wordIsLiteral = !!wordLit;
+    mark(0, 1);
+    start = 1;
+  } else if (first && first.k === 'bracket') {
+    word = ctx.w.slice(first.s, first.e);
+    // "[192.0.2.1]", "[IPv6:...]"; a non-address literal such as "[Masked]" is only a HELO name
+    wordLit = readLiteral(first.v);
+    wordIsLiteral = true;
+    mark(0, 1);
+    start = 1;
+  }
+
+  const idents: Identity[] = [];
+  const identRaw: string[] = [];
+  /** Obtuse smtpd writes "from rDNS(IP)" with the comment glued to the name; HELO comes only as "claiming to be". */
+  const glued = start === 1 && first.k === 'word' && toks[1]?.k === 'comment' && toks[1].s === first.e;
+  let outer: { lit: Literal; text: string; pos: number } | undefined;
+  let claiming: string | undefined;
+  for (let n = start; n < toks.length; n++) {
+    const t = toks[n];
+    if (t.k === 'comment') {
+      if (classifyComment(t.v, acc)) {
+        mark(n, 1);
+        continue;
+      }
+      if (t.v.length > MAX_CLASSIFY) {
+        mark(n, 2);
+        continue;
+      }
+      const id = parseIdentity(ctx, t);
+      if (id.account) acc.authSeen = true;
+      if (id.useful) {
+        idents.push(id);
+        identRaw.push(ctx.raw.slice(t.s, t.e));
+        mark(n, 1);
+        for (const l of id.leftovers) acc.unparsed.push({ pos: t.s, text: l });
+        for (const l of id.extraLits) acc.unparsed.push(l);
+      } else {
+        mark(n, 2);
+      }
+      continue;
+    }
+    if (t.k === 'bracket' && !outer) {
+      const lit = readLiteral(t.v);
+      if (lit) {
+        outer = { lit, text: ctx.raw.slice(t.s, t.e), pos: t.s };
+        mark(n, 1);
+        continue;
+      }
+    }
+    if (t.k === 'word') {
+      const lower = t.v.toLowerCase();
+      // smtpd: "NAME(IP), claiming to be "HELO""
+      if (lower === 'claiming' && toks[n + 1]?.v.toLowerCase() === 'to' && toks[n + 2]?.v.toLowerCase() === 'be' && toks[n + 3]?.k === 'word') {
+        claiming = stripQuotes(stripTrailing(toks[n + 3].v, ','));
+        for (let k = 0; k < 4; k++) mark(n + k, 1);
+        n += 3;
+        continue;
+      }
+      if (t.v === ',') {
+        mark(n, 1);
+        continue;
+      }
+      if (lower === 'envelope-from' && toks[n + 1]?.k === 'angle') {
+        if (acc.envelopeFrom === undefined) acc.envelopeFrom = cleanAddress(toks[n + 1].v);
+        mark(n, 1);
+        mark(n + 1, 1);
+        n++;
+        continue;
+      }
+    }
+    mark(n, 2);
+  }
+
+  const wordName = word !== undefined && !wordIsLiteral ? stripTrailing(word, '.') : undefined;
+  /** The word after "from" could be a reverse-DNS name (dotted, not "unknown"). */
+  const wordIsHost = wordName !== undefined && isFqdnLike(wordName) && !NO_RDNS.has(wordName.toLowerCase());
+
+  // local submissions: Sendmail "(from user@localhost)", Exim "from user by host with local"
+  if (opt.sendmailLocal && word !== undefined && !idents.some((i) => i.lit) && !outer) {
+    const at = word.indexOf('@');
+    from.ident = at > 0 ? word.slice(0, at) : word;
+    return from;
+  }
+  if (opt.protoLocal && word !== undefined && !wordIsLiteral && !word.includes('.') && !idents.some((i) => i.lit) && !outer) {
+    from.ident = word;
+    const h = idents.find((i) => i.heloSet);
+    if (h?.helo) from.helo = h.helo;
+    if (identRaw.length) from.comment = identRaw.join(' ');
+    return from;
+  }
+
+  const heloId = idents.find((i) => i.heloSet);
+  const litId = idents.find((i) => i.lit);
+  const rdnsId = idents.find((i) => i.rdns !== undefined || i.rdnsNone);
+  const hostOnly = idents.find((i) => i.hostOnly)?.hostOnly;
+  const verified = idents.some((i) => i.verified);
+
+  // IP: the address the receiver saw (inside the comment), else the outer literal, else the word
+  const candidates: Array<{ lit: Literal; text: string }> = [];
+  if (litId?.lit) candidates.push({ lit: litId.lit, text: litId.litBracketed ? `[${litId.lit.raw}]` : litId.lit.raw });
+  if (outer) candidates.push({ lit: outer.lit, text: outer.text });
+  if (wordLit) candidates.push({ lit: wordLit, text: word ?? '' });
+  const chosen = candidates.find((c) => c.lit.ip);
+  if (chosen) {
+    from.ip = chosen.lit.ip;
+    from.ipRaw = chosen.lit.raw;
+  } else if (candidates.length) {
+    from.ipRaw = candidates[0].lit.raw;
+  }
+  const reported = new Set<string>();
+  for (const c of candidates) {
+    if (c.lit.ip || reported.has(c.lit.raw)) continue;
+    reported.add(c.lit.raw);
+    acc.unparsed.push({ pos: 0, text: c.text });
+  }
+
+  // reverse DNS and HELO
+  const explicitRdns = rdnsId?.rdns;
+  let helo: string | undefined;
+  let rdns: string | undefined = explicitRdns;
+  const usedBareIp = !!litId && !litId.litBracketed && chosen?.lit === litId.lit;
+  if (heloId) {
+    helo = heloId.helo;
+    if (!rdns && wordIsHost && !rdnsId?.rdnsNone) rdns = wordName;
+  } else if (claiming !== undefined) {
+    helo = claiming;
+    if (!rdns && wordIsHost) rdns = wordName;
+  } else if (hostOnly && outer) {
+    // smail: "from rDNS (HELO) [IP]"
+    helo = hostOnly;
+    if (wordIsHost) rdns = wordName;
+  } else {
+    const gluedRdns = glued && wordIsHost && !!litId && !litId.litBracketed;
+    // Exim "from [IP] (ident=x)": the literal is the address; no HELO was given
+    const eximNoHelo = wordIsLiteral && idents.some((i) => i.eximKeys);
+    if (word !== undefined && !gluedRdns && !eximNoHelo && (idents.length > 0 || outer || !wordIsLiteral || word.startsWith('['))) helo = word;
+    if (!rdns && wordIsHost && !rdnsId) {
+      if (verified) rdns = wordName;
+      else if (usedBareIp && !opt.msStyle && !litId?.lit?.port) rdns = wordName; // qmail, Critical Path
+      else if (litId && litId.litBracketed && opt.isExim) rdns = wordName; // Exim: name is the verified rDNS
+      else if (outer && idents.length === 0) rdns = wordName; // "from NAME [IP]"
+      else if (hostOnly && !litId) rdns = hostOnly; // "from HELO (rdns)"
+    }
+  }
+  if (helo === '') helo = undefined;
+  if (helo !== undefined) from.helo = helo;
+  if (rdns !== undefined) from.rdns = rdns;
+  const ident = idents.find((i) => i.ident !== undefined)?.ident;
+  if (ident !== undefined) from.ident = ident;
+  if (identRaw.length) from.comment = identRaw.join(' ');
+  // the word after "from" must end up somewhere (HELO, rDNS, or the address); otherwise report
+  // it, e.g. a forged "[IP]" that disagrees with the address the receiver recorded
+  if (word !== undefined && first) {
+    const wordUsed =
+      from.helo === word ||
+      (wordName !== undefined && from.rdns === wordName) ||
+      (!!chosen && !!wordLit && chosen.lit === wordLit) ||
+      NO_RDNS.has(word.toLowerCase());
+    if (!wordUsed) acc.unparsed.push({ pos: first.s, text: word });
+  }
+  // put the fields in a stable, readable order
+  const ordered: ReceivedFrom = {};
+  for (const k of ['helo', 'rdns', 'ip', 'ipRaw', 'ident', 'comment'] as const) if (from[k] !== undefined) ordered[k] = from[k];
+  return ordered;
+}
