@@ -109,6 +109,13 @@ export async function checkDmarc(ctx: DmarcContext): Promise<DmarcResult> {
         : out.result === 'none'
           ? `DMARC does not apply: ${from} has no policy.`
           : `DMARC for ${from} could not be decided${ctx.dnsMode === 'off' ? ' offline' : ''}.`;
+  // what the receiver itself would have concluded, judging SPF on the relay it saw
+  const relay = ctx.spf.find((s) => s.role === 'connecting-relay');
+  if (out.result === 'pass' && !dkimPass.length && original?.role === 'original-sender' && relay && relay.result !== 'pass') {
+    parts.push(
+      `This pass rests on SPF for the original sender alone. The receiver saw the relay ${relay.ip}, for which SPF gives ${relay.result}: judged on that relay, DMARC fails, unless the receiver looks past the relay (Enhanced Filtering, Gmail's inbound gateway setting) or trusts an ARC sealer.`,
+    );
+  }
   out.detail = [head, ...parts].join(' ');
   return out;
 }

@@ -174,5 +174,6 @@ describe('DMARC', () => {
     assert.equal(v.spf.find((s) => s.role === 'connecting-relay')?.result, 'fail');
     assert.equal(v.dmarc!.result, 'pass');
     assert.match(v.dmarc!.detail, /SPF: northwindtraders\.com passes for 203\.0\.113\.25 \(original-sender\)/);
+    assert.match(v.dmarc!.detail, /relay 148\.163\.138\.245, for which SPF gives fail: judged on that relay, DMARC fails/);
   });
 });
