@@ -98,18 +98,17 @@ export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, optio
 async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, resolver: DnsResolver, v: Verification): Promise<void> {
   const notes = v.notes;
   const offline = dnsMode === 'off';
-  if (offline) {
-    notes.push(
-      'DNS is off: no lookup left this computer. DKIM and ARC body hashes were checked; the header signatures, ARC seals, SPF and the DMARC policy need DNS answers (a recorded snapshot or live DNS).',
-    );
-  }
-
   // --- input
   const input = analysis.input;
   const tooLarge = input.headersOnly && input.bodyStartByte < input.byteLength;
   const raw = tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
   const message = stripMboxLine(toCrlf(raw));
   const headersOnly = input.headersOnly;
+  if (offline) {
+    notes.push(
+      `DNS is off: no lookup left this computer. ${headersOnly ? '' : 'DKIM and ARC body hashes were checked; '}the header signatures, ARC seals, SPF and the DMARC policy need DNS answers (a recorded snapshot or live DNS).`,
+    );
+  }
   if (headersOnly) {
     notes.push(
       tooLarge

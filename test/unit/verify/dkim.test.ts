@@ -262,6 +262,21 @@ describe('headers-only input', () => {
   });
 });
 
+describe('messages above the size limit', () => {
+  test('only the header block is used: no body verdict, the header signature still checked', async () => {
+    const a = analyzeHeaders(signed, { maxMessageBytes: 1000 });
+    assert.equal(a.input.headersOnly, true);
+    assert.ok(a.input.bodyStartByte < signed.length);
+    const v = await verifyMessage(signed, a, { dnsMode: 'recorded', resolver: resolverFromSnapshot(zone) });
+    assert.equal(v.dkim[0].bodyHashOk, null);
+    assert.equal(v.dkim[0].bodyHashComputed, undefined);
+    assert.equal(v.dkim[0].status, 'pass');
+    assert.ok(v.notes.some((n) => /above the size limit/.test(n)));
+    // the same bytes, read whole, do get a body verdict
+    assert.equal((await verify(signed, 'recorded')).dkim[0].bodyHashOk, true);
+  });
+});
+
 describe('gateway re-signing', () => {
   test('a second signature by a vendor domain is marked vendorResign', async () => {
     const sophos = b.makeKey('mail-dkim-us-west2.prod.hydra.sophos.com', 'v1');
