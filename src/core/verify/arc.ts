@@ -34,10 +34,12 @@ function tag(h: MailauthArcInstance['arc-seal'], name: string): string | undefin
   return v === undefined || v === null || v === false ? undefined : String(v);
 }
 
-export async function checkArc(ctx: ArcContext, data: MailauthArcData | undefined): Promise<ArcResult | null> {
+export async function checkArc(ctx: ArcContext, data: MailauthArcData | undefined): Promise<ArcResult> {
   const sets = ctx.analysis.arcSets;
   const chain = data && Array.isArray(data.chain) ? data.chain : [];
-  if (!sets.length && !chain.length && !data?.error) return null;
+  if (!sets.length && !chain.length && !data?.error) {
+    return { instances: [], chain: 'none', detail: 'The message has no ARC headers: no intermediary sealed it.' };
+  }
 
   if (data?.error || !chain.length) {
     const why = data?.error?.message ?? 'the ARC header fields do not form a chain';

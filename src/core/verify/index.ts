@@ -9,15 +9,15 @@
  */
 import type { Analysis, DkimCheck, DnsMode, Verification } from '../types';
 import { checkArc } from './arc';
-import { checkDkim } from './dkim';
+import { checkDkim, MAX_DKIM_SIGNATURES } from './dkim';
 import { checkDmarc } from './dmarc';
 import { mailauth, quietly, type MailauthDkimVerifyResult } from './mailauth';
-import { stripMboxLine, toCrlf } from './message';
-import { offlineResolver, recordingResolver, type DnsResolver } from './resolver';
+import { keepFirstFields, stripMboxLine, toCrlf } from './message';
+import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
 
 export type { DnsResolver } from './resolver';
-export { offlineResolver, recordingResolver, OFFLINE_CODE, type RecordingResolver } from './resolver';
+export { offlineResolver, recordingResolver, OFFLINE_CODE, LIMIT_CODE, DEFAULT_MAX_LOOKUPS, type RecordingResolver } from './resolver';
 export { parseDnsSnapshot, validateDnsSnapshot, resolverFromSnapshot, formatDnsSnapshot, type DnsSnapshot, type DnsAnswer, type ParsedSnapshot } from './snapshot';
 export { toCrlf } from './message';
 export { MTA_NAME } from './spf';
@@ -102,7 +102,12 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
   const input = analysis.input;
   const tooLarge = input.headersOnly && input.bodyStartByte < input.byteLength;
   const raw = tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
-  const message = stripMboxLine(toCrlf(raw));
+  const prepared = stripMboxLine(toCrlf(raw));
+  const capped = keepFirstFields(prepared, 'dkim-signature', MAX_DKIM_SIGNATURES);
+  const message = capped.message;
+  if (capped.removed) {
+    notes.push(`The message carries more than ${MAX_DKIM_SIGNATURES} DKIM signatures; ${capped.removed} of them were not checked.`);
+  }
   const headersOnly = input.headersOnly;
   if (offline) {
     notes.push(
@@ -137,7 +142,7 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
   }
   if (dk) {
     try {
-      v.dkim = await checkDkim({ analysis, resolver, curTime, headersOnly, offline }, dk.results);
+      v.dkim = await checkDkim({ analysis, resolver, curTime, headersOnly, offline, maxSignatures: MAX_DKIM_SIGNATURES }, dk.results);
     } catch (e) {
       notes.push(`DKIM results could not be read: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -189,6 +194,9 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
     v.dmarc = await checkDmarc({ fromDomain: analysis.summary.fromDomain, dnsMode, resolver, dkim: v.dkim, spf: v.spf, mailFrom });
   } catch (e) {
     notes.push(`DMARC evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (v.lookups.some((l) => l.error?.startsWith(LIMIT_CODE))) {
+    notes.push('The message needed more DNS lookups than one verification may send; the checks that needed the rest are reported as not verifiable.');
   }
   if (v.dmarc?.result === 'not-verifiable-offline') {
     notes.push('DMARC: the result cannot be decided offline: the policy record, the DKIM keys and SPF all need DNS.');

@@ -130,3 +130,21 @@ export function withoutArcNewerThan(buf: Buffer, keep: number): Buffer {
   parts.push(buf.subarray(last));
   return Buffer.concat(parts);
 }
+
+/** The message with every `key` field after the first `keep` removed from the header block. */
+export function keepFirstFields(buf: Buffer, key: string, keep: number): { message: Buffer; removed: number } {
+  const hEnd = bodyStart(buf);
+  const parts: Buffer[] = [];
+  let last = 0;
+  let seen = 0;
+  let removed = 0;
+  for (const f of headerFields(buf, hEnd)) {
+    if (f.key !== key || ++seen <= keep) continue;
+    parts.push(buf.subarray(last, f.start));
+    last = f.end;
+    removed++;
+  }
+  if (!removed) return { message: buf, removed };
+  parts.push(buf.subarray(last));
+  return { message: Buffer.concat(parts), removed };
+}

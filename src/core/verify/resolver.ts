@@ -63,14 +63,20 @@ export interface RecordingResolver {
 }
 
 const MAX_CACHED = 10000;
+/** Distinct lookups one verification may send (SPF alone may use 10 per evaluation). */
+export const DEFAULT_MAX_LOOKUPS = 100;
+/** The code of lookups refused because the budget was spent. */
+export const LIMIT_CODE = 'ELOOKUPLIMIT';
 
 /**
  * Wraps a resolver: every distinct (name, type) is asked once (mailauth asks for an ARC key twice:
  * for the message signature and for the seal), and each lookup and its outcome is recorded.
  */
-export function recordingResolver(inner: DnsResolver): RecordingResolver {
+export function recordingResolver(inner: DnsResolver, options: { maxLookups?: number } = {}): RecordingResolver {
   const cache = new Map<string, Promise<unknown>>();
   const lookups: DnsLookup[] = [];
+  const maxLookups = options.maxLookups ?? DEFAULT_MAX_LOOKUPS;
+  let refused = 0;
 
   const resolver: DnsResolver = (name: string, rrtype: string) => {
     const type = String(rrtype).toUpperCase();
@@ -78,6 +84,11 @@ export function recordingResolver(inner: DnsResolver): RecordingResolver {
     const key = `${type} ${norm}`;
     const hit = cache.get(key);
     if (hit) return hit.then(clone);
+    if (lookups.length >= maxLookups) {
+      // a message crafted to make the analyst's machine send many queries stops here
+      if (refused++ === 0) lookups.push({ name: norm, type, outcome: 'error', error: `${LIMIT_CODE}: more than ${maxLookups} DNS lookups for one message; the rest were not sent` });
+      return Promise.reject(dnsError(LIMIT_CODE, type, norm));
+    }
     const entry: DnsLookup = { name: norm, type, outcome: 'error' };
     lookups.push(entry);
     let p: Promise<unknown>;

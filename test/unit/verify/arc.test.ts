@@ -151,9 +151,11 @@ describe('ARC per instance', () => {
     );
   });
 
-  test('no ARC headers: arc is null', async () => {
+  test('no ARC headers: chain "none" with no instances', async () => {
     const plain = b.route(await b.sign(b.originalMessage(), dkimKey));
-    assert.equal((await verify(plain, 'off')).arc, null);
+    const arc = (await verify(plain, 'off')).arc;
+    assert.equal(arc?.chain, 'none');
+    assert.deepEqual(arc?.instances, []);
   });
 });
 

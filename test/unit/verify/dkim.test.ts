@@ -318,11 +318,35 @@ describe('robustness', () => {
     assert.ok(['not-verifiable-offline', 'invalid', 'error'].includes(v2.dkim[0].status), v2.dkim[0].status);
   });
 
+  test('at most 20 signatures are verified, so a crafted message cannot trigger a lookup per signature', async () => {
+    let m = b.originalMessage();
+    for (let i = 0; i < 30; i++) m = await b.sign(m, { ...key, selector: `s${i}`, dnsName: `s${i}._domainkey.${key.domain}` });
+    m = b.route(m);
+    const z: b.Zone = { ...zone };
+    for (let i = 0; i < 30; i++) z[`s${i}._domainkey.${key.domain}`] = { TXT: [key.txt] };
+    const asked: string[] = [];
+    const inner = resolverFromSnapshot(z);
+    const v = await verifyMessage(m, analyzeHeaders(m), {
+      dnsMode: 'live',
+      resolver: (name, type) => {
+        asked.push(name);
+        return inner(name, type);
+      },
+    });
+    assert.equal(v.dkim.length, 30);
+    assert.equal(v.dkim.filter((d) => d.status === 'pass').length, 20);
+    const unchecked = v.dkim.filter((d) => d.status === 'error');
+    assert.equal(unchecked.length, 10);
+    assert.match(unchecked[0].detail, /only the first 20 are verified/);
+    assert.equal(asked.filter((n) => n.includes('._domainkey.')).length, 20);
+    assert.ok(v.notes.some((n) => /more than 20 DKIM signatures; 10 of them were not checked/.test(n)));
+  });
+
   test('an unsigned message has no DKIM checks', async () => {
     const plain = b.route(b.originalMessage());
     const v = await verify(plain);
     assert.deepEqual(v.dkim, []);
-    assert.equal(v.arc, null);
+    assert.equal(v.arc?.chain, 'none');
   });
 
   test('a signature with an unknown algorithm is reported invalid, not dropped', async () => {

@@ -11,6 +11,7 @@ import {
   formatDnsSnapshot,
   offlineResolver,
   OFFLINE_CODE,
+  LIMIT_CODE,
 } from '../../../src/core/verify';
 import * as b from './build';
 
@@ -122,6 +123,26 @@ describe('recordingResolver', () => {
       ],
     );
     assert.deepEqual(JSON.parse(formatDnsSnapshot(rec.snapshot())), { 'example.org': { TXT: [['v=spf1 -all']] }, 'nodata.example.org': {} });
+  });
+
+  test('stops sending queries after its budget and records that once', async () => {
+    let sent = 0;
+    const rec = recordingResolver(
+      async (name) => {
+        sent++;
+        return [[`v=spf1 -all ${name}`]];
+      },
+      { maxLookups: 3 },
+    );
+    for (let i = 0; i < 3; i++) await rec.resolver(`n${i}.example.org`, 'TXT');
+    assert.equal(await codeOf(rec.resolver('n3.example.org', 'TXT')), LIMIT_CODE);
+    assert.equal(await codeOf(rec.resolver('n4.example.org', 'TXT')), LIMIT_CODE);
+    // cached answers are still served
+    assert.deepEqual(await rec.resolver('n0.example.org', 'TXT'), [['v=spf1 -all n0.example.org']]);
+    assert.equal(sent, 3);
+    assert.equal(rec.lookups.length, 4);
+    assert.equal(rec.lookups[3].outcome, 'error');
+    assert.match(rec.lookups[3].error ?? '', /more than 3 DNS lookups/);
   });
 
   test('offline and failed lookups are recorded but not written to the snapshot', async () => {
