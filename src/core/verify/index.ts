@@ -173,7 +173,7 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
   if (v.arc?.chain === 'not-verifiable-offline') {
     notes.push(
       offline
-        ? 'ARC: the seals could not be verified because DNS is off (the sealers\' public keys are needed). mailauth alone would report this as a bare "fail"; it is not one.'
+        ? 'ARC: the seals could not be verified because DNS is off (the sealers\' public keys are needed). This is not an ARC failure.'
         : 'ARC: some sealers\' public keys could not be fetched, so the chain could not be fully verified.',
     );
   }
