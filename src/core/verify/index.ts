@@ -160,6 +160,9 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
       );
     }
   }
+  if (dnsMode === 'recorded' && v.dkim.some((c) => c.status === 'key-missing')) {
+    notes.push('Recorded DNS: a key that is not in the snapshot counts as missing from DNS. If the snapshot was recorded for another message, record it again for this one.');
+  }
   if (when.date && (v.dkim.some((c) => c.status === 'expired') || analysis.dkimSignatures.some((s) => s.expiresAt))) {
     notes.push(`Signature expiry was judged at the delivery time ${when.date.toISOString()} (from ${when.source}), not today.`);
   }

@@ -142,6 +142,7 @@ describe('DKIM, recorded DNS', () => {
       km.lookups.filter((l) => l.name === key.dnsName).map((l) => l.outcome),
       ['nxdomain'],
     );
+    assert.ok(km.notes.some((n) => /not in the snapshot counts as missing/.test(n)));
   });
 
   test('a body change with the key at hand also says whether the headers are intact', async () => {
