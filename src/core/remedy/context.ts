@@ -1,0 +1,534 @@
+/**
+ * Shared facts for the generators: the relay hops in front of the receiver read from the Analysis
+ * (re-validated: an Analysis may come from JSON, so nothing in it is trusted), the knowledge-base
+ * port, IP list building with the exclusions each target needs, and the `omitted` collector.
+ */
+import type { Analysis, Hop, Remedy, RemedyKind, VendorMatch } from '../types';
+import { classifyIp, isPrivateOrLoopback, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
+import * as kb from '../net/kb';
+import { checkConnectorName, checkDomain, commentText, displayValue, psComment } from './powershell';
+import type { RemedyOptions } from './index';
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge-base port (tests may replace parts of it)
+
+export interface PublishedRange {
+  range: string;
+  source: string;
+  asOf: string;
+}
+
+export interface RemedyKb {
+  /** The provider network (Microsoft 365 / Google) an IP belongs to. */
+  lookupProviderByIp(ip: string): { id: string; name: string; range: string; source: string } | undefined;
+  /** Every provider range (for overlap checks of ranges). */
+  providerRanges(): ReadonlyArray<{ range: string; provider: string; source: string }>;
+  vendorName(id: string): string | undefined;
+  /** Ranges the vendor publishes (never the ones only observed in samples). */
+  vendorPublishedRanges(id: string): PublishedRange[];
+  /** Ranges only observed in samples (named in caveats, never used). */
+  vendorObservedRanges(id: string): PublishedRange[];
+  vendorArcSealers(id: string): Array<{ domain: string; verified: boolean; source: string }>;
+  vendorSpamHeader(id: string): { header: string; regexp: string; numeric: boolean; threshold?: string; source: string; verified: boolean; note?: string } | undefined;
+  /** The vendor host pattern a host name matches, e.g. "*.pphosted.com". */
+  vendorHostPattern(host: string): { id: string; pattern: string; weight: string } | undefined;
+  vendorByArcSealer(domain: string): { id: string; name: string; matched: string; verified: boolean; source: string } | undefined;
+}
+
+export const defaultKb: RemedyKb = {
+  lookupProviderByIp: (ip) => kb.lookupProviderByIp(ip),
+  providerRanges: () => kb.PROVIDER_RANGES,
+  vendorName: (id) => kb.vendorInfo(id)?.name,
+  vendorPublishedRanges: (id) =>
+    (kb.vendorInfo(id)?.ipRanges ?? []).filter((r) => r.status === 'published').map((r) => ({ range: r.range, source: r.source, asOf: r.asOf })),
+  vendorObservedRanges: (id) =>
+    (kb.vendorInfo(id)?.ipRanges ?? []).filter((r) => r.status === 'observed').map((r) => ({ range: r.range, source: r.source, asOf: r.asOf })),
+  vendorArcSealers: (id) => (kb.vendorInfo(id)?.arcSealers ?? []).map((s) => ({ domain: s.domain, verified: s.verified, source: s.source })),
+  vendorSpamHeader: (id) => kb.vendorInfo(id)?.spamHeader,
+  vendorHostPattern: (host) => {
+    const h = kb.vendorByHost(host);
+    return h ? { id: h.id, pattern: h.matched, weight: h.weight } : undefined;
+  },
+  vendorByArcSealer: (domain) => {
+    const h = kb.vendorByArcSealer(domain);
+    return h ? { id: h.id, name: h.name, matched: h.matched, verified: h.verified, source: h.source } : undefined;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Omitted values
+
+export const MAX_OMITTED = 50;
+
+export class Omitted {
+  readonly list: Remedy['omitted'] = [];
+  private extra = 0;
+  private readonly seen = new Set<string>();
+
+  add(value: unknown, reason: string): void {
+    const v = displayValue(value);
+    const key = `${v}\u0000${reason}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    if (this.list.length < MAX_OMITTED) this.list.push({ value: v, reason });
+    else this.extra++;
+  }
+
+  /** A summary entry that is always kept (for caps). */
+  note(value: string, reason: string): void {
+    this.list.push({ value, reason });
+  }
+
+  done(): Remedy['omitted'] {
+    if (this.extra) this.list.push({ value: `(${this.extra} more)`, reason: `further values left out for the same kinds of reasons; only the first ${MAX_OMITTED} are listed` });
+    return this.list;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The relay path
+
+export interface RelayIp {
+  ip: ParsedIp;
+  hopIndex: number | null;
+  /** Host name of the relay as seen by the next hop (rDNS preferred; HELO only as a label). */
+  host?: string;
+  vendorId?: string;
+  vendorName?: string;
+  /** True for the host that connected to the receiver. */
+  connecting: boolean;
+}
+
+export interface Facts {
+  analysis: Analysis;
+  receiver: Analysis['boundary']['receiver'];
+  /** Every relay IP in front of the receiver from the message (public or not), oldest first. */
+  relays: RelayIp[];
+  /** Values from the message that were not IPs. */
+  badRelayValues: string[];
+  connecting: RelayIp | undefined;
+  /** True when the trace found relays in front of the receiver. */
+  hasRelay: boolean;
+  originalSenderIp: ParsedIp | undefined;
+  /** Strong vendor matches on the relay path. */
+  relayVendors: Array<{ id: string; name: string }>;
+  /** The message passed Microsoft 365 before the relay (EOP → on-premises → EOP). */
+  nonLinear: boolean;
+  findingIds: Set<string>;
+  efc: { skipListedIp?: ParsedIp; externalOriginalIp?: ParsedIp; skipListed: boolean; externalOriginal: boolean };
+}
+
+function hopAt(a: Analysis, i: unknown): Hop | undefined {
+  return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < a.hops.length ? a.hops[i] : undefined;
+}
+
+function strongVendor(v: VendorMatch | undefined): { id: string; name: string } | undefined {
+  if (!v || v.confidence !== 'strong' || typeof v.id !== 'string') return undefined;
+  // the knowledge base's name when the id is known; anything else is made display-safe
+  const name = defaultKb.vendorName(v.id) ?? commentText(typeof v.name === 'string' ? v.name : v.id, 80);
+  return { id: commentText(v.id, 80), name };
+}
+
+export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
+  const b = a.boundary;
+  const relays: RelayIp[] = [];
+  const bad: string[] = [];
+  const seen = new Set<string>();
+  const push = (raw: unknown, hopIndex: number | null, connecting: boolean) => {
+    if (typeof raw !== 'string' || !raw) return;
+    const ip = parseIp(raw);
+    if (!ip) {
+      bad.push(raw);
+      return;
+    }
+    if (seen.has(ip.ip)) {
+      const prev = relays.find((r) => r.ip.ip === ip.ip);
+      if (prev && connecting) prev.connecting = true;
+      return;
+    }
+    seen.add(ip.ip);
+    const hop = hopIndex === null ? undefined : hopAt(a, hopIndex);
+    const r: RelayIp = { ip, hopIndex, connecting };
+    const host = hop?.from.rdns ?? hop?.from.helo;
+    if (typeof host === 'string') {
+      const d = checkDomain(host, { what: 'host name' });
+      if (d.ok) r.host = d.value;
+    }
+    const v = strongVendor(hop?.vendor);
+    if (v) {
+      r.vendorId = v.id;
+      r.vendorName = v.name;
+    }
+    relays.push(r);
+  };
+
+  const entry = hopAt(a, b.entryHopIndex);
+  const relayHopIndexes = Array.isArray(b.relayHopIndexes) ? b.relayHopIndexes.filter((i) => hopAt(a, i)) : [];
+  const hasRelay = relayHopIndexes.length > 0 || (Array.isArray(b.relayIps) && b.relayIps.length > 0);
+  if (hasRelay) {
+    // Older relays first: the from-side of every relay hop except the one the original sender wrote to.
+    for (const i of [...relayHopIndexes].sort((x, y) => x - y)) {
+      if (i === b.originalSenderHopIndex) continue;
+      push(a.hops[i].from.ip, i, false);
+    }
+    if (entry) push(entry.from.ip ?? b.connectingIp, b.entryHopIndex, true);
+    else push(b.connectingIp, null, true);
+    for (const ip of Array.isArray(b.relayIps) ? b.relayIps : []) push(ip, null, false);
+    // keep oldest-first order: hop order, then boundary-only addresses, the connecting one last
+    relays.sort((x, y) => (x.connecting ? 1 : 0) - (y.connecting ? 1 : 0) || (x.hopIndex ?? 1e9) - (y.hopIndex ?? 1e9));
+  }
+  const connecting = relays.find((r) => r.connecting);
+
+  const relayVendors: Array<{ id: string; name: string }> = [];
+  const addVendor = (v: { id: string; name: string } | undefined) => {
+    if (v && !relayVendors.some((x) => x.id === v.id)) relayVendors.push(v);
+  };
+  if (hasRelay) {
+    addVendor(strongVendor(entry?.vendor));
+    for (const i of relayHopIndexes) addVendor(strongVendor(a.hops[i].vendor));
+  }
+
+  // Non-linear routing: a Microsoft 365 hop before the relay path, or a relay inside Microsoft's ranges.
+  let nonLinear = false;
+  const firstRelay = relayHopIndexes.length ? Math.min(...relayHopIndexes) : null;
+  if (a.boundary.receiver === 'exchange-online' && firstRelay !== null) {
+    for (let i = 0; i < firstRelay; i++) if (a.hops[i].byOperator === 'microsoft365') nonLinear = true;
+  }
+  if (relays.some((r) => k.lookupProviderByIp(r.ip.ip)?.id === 'microsoft365')) nonLinear = true;
+
+  const ms = a.microsoft;
+  const findingIds = new Set((Array.isArray(a.findings) ? a.findings : []).map((f) => f.id));
+  if (findingIds.has('efc-unsupported-routing')) nonLinear = true;
+  return {
+    analysis: a,
+    receiver: b.receiver,
+    relays,
+    badRelayValues: bad,
+    connecting,
+    hasRelay,
+    originalSenderIp: parseIp(b.originalSenderIp) ?? undefined,
+    relayVendors,
+    nonLinear,
+    findingIds,
+    efc: {
+      skipListed: !!ms?.skipListed,
+      externalOriginal: !!ms?.externalOriginal,
+      skipListedIp: parseIp(ms?.skipListed?.ip) ?? undefined,
+      externalOriginalIp: parseIp(ms?.externalOriginal?.ip) ?? undefined,
+    },
+  };
+}
+
+/** "mx0b-00498f04.pphosted.com, Proofpoint …" (no IP), or '' when nothing is known. */
+export function relayLabel(r: RelayIp): string {
+  return [r.host, r.vendorName].filter(Boolean).join(', ');
+}
+
+/** "148.163.138.245 [mx0b-00498f04.pphosted.com, Proofpoint …]" */
+export function describeRelay(r: RelayIp): string {
+  const label = relayLabel(r);
+  return label ? `${r.ip.ip} [${label}]` : r.ip.ip;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IP lists
+
+export const MAX_LIST_INPUT = 20000;
+
+export interface IpInput {
+  text: unknown;
+  origin: 'message' | 'user' | 'vendor';
+  /** For vendor ranges: where the range is published. */
+  source?: string;
+  /** Label for the message hop. */
+  label?: string;
+}
+
+export interface IpListPolicy {
+  /** Shown in reasons: "EFSkipIPs", "SenderIPAddresses", … */
+  target: string;
+  privateReason: string;
+  excludeMicrosoft: boolean;
+  microsoftReason?: string;
+  excludeGoogle: boolean;
+  googleReason?: string;
+  allowIpv6: boolean;
+  ipv6Reason?: string;
+  allowRange: boolean;
+  rangeReason?: string;
+  /** Narrowest allowed IPv4 prefix for CIDRs (e.g. 24), with the reason when wider. */
+  minPrefixV4?: number;
+  minPrefixReason?: string;
+  merge: boolean;
+  cap: number;
+}
+
+export interface IpListEntry {
+  spec: IpSpec;
+  origin: IpInput['origin'];
+  source?: string;
+  label?: string;
+}
+
+const NON_PUBLIC_V4 = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4'];
+const NON_PUBLIC_V6 = ['::/127', 'fc00::/7', 'fe80::/10', 'ff00::/8'];
+const NON_PUBLIC = [...NON_PUBLIC_V4, ...NON_PUBLIC_V6].map((c) => parseIpSpec(c)!);
+
+function overlaps(a: IpSpec, b: IpSpec): boolean {
+  return a.version === b.version && a.lo <= b.hi && b.lo <= a.hi;
+}
+
+let providerSpecCache: { k: RemedyKb; list: Array<{ spec: IpSpec; provider: string; range: string; source: string }> } | null = null;
+function providerSpecs(k: RemedyKb) {
+  if (providerSpecCache && providerSpecCache.k === k) return providerSpecCache.list;
+  const list: Array<{ spec: IpSpec; provider: string; range: string; source: string }> = [];
+  for (const r of k.providerRanges()) {
+    const spec = parseIpSpec(r.range);
+    if (spec) list.push({ spec, provider: r.provider, range: r.range, source: r.source });
+  }
+  providerSpecCache = { k, list };
+  return list;
+}
+
+function providerOverlap(k: RemedyKb, spec: IpSpec, provider: 'microsoft365' | 'google'): { range: string; source: string } | undefined {
+  if (spec.kind === 'single') {
+    const hit = k.lookupProviderByIp(spec.text);
+    if (hit && hit.id === provider) return { range: hit.range, source: hit.source };
+  }
+  const p = providerSpecs(k).find((x) => x.provider === provider && overlaps(x.spec, spec));
+  return p ? { range: p.range, source: p.source } : undefined;
+}
+
+function isNonPublic(spec: IpSpec): boolean {
+  if (spec.kind === 'single') {
+    const c = classifyIp(spec.text);
+    return !(c === 'public' || c === 'documentation');
+  }
+  return NON_PUBLIC.some((n) => overlaps(n, spec));
+}
+
+function cmpSpec(a: IpSpec, b: IpSpec): number {
+  return a.version - b.version || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0) || (a.hi > b.hi ? -1 : a.hi < b.hi ? 1 : 0);
+}
+
+/**
+ * Parse, validate, exclude, de-duplicate (and optionally merge) a list of IPs/ranges for one
+ * target. Order: as given (message first, then the user's, then vendor ranges), unless merged.
+ */
+export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k: RemedyKb, omitted: Omitted): IpListEntry[] {
+  const kept: IpListEntry[] = [];
+  const seen = new Set<string>();
+  const limit = Math.min(inputs.length, MAX_LIST_INPUT);
+  for (let n = 0; n < limit; n++) {
+    const input = inputs[n];
+    if (typeof input.text !== 'string') {
+      omitted.add(input.text, 'not text');
+      continue;
+    }
+    const spec = parseIpSpec(input.text);
+    if (!spec) {
+      omitted.add(input.text, 'not an IP address, an a-b range or a CIDR block');
+      continue;
+    }
+    const shown = spec.text;
+    if (isNonPublic(spec)) {
+      if (spec.kind !== 'single') {
+        omitted.add(shown, `the range overlaps private, loopback or other non-public address space; ${policy.target} needs public addresses`);
+      } else {
+        const c = classifyIp(spec.text);
+        omitted.add(shown, c === 'private' || c === 'loopback' ? policy.privateReason : isPrivateOrLoopback(spec.text) ? `${c} address: ${policy.privateReason}` : `${c} address: not a public internet address (${policy.target} needs public addresses)`);
+      }
+      continue;
+    }
+    if (policy.excludeMicrosoft) {
+      const ms = providerOverlap(k, spec, 'microsoft365');
+      if (ms) {
+        omitted.add(shown, `${policy.microsoftReason ?? 'Microsoft 365 address'} (in ${ms.range}; ${ms.source})`);
+        continue;
+      }
+    }
+    if (policy.excludeGoogle) {
+      const g = providerOverlap(k, spec, 'google');
+      if (g) {
+        omitted.add(shown, `${policy.googleReason ?? "Google's own address"} (in ${g.range})`);
+        continue;
+      }
+    }
+    if (spec.version === 6 && !policy.allowIpv6) {
+      omitted.add(shown, policy.ipv6Reason ?? `IPv6 is not accepted by ${policy.target}`);
+      continue;
+    }
+    if (spec.kind === 'range' && !policy.allowRange) {
+      omitted.add(shown, policy.rangeReason ?? `${policy.target} does not accept a-b ranges; give single addresses or CIDR blocks`);
+      continue;
+    }
+    if (spec.kind === 'cidr' && spec.version === 4 && policy.minPrefixV4 !== undefined) {
+      const bits = Number(spec.text.slice(spec.text.indexOf('/') + 1));
+      if (bits < policy.minPrefixV4) {
+        omitted.add(shown, policy.minPrefixReason ?? `${policy.target} accepts CIDR blocks /${policy.minPrefixV4} to /32 only`);
+        continue;
+      }
+    }
+    if (seen.has(spec.text)) continue;
+    seen.add(spec.text);
+    const e: IpListEntry = { spec, origin: input.origin };
+    if (input.source) e.source = input.source;
+    if (input.label) e.label = input.label;
+    kept.push(e);
+  }
+  if (inputs.length > limit) {
+    omitted.note(`(${inputs.length - limit} values)`, `not read: only the first ${MAX_LIST_INPUT} values of a list are considered`);
+  }
+
+  let out: IpListEntry[];
+  if (policy.merge) {
+    out = mergeSpecs(kept.map((e) => e.spec)).map((spec) => {
+      const from = kept.filter((e) => overlaps(e.spec, spec));
+      const origin = from.some((e) => e.origin === 'message') ? 'message' : from.some((e) => e.origin === 'user') ? 'user' : 'vendor';
+      const entry: IpListEntry = { spec, origin };
+      const src = from.find((e) => e.source)?.source;
+      if (src) entry.source = src;
+      const label = from.find((e) => e.label)?.label;
+      if (label && spec.kind === 'single') entry.label = label;
+      return entry;
+    });
+  } else {
+    // drop entries fully covered by another one (e.g. a message IP inside a vendor range)
+    const sorted = kept.map((e, i) => ({ e, i })).sort((x, y) => cmpSpec(x.e.spec, y.e.spec));
+    const covered = new Set<number>();
+    let cur: IpSpec | null = null;
+    for (const { e, i } of sorted) {
+      if (cur && cur.version === e.spec.version && e.spec.hi <= cur.hi) {
+        covered.add(i);
+        omitted.add(e.spec.text, `already covered by ${cur.text}`);
+      } else {
+        cur = e.spec;
+      }
+    }
+    out = kept.filter((_, i) => !covered.has(i));
+  }
+  if (out.length > policy.cap) {
+    const rest = out.length - policy.cap;
+    out = out.slice(0, policy.cap);
+    omitted.note(`(${rest} entries)`, `${policy.target} list capped at ${policy.cap} entries; merge adjacent addresses into ranges (mergeRanges) or ask the vendor for its CIDR blocks`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Option helpers
+
+export const PLACEHOLDER_CONNECTOR = '<your inbound connector>';
+
+export function connectorIdentity(options: RemedyOptions, omitted: Omitted, fallback = PLACEHOLDER_CONNECTOR): { name: string; placeholder: boolean } {
+  if (options.connectorName === undefined || options.connectorName === '') return { name: fallback, placeholder: true };
+  const c = checkConnectorName(options.connectorName);
+  if (c.ok) return { name: c.value, placeholder: false };
+  omitted.add(options.connectorName, `connector name left out: ${c.reason}`);
+  return { name: fallback, placeholder: true };
+}
+
+export function newConnectorName(options: RemedyOptions, omitted: Omitted, fallback: string): string {
+  if (options.newConnectorName === undefined || options.newConnectorName === '') return fallback;
+  const c = checkConnectorName(options.newConnectorName);
+  if (c.ok) return c.value;
+  omitted.add(options.newConnectorName, `new connector name left out: ${c.reason}`);
+  return fallback;
+}
+
+/** The receiving organisation's domain (options first, then recipients), validated. */
+export function receivingDomain(a: Analysis, options: RemedyOptions): string | undefined {
+  const candidates: unknown[] = [...(Array.isArray(options.receivingDomains) ? options.receivingDomains : [])];
+  for (const r of Array.isArray(a.summary?.recipients) ? a.summary.recipients : []) {
+    if (typeof r === 'string') candidates.push(r.slice(r.lastIndexOf('@') + 1));
+  }
+  for (const c of candidates) {
+    const d = checkDomain(c);
+    if (d.ok) return d.value;
+  }
+  return undefined;
+}
+
+/** The tenant's MX host: options.mxHost, else the usual `<domain-with-dashes>.mail.protection.outlook.com`. */
+export function tenantMxHost(a: Analysis, options: RemedyOptions, omitted: Omitted): { host: string; guessed: boolean } {
+  if (options.mxHost !== undefined) {
+    const d = checkDomain(options.mxHost, { what: 'MX host' });
+    if (d.ok) return { host: d.value, guessed: false };
+    omitted.add(options.mxHost, `MX host left out: ${d.reason}`);
+  }
+  const dom = receivingDomain(a, options);
+  return { host: dom ? `${dom.replace(/\./g, '-')}.mail.protection.outlook.com` : '<your-domain>.mail.protection.outlook.com', guessed: true };
+}
+
+export const KIND_OF: Record<string, RemedyKind> = {
+  'efc-verify': 'efc',
+  'efc-skip-last-ip': 'efc',
+  'efc-skip-ips': 'efc',
+  'efc-pilot-users': 'efc',
+  'lockdown-connector': 'lockdown',
+  'lockdown-certificate': 'lockdown',
+  'arc-trusted-sealer': 'arc',
+  'gmail-inbound-gateway': 'gmail',
+  'device-relay-connector': 'relay',
+  'spf-record-relay': 'relay',
+  'remove-scl-bypass': 'cleanup',
+  'remove-ip-allow': 'cleanup',
+};
+
+/** Canonical order of remedy ids (output order). */
+export const REMEDY_IDS = Object.keys(KIND_OF);
+
+// ---------------------------------------------------------------------------------------------
+// Building a Remedy
+
+export const REVIEW_LINE = 'Review before running: Mail Flow Lens only writes this text, it never runs it.';
+
+export interface Draft {
+  id: string;
+  title: string;
+  language: Remedy['language'];
+  /** PowerShell: comment lines (without '#'), placed first. */
+  header?: string[];
+  /** PowerShell: rendered command lines; markdown / dns: the text lines. */
+  body: string[];
+  parameters: Record<string, unknown>;
+  recommended: boolean;
+  why: string;
+  caveats?: string[];
+  preChecks?: string[];
+  rollback?: string[];
+  verify?: string[];
+  omitted: Omitted;
+}
+
+export function finish(d: Draft): Remedy {
+  const kind = KIND_OF[d.id];
+  if (!kind) throw new Error(`unknown remedy id ${d.id}`);
+  let lines: string[];
+  if (d.language === 'powershell') {
+    lines = [...(d.header ?? []).map(psComment), psComment(REVIEW_LINE), ...d.body];
+  } else {
+    lines = d.body;
+  }
+  return {
+    id: d.id,
+    kind,
+    title: d.title,
+    text: `${lines.join('\n')}\n`,
+    language: d.language,
+    parameters: d.parameters,
+    recommended: d.recommended,
+    why: d.why,
+    caveats: d.caveats ?? [],
+    preChecks: d.preChecks ?? [],
+    rollback: d.rollback ?? [],
+    verify: d.verify ?? [],
+    omitted: d.omitted.done(),
+  };
+}
+
+/** Comma list in words: "a", "a and b", "a, b and c". */
+export function words(list: readonly string[]): string {
+  if (list.length <= 1) return list.join('');
+  return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
