@@ -129,6 +129,7 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
     recipientDomains: [...new Set([...recipientDomains, ...(options.receivingDomains ?? []).map((d) => d.toLowerCase())])],
     trustedRelays: options.trustedRelays ?? [],
     maxHops: options.maxHops ?? DEFAULT_MAX_HOPS,
+    eopVerdicts: authResults.filter((x) => x.field.key === 'authentication-results' && x.parsed.authservId === null && x.parsed.form === 'eop').length,
   });
   for (const p of traced.problems) problems.push({ code: p.code, severity: 'warning', message: p.message, fieldIndex: p.fieldIndex });
 

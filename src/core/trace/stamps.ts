@@ -63,13 +63,21 @@ export function attachStamps(input: StampInput): AuthStamp[] {
   const trustedIds = new Set(input.trustedAuthservIds.map(norm));
   // The lowest position a receiver stamp may have: above the Received field of the hop before the
   // entry (Gmail and Postfix put their results just below their own Received; EOP puts them above).
-  const limitField = entry !== null ? (entry > 0 ? hops[entry - 1].fieldIndex : Number.POSITIVE_INFINITY) : null;
+  // With no older hop, EOP's own results still sit above its entry Received (it never writes below it).
+  const limitField =
+    entry !== null
+      ? entry > 0
+        ? hops[entry - 1].fieldIndex
+        : boundary.receiver === 'exchange-online' && hops[entry]
+          ? hops[entry].fieldIndex
+          : Number.POSITIVE_INFINITY
+      : null;
 
   const isReceiverId = (id: string | null): boolean => {
     if (id === null) return boundary.receiver === 'exchange-online';
     const d = norm(id);
     if (trustedIds.has(d)) return true;
-    if (boundary.receiver === 'gmail') return d === 'mx.google.com';
+    if (boundary.receiver === 'gmail') return d === 'mx.google.com' || d === 'google.com';
     if (boundary.receiver === 'exchange-online') return d === 'mx.microsoft.com' || d.endsWith('.protection.outlook.com') || d === 'protection.outlook.com';
     return false;
   };
@@ -102,8 +110,10 @@ export function attachStamps(input: StampInput): AuthStamp[] {
 
   const push = (kind: Kind, field: { index: number; lines: AuthStamp['lines'] }, writer: string | null, summary: AuthSummary, hopIndex: number | null, receiverClaim: boolean, instance?: number) => {
     let trust: AuthStamp['trust'] = 'claim';
+    // Skip-listing headers sit with EOP's organisation headers, anywhere in the block: position says nothing.
+    const positionless = kind === 'skip-listed' || kind === 'external-original';
     if (receiverClaim && receiverOp) {
-      if (limitField !== null && field.index > limitField) trust = 'forged';
+      if (!positionless && limitField !== null && field.index > limitField) trust = 'forged';
       else trust = 'verdict';
     } else if (receiverClaim && !receiverOp && trustedIds.size) {
       trust = 'verdict';
@@ -129,6 +139,13 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     if (hop === null) hop = hopBelow(hops, field.index) ?? hopAbove(hops, field.index);
     const writer = id ?? (kind === 'authentication-results' || kind === 'x-ms-exchange-authentication-results' ? 'Exchange Online' : null);
     push(kind, field, writer, summarizeAuthResults(parsed), hop, receiverClaim, parsed.instance);
+    // A gateway's results in a message that never passed that gateway cannot be genuine.
+    if (!receiverClaim && id && entry !== null) {
+      const vendor = vendorByAuthservId(id);
+      if (vendor && !hops.some((h) => h.role === 'gateway' && h.vendor?.id === vendor.id && h.vendor.confidence === 'strong')) {
+        stamps[stamps.length - 1].trust = 'forged';
+      }
+    }
   }
 
   for (const { field, parsed } of input.receivedSpf) {

@@ -38,6 +38,8 @@ export interface TraceInput {
   recipientDomains: string[];
   trustedRelays: string[];
   maxHops: number;
+  /** Number of EOP id-less Authentication-Results (one per pass through Exchange Online). */
+  eopVerdicts: number;
 }
 
 export interface TraceResult {
@@ -193,12 +195,37 @@ export function trace(input: TraceInput): TraceResult {
       }
     }
   }
+  // Non-linear routing (Microsoft 365 → on-premises → Microsoft 365): the message already entered
+  // the tenant earlier. Walk back through the receiving organisation's own hops (its on-premises
+  // servers and Microsoft 365) to the first time EOP's inbound front end took it from outside.
+  // Only for hybrid organisations (cross-premises headers or several EOP verdicts), so a sender
+  // that is itself a Microsoft 365 tenant is never mistaken for a first pass.
+  let reanchored = false;
+  const hybridSigns = input.headerNames.some((n) => n.startsWith('x-ms-exchange-crosspremises-')) || input.eopVerdicts > 1;
+  if (entry > 0 && receiverOp === 'microsoft365' && hybridSigns) {
+    let j = entry - 1;
+    while (j >= 0) {
+      const h = hops[j];
+      const insideBy = h.byOperator === receiverOp || hostUnder(h.by.host, input.recipientDomains);
+      if (!insideBy) break;
+      const eopInbound = h.byOperator === receiverOp && /\.mail\.protection\.outlook\.com$/i.test(h.by.host ?? '') && !h.with?.mapi && !h.with?.http;
+      const fromOutside = fromOp[j] !== receiverOp && !hostUnder(h.from.helo, input.recipientDomains) && !!h.from.ip && isPublicIp(h.from.ip);
+      if (eopInbound && fromOutside) {
+        reasoning.push(`The message entered Exchange Online first at hop ${j + 1}, then went on-premises and came back (non-linear routing); the first entry is the trust boundary.`);
+        entry = j;
+        reanchored = true;
+      }
+      j--;
+    }
+  }
   // Cross-check with CIP: EOP's own record of the connecting IP.
   const cip = ms?.forefront && !ms.forefront.untrusted ? ms.forefront.cip : undefined;
   if (receiver === 'exchange-online' && cip) {
     const byCip = hops.findIndex((h, i) => h.from.ip === cip && h.byOperator === 'microsoft365' && i >= 0);
     if (entry < 0 && byCip >= 0) entry = byCip;
-    if (entry >= 0 && hops[entry].from.ip !== cip && byCip >= 0) {
+    // (With Enhanced Filtering CIP is the recovered original sender, and after non-linear routing
+    // it is the on-premises server of the second pass: neither moves the boundary.)
+    if (entry >= 0 && hops[entry].from.ip !== cip && byCip >= 0 && !reanchored && !ms?.skipListed && !ms?.externalOriginal) {
       reasoning.push(`The Received chain and EOP's CIP disagree; CIP ${cip} (what EOP evaluated) is used.`);
       entry = byCip;
     }
@@ -229,11 +256,18 @@ export function trace(input: TraceInput): TraceResult {
     const ip = h.from.ip;
     const trusted = isTrustedRelay(relays, ip, h.from.rdns, h.from.helo);
     if (trusted) return { why: `matches trusted relay ${trusted}` };
-    const v = detectVendor({ rdns: h.from.rdns, helo: h.from.helo, ip, headerNames: i === entry ? input.headerNames : [], authservIds: [], arcSealers: [] });
+    // At the entry only what the receiver itself recorded counts (the connecting IP and its reverse
+    // DNS): HELO names and headers below the boundary are the sender's word and can be forged.
+    // Further down, the relays' own Received lines are trusted once the relay is established.
+    const edgePtr = i === entry && cip && ip === cip && ms?.forefront?.ptr && ms.forefront.ptr !== 'InfoDomainNonexistent' ? ms.forefront.ptr : undefined;
+    const v = i === entry ? detectVendor({ rdns: h.from.rdns ?? edgePtr, ip }) : detectVendor({ rdns: h.from.rdns, helo: h.from.helo, ip });
     if (v && v.confidence === 'strong') return { vendor: v, why: `${v.name} (${v.signals.map((s) => s.kind).join(', ')})` };
     if (ip && !isPublicIp(ip) && i < entry) return { why: `internal address ${ip} (${classifyIp(ip)})` };
-    if (hostUnder(h.from.rdns, input.recipientDomains) || (hostUnder(h.from.helo, input.recipientDomains) && !!h.from.rdns && hostUnder(h.from.rdns, input.recipientDomains))) {
-      return { why: `host ${h.from.rdns ?? h.from.helo} belongs to the receiving organisation (on-premises)` };
+    // EOP's Received has no rDNS; its X-Forefront-Antispam-Report PTR is the connecting IP's rDNS.
+    const ptr = i === entry && cip && ip === cip && ms?.forefront?.ptr && ms.forefront.ptr !== 'InfoDomainNonexistent' ? ms.forefront.ptr : undefined;
+    const rdns = h.from.rdns ?? ptr;
+    if (hostUnder(rdns, input.recipientDomains) || (hostUnder(h.from.helo, input.recipientDomains) && !!rdns && hostUnder(rdns, input.recipientDomains))) {
+      return { why: `host ${rdns ?? h.from.helo} belongs to the receiving organisation (on-premises)` };
     }
     // A hop whose sending host wrote an older Received with a vendor `by` host is that vendor.
     if (i > 0) {
@@ -249,10 +283,12 @@ export function trace(input: TraceInput): TraceResult {
     const edgeRelay = relayReason(entry);
     // A skip-listing header proves a relay is configured in front of EOP even when nothing else does.
     const efcSaysRelay = !!(ms?.skipListed || ms?.externalOriginal);
-    if (edgeRelay || efcSaysRelay || (messageVendor && messageVendor.confidence === 'strong' && entry > 0)) {
-      const why = edgeRelay?.why ?? (efcSaysRelay ? 'EOP skip-listed it (Enhanced Filtering is configured for this connector)' : `${messageVendor!.name} headers in the message`);
+    if (edgeRelay || efcSaysRelay) {
+      const why = edgeRelay?.why ?? 'EOP skip-listed it (Enhanced Filtering is configured for this connector)';
       reasoning.push(`The connecting host ${connectingIp ?? '?'} is a relay in front of the receiver: ${why}.`);
-      const vendor = edgeRelay?.vendor ?? messageVendor;
+      // Once the relay is established by the receiver's own records, its name and headers may name the vendor.
+      const named = detectVendor({ rdns: hops[entry].from.rdns, helo: hops[entry].from.helo, ip: hops[entry].from.ip, headerNames: input.headerNames, authservIds: input.authservIds, arcSealers: input.arcSealers });
+      const vendor = edgeRelay?.vendor ?? (named && named.confidence === 'strong' ? named : undefined);
       if (vendor) {
         hops[entry].vendor = vendor;
         vendors.push(vendor);
@@ -307,7 +343,8 @@ export function trace(input: TraceInput): TraceResult {
     // Without a receiver we can still name the origin.
     if (hops.length) hops[0].role = 'origin';
   }
-  if (messageVendor && !vendors.some((v) => v.id === messageVendor.id) && messageVendor.confidence === 'strong') vendors.push(messageVendor);
+  // Vendor headers alone (without a relay on the route) are claims: they are not listed as vendors.
+  void messageVendor;
   if (entry > 0 && relayHopIndexes.length === 0 && hops[entry - 1].role === 'unknown') hops[entry - 1].role = 'sender-internal';
 
   const boundary: TrustBoundary = {

@@ -279,6 +279,7 @@ export const VENDORS: readonly VendorRecord[] = [
     hosts: [
       host('*.ess.barracudanetworks.com', SAMPLE, true, 'MX dNNNNNNa.ess.barracudanetworks.com / …b.'),
       host('*.ess.barracuda.com', UNVERIFIED, false, 'regional naming'),
+      host('*.ess.aws.cudaops.com', SAMPLE, true, 'Email Gateway Defense on AWS: mx-inboundNN-NN.<region>.ess.aws.cudaops.com (inbound), mx-outboundNN-NN.… (outbound)'),
     ],
     headers: [
       hdr('X-Barracuda-', 'prefix', 'strong', SAMPLE, true, 'X-Barracuda-Connect, -Start-Time, -Spam-Score, -Spam-Status, -Envelope-From, …'),
