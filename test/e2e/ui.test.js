@@ -37,7 +37,7 @@ ui.main(async () => {
       assert.ok(inExt.includes(must), `${must} missing from the .vsix (${inExt.join(', ')})`);
     }
     const forbidden = inExt.filter((n) => /^(src|test|out|scripts|node_modules|\.ci|\.test-output|media\/screenshots)\//.test(n) ||
-      /\.(ts|map|vsix)$/.test(n) || /^(tsconfig\.json|package-lock\.json|\.vscodeignore|\.gitignore)$/.test(n));
+      /\.(ts|map|vsix|pem|key)$/.test(n) || /^(tsconfig\.json|package-lock\.json|\.vscodeignore|\.gitignore)$/.test(n));
     assert.deepEqual(forbidden, [], 'files that must not ship are in the .vsix');
   }, { critical: true });
 

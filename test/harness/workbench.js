@@ -228,7 +228,12 @@ class UiRun {
       console.log(`  ✔ ${name} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
     } catch (e) {
       this.failed++;
-      console.log(`  ✗ ${name}\n      ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 8).join('\n      ')}`);
+      // the whole message (tool output such as vsce's ends with the reason), then where it was thrown
+      // eslint-disable-next-line no-control-regex
+      const message = String(e && e.message !== undefined ? e.message : e).replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+      const where = String((e && e.stack) || '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 3);
+      const shown = message.length > 40 ? ['...', ...message.slice(-40)] : message;
+      console.log(`  ✗ ${name}\n      ${[...shown, ...where.map((l) => l.trim())].join('\n      ')}`);
       if (this.wb) {
         const file = path.join(this.outDir, 'failures', `${String(this.failed).padStart(2, '0')}-${slug(name)}.png`);
         fs.mkdirSync(path.dirname(file), { recursive: true });
