@@ -99,11 +99,16 @@ export interface RelayIp {
   connecting: boolean;
 }
 
+/** Relay addresses read from one message (the trace caps hops at 100 by default). */
+export const MAX_RELAYS = 1000;
+
 export interface Facts {
   analysis: Analysis;
   receiver: Analysis['boundary']['receiver'];
   /** Every relay IP in front of the receiver from the message (public or not), oldest first. */
   relays: RelayIp[];
+  /** Relay addresses beyond MAX_RELAYS (a message has far fewer; only a forged Analysis has more). */
+  relaysTruncated: number;
   /** Values from the message that were not IPs. */
   badRelayValues: string[];
   connecting: RelayIp | undefined;
@@ -133,20 +138,24 @@ export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
   const b = a.boundary;
   const relays: RelayIp[] = [];
   const bad: string[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, RelayIp>();
+  let truncated = 0;
   const push = (raw: unknown, hopIndex: number | null, connecting: boolean) => {
     if (typeof raw !== 'string' || !raw) return;
     const ip = parseIp(raw);
     if (!ip) {
-      bad.push(raw);
+      if (bad.length < MAX_RELAYS) bad.push(raw);
       return;
     }
-    if (seen.has(ip.ip)) {
-      const prev = relays.find((r) => r.ip.ip === ip.ip);
-      if (prev && connecting) prev.connecting = true;
+    const prev = seen.get(ip.ip);
+    if (prev) {
+      if (connecting) prev.connecting = true;
       return;
     }
-    seen.add(ip.ip);
+    if (relays.length >= MAX_RELAYS && !connecting) {
+      truncated++;
+      return;
+    }
     const hop = hopIndex === null ? undefined : hopAt(a, hopIndex);
     const r: RelayIp = { ip, hopIndex, connecting };
     const host = hop?.from.rdns ?? hop?.from.helo;
@@ -159,6 +168,7 @@ export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
       r.vendorId = v.id;
       r.vendorName = v.name;
     }
+    seen.set(ip.ip, r);
     relays.push(r);
   };
 
@@ -173,7 +183,7 @@ export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
     }
     if (entry) push(entry.from.ip ?? b.connectingIp, b.entryHopIndex, true);
     else push(b.connectingIp, null, true);
-    for (const ip of Array.isArray(b.relayIps) ? b.relayIps : []) push(ip, null, false);
+    for (const ip of Array.isArray(b.relayIps) ? b.relayIps.slice(0, MAX_LIST_INPUT) : []) push(ip, null, false);
     // keep oldest-first order: hop order, then boundary-only addresses, the connecting one last
     relays.sort((x, y) => (x.connecting ? 1 : 0) - (y.connecting ? 1 : 0) || (x.hopIndex ?? 1e9) - (y.hopIndex ?? 1e9));
   }
@@ -203,6 +213,7 @@ export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
     analysis: a,
     receiver: b.receiver,
     relays,
+    relaysTruncated: truncated,
     badRelayValues: bad,
     connecting,
     hasRelay,
@@ -527,8 +538,9 @@ export function finish(d: Draft): Remedy {
   };
 }
 
-/** Comma list in words: "a", "a and b", "a, b and c". */
-export function words(list: readonly string[]): string {
+/** Comma list in words: "a", "a and b", "a, b and c"; long lists end in "and N more". */
+export function words(list: readonly string[], max = 10): string {
+  if (list.length > max) return `${list.slice(0, max).join(', ')} and ${list.length - max} more`;
   if (list.length <= 1) return list.join('');
   return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }

@@ -5,7 +5,7 @@
  */
 import type { Remedy } from '../types';
 import { isPublicIp, type ParsedIp } from '../net/ip';
-import { arg, checkAddress, checkDomain, psCommand } from './powershell';
+import { arg, checkAddress, checkDomain, psCommand, type PsArg } from './powershell';
 import {
   buildIpList,
   connectorIdentity,
@@ -119,6 +119,7 @@ function statePrefix(p: Plan): string {
 function skipInputs(f: Facts, options: RemedyOptions, k: RemedyKb, caveats: string[], omitted: Omitted): IpInput[] {
   const inputs: IpInput[] = f.relays.map((r) => ({ text: r.ip.ip, origin: 'message', label: describeRelay(r) }));
   for (const bad of f.badRelayValues) omitted.add(bad, 'relay address in the message is not a valid IP address');
+  if (f.relaysTruncated) omitted.note(`(${f.relaysTruncated} relay addresses)`, 'not read: more relay addresses than any real route has');
   if (options.efSkipIps !== undefined) {
     if (Array.isArray(options.efSkipIps)) for (const t of options.efSkipIps) inputs.push({ text: t, origin: 'user' });
     else omitted.add(options.efSkipIps, 'efSkipIps must be a list');
@@ -362,13 +363,11 @@ export function efcPilotUsers(f: Facts, options: RemedyOptions, k: RemedyKb): Re
       new Omitted(),
     ).map((e) => e.spec.text);
     mode = skip && skip.length ? 'skip-ips' : 'last-ip';
-    cmd = psCommand('Set-InboundConnector', [
-      ['Identity', arg.str(c.name)],
-      ...(mode === 'skip-ips'
-        ? ([['EFSkipLastIP', arg.bool(false)], ['EFSkipIPs', arg.list(skip!)]] as Array<[string, ReturnType<typeof arg.bool>]>)
-        : ([['EFSkipLastIP', arg.bool(true)]] as Array<[string, ReturnType<typeof arg.bool>]>)),
-      ['EFUsers', arg.list(users)],
-    ]);
+    const params: Array<[string, PsArg]> = [['Identity', arg.str(c.name)]];
+    if (mode === 'skip-ips') params.push(['EFSkipLastIP', arg.bool(false)], ['EFSkipIPs', arg.list(skip!)]);
+    else params.push(['EFSkipLastIP', arg.bool(true)]);
+    params.push(['EFUsers', arg.list(users)]);
+    cmd = psCommand('Set-InboundConnector', params);
     rollback = psCommand('Set-InboundConnector', [
       ['Identity', arg.str(c.name)],
       ['EFSkipLastIP', arg.bool(false)],

@@ -5,7 +5,7 @@
  */
 import type { Remedy } from '../types';
 import { isPublicIp } from '../net/ip';
-import { buildIpList, describeRelay, finish, relayLabel, Omitted, receivingDomain, words, type Facts, type IpInput, type RemedyKb } from './context';
+import { buildIpList, describeRelay, finish, Omitted, receivingDomain, words, type Facts, type IpInput, type RemedyKb } from './context';
 import { commentText } from './powershell';
 import type { RemedyOptions } from './index';
 
@@ -24,19 +24,21 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
   const labels = new Map<string, string>();
   for (const r of f.relays) {
     inputs.push({ text: r.ip.ip, origin: 'message', label: describeRelay(r) });
-    labels.set(r.ip.ip, relayLabel(r));
+    labels.set(r.ip.ip, [r.host, r.vendorId ? k.vendorName(r.vendorId) : undefined].filter(Boolean).join(', '));
   }
   for (const bad of f.badRelayValues) omitted.add(bad, 'relay address in the message is not a valid IP address');
+  if (f.relaysTruncated) omitted.note(`(${f.relaysTruncated} relay addresses)`, 'not read: more relay addresses than any real route has');
   if (options.gatewayIps !== undefined) {
     if (Array.isArray(options.gatewayIps)) for (const t of options.gatewayIps) inputs.push({ text: t, origin: 'user' });
     else omitted.add(options.gatewayIps, 'gatewayIps must be a list');
   }
   const caveats: string[] = [];
+  const kbName = (v: { id: string }) => k.vendorName(v.id) ?? 'the gateway vendor';
   if (options.useVendorRanges) {
     for (const v of f.relayVendors) {
       const pub = k.vendorPublishedRanges(v.id);
-      if (!pub.length) caveats.push(`useVendorRanges: the knowledge base has no published IP ranges for ${v.name}; ask the vendor for every address it delivers from.`);
-      for (const r of pub) inputs.push({ text: r.range, origin: 'vendor', source: `${v.name}: ${r.source} (as of ${r.asOf})` });
+      if (!pub.length) caveats.push(`useVendorRanges: the knowledge base has no published IP ranges for ${kbName(v)}; ask the vendor for every address it delivers from.`);
+      for (const r of pub) inputs.push({ text: r.range, origin: 'vendor', source: `${kbName(v)}: ${r.source} (as of ${r.asOf})` });
     }
   }
   const entries = buildIpList(
@@ -58,7 +60,8 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
   );
   if (!entries.length) return null;
 
-  const vendorNames = f.relayVendors.map((v) => v.name);
+  // markdown: only names from the knowledge base, never text carried in the Analysis
+  const vendorNames = f.relayVendors.map((v) => k.vendorName(v.id)).filter((n): n is string => !!n);
   const who = vendorNames.length ? words(vendorNames) : 'your gateway';
   const orig = f.originalSenderIp && isPublicIp(f.originalSenderIp) ? f.originalSenderIp.ip : undefined;
   const gw = f.connecting?.ip.ip;
@@ -85,15 +88,15 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
     if (!s) continue;
     const rx = code(s.regexp);
     if (!rx) continue;
-    spamHeaders.push({ vendor: v.name, header: s.header, regexp: s.regexp, numeric: s.numeric, threshold: s.threshold });
+    spamHeaders.push({ vendor: kbName(v), header: s.header, regexp: s.regexp, numeric: s.numeric, threshold: s.threshold });
     if (s.numeric) {
       lines.push(
-        `- [ ] Message tagging (${v.name} scores spam in ${s.header}): check **Message is considered spam if the following header regexp matches**, enter ${rx}, check **Regexp extracts a numeric score** and set **message is considered spam if extracted numeric score is** Greater than or equal to ${s.threshold ?? 'your threshold'}.`,
+        `- [ ] Message tagging (${kbName(v)} scores spam in ${s.header}): check **Message is considered spam if the following header regexp matches**, enter ${rx}, check **Regexp extracts a numeric score** and set **message is considered spam if extracted numeric score is** Greater than or equal to ${s.threshold ?? 'your threshold'}.`,
       );
     } else {
-      lines.push(`- [ ] Message tagging (${v.name} marks spam in ${s.header}): check **Message is considered spam if the following header regexp matches** and enter ${rx}.`);
+      lines.push(`- [ ] Message tagging (${kbName(v)} marks spam in ${s.header}): check **Message is considered spam if the following header regexp matches** and enter ${rx}.`);
     }
-    caveats.push(`The spam-header regexp for ${v.name} is a suggestion built from the header's format${s.verified ? '' : ' (not confirmed by vendor documentation)'}: check it against a spam-tagged message from your gateway. ${s.note ?? ''}`.trim());
+    caveats.push(`The spam-header regexp for ${kbName(v)} is a suggestion built from the header's format${s.verified ? '' : ' (not confirmed by vendor documentation)'}: check it against a spam-tagged message from your gateway. ${s.note ?? ''}`.trim());
   }
   lines.push('- [ ] **Save**. Google notes that changes can take up to 24 hours to apply.');
 

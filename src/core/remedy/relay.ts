@@ -44,6 +44,11 @@ function sender(f: Facts, options: RemedyOptions, k: RemedyKb, omitted: Omitted,
     const p = parseIp(raw);
     if (raw && !p) omitted.add(raw, 'connecting address in the message is not a valid IP address');
     ip = p ?? undefined;
+    // a filtering gateway in front of Microsoft 365 is not a device: its address is the vendor's
+    if (ip && f.hasRelay && f.connecting?.vendorId && f.connecting.ip.ip === ip.ip) {
+      omitted.add(ip.ip, `the address that connected is ${f.connecting.vendorName ?? 'a gateway vendor'}'s gateway, not a device or application of yours`);
+      ip = undefined;
+    }
   }
   if (ip && !isPublicIp(ip)) {
     omitted.add(ip.ip, 'private or loopback address: Microsoft 365 sees the public address the device connects from (your NAT address); use that');

@@ -202,6 +202,16 @@ describe('hostile values never leave the allowed command shapes', () => {
     for (const r of rs) assert.ok(!r.text.split('\n').some((l) => l.startsWith('Stop-Computer')), r.id);
   });
 
+  test('the Gmail markdown takes vendor names only from the knowledge base', () => {
+    const a = barracudaToGmail();
+    a.hops[1].vendor = { id: 'not-in-kb', name: '[update here](javascript:alert(1)) <img src=x>', signals: [], confidence: 'strong' };
+    a.hops[0].vendor = a.hops[1].vendor;
+    const [r] = generateByIds(a, ['gmail-inbound-gateway']);
+    assert.ok(!r.text.includes('javascript:'), r.text);
+    assert.ok(!r.text.includes('<img'), r.text);
+    assert.ok(r.text.includes('## Gmail inbound gateway for your gateway'));
+  });
+
   test('From domain and current SPF record', () => {
     for (const h of HOSTILE) {
       const a = deviceToEop();

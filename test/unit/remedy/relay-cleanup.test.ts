@@ -50,6 +50,12 @@ describe('device relay connector', () => {
     assert.equal(byId(a, RELAY)['device-relay-connector'].recommended, false);
   });
 
+  test('a gateway vendor that delivered the message is not a device', () => {
+    assert.deepEqual(byId(proofpointToEop(), RELAY), {});
+    const withIp = byId(proofpointToEop(), RELAY, { deviceIp: '198.51.100.25' });
+    assert.deepEqual(withIp['device-relay-connector'].parameters.senderIPAddresses, ['198.51.100.25']);
+  });
+
   test('a private or Microsoft address is not a device address', () => {
     const a = deviceToEop();
     a.boundary.connectingIp = '10.0.0.25';
