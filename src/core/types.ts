@@ -485,6 +485,16 @@ export interface Verification {
   } | null;
   lookups: DnsLookup[];
   notes: string[];
+  /** What the body shows about changes made in transit (filled when the body was read). */
+  bodyHints?: BodyHints;
+}
+
+/** Traces of gateway changes found in the body, used to name the cause of a body-hash failure. */
+export interface BodyHints {
+  /** Link hosts of URL-rewriting services (e.g. urldefense.com), with the vendor id when known. */
+  rewrittenUrlHosts: Array<{ host: string; vendorId?: string; count: number }>;
+  /** Inserted warning banners / disclaimers / footers: the text (cut to 200 characters) and where. */
+  banners: Array<{ text: string; position: 'top' | 'bottom' | 'unknown'; vendorId?: string }>;
 }
 
 // ---------------------------------------------------------------------------------------------

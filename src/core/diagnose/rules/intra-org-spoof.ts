@@ -1,0 +1,37 @@
+/**
+ * intra-org-spoof: the From domain is one of the receiving organisation's own domains and the
+ * message failed authentication at the organisation's own tenant (compauth=fail, reason 010 / 6xx
+ * in Exchange Online, or DMARC fail). Either an outsider is sending as the organisation, or one of
+ * its own senders (a device, an application, a SaaS service) is missing from SPF/DKIM.
+ */
+import type { Rule } from '../index';
+import { compauth, deviceRelay, dmarcFailure, fromDomain, fromIsOwnDomain, headerEvidence, makeFinding, quote, receiverLabel, spfEvaluation, stampEvidence } from '../util';
+
+export const intraOrgSpoof: Rule = {
+  id: 'intra-org-spoof',
+  description: "Mail from the organisation's own domain failed authentication at the organisation's own tenant.",
+  run({ analysis: a, options }) {
+    if (!fromIsOwnDomain(a, options)) return [];
+    const ca = compauth(a);
+    const dm = dmarcFailure(a);
+    if (ca?.result !== 'fail' && !dm) return [];
+    const domain = fromDomain(a) ?? '?';
+    const spf = spfEvaluation(a);
+    const outcome = ca?.result === 'fail' ? `compauth=fail${ca.reason ? ` reason=${ca.reason}` : ''}` : 'dmarc=fail';
+    const device = deviceRelay(a, options);
+    const source = spf.ip ?? a.boundary.connectingIp ?? 'an unknown address';
+    const msg = device
+      ? `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}) and is treated as a spoof of your domain: it came from your own device or application at ${device.ip} (${device.why}), which the domain's SPF record does not authorise.`
+      : `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}): it came from ${source}, which the domain does not authorise. Either someone outside is sending as your domain, or one of your own sending services is missing from SPF/DKIM.`;
+    return [
+      makeFinding(
+        'intra-org-spoof',
+        'error',
+        msg,
+        a.boundary.entryHopIndex,
+        [headerEvidence(a, 'from', `From: ${quote(domain, 60)}`), ca?.evidence, dm ? stampEvidence(a, dm.from.stamp, 'dmarc=fail') : null, ...spf.evidence],
+        device ? ['spf-record-relay', 'device-relay-connector'] : [],
+      ),
+    ];
+  },
+};
