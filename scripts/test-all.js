@@ -70,7 +70,9 @@ function runLayer(layer) {
   }
   return new Promise((resolve) => {
     let output = '';
-    const child = proc.spawnTracked(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }, { name: layer });
+    const child = proc.spawnTracked(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+      // a layer stops its own servers and browser when told to; give it the time for that
+      { name: layer, graceMs: 30000 });
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
       output += d;

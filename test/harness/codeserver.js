@@ -54,7 +54,8 @@ function mkTmp(label) {
 
 function rmTmp(dir) {
   if (!dir || process.env.MFL_KEEP_TMP === '1') return;
-  try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  // retries: a browser that was just stopped may still be writing into its profile
+  try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }); } catch { /* best effort */ }
 }
 
 function freePort() {
@@ -192,6 +193,10 @@ async function launchBrowser({ profileDir, width = 1400, height = 900, deviceSca
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
+    // our signal handlers close the browser in order (playwright still kills it if we die)
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     viewport: { width, height },
     deviceScaleFactor,
     args: [

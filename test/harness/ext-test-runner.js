@@ -69,34 +69,50 @@ async function runExtensionTests(opts) {
   let server;
   let ctx;
   let page;
+  // the promises, so a shutdown during start-up still finds what is being started
+  let serverStarting;
+  let browserLaunching;
   let exitCode = 2;
-  const shutdown = async () => {
-    if (ctx) { const c = ctx; ctx = undefined; await c.close().catch(() => {}); }
-    if (server) { const s = server; server = undefined; await s.stop().catch(() => {}); }
+  // one shutdown, whoever asks first (normal end or a signal); later callers wait for it
+  let stopping;
+  const shutdown = () => {
+    if (!stopping) {
+      stopping = (async () => {
+        const c = browserLaunching && (await browserLaunching.catch(() => undefined));
+        if (c) await c.close().catch(() => {});
+        const srv = serverStarting && (await serverStarting.catch(() => undefined));
+        if (srv) await srv.stop().catch(() => {});
+      })();
+    }
+    return stopping;
   };
-  proc.onCleanup(shutdown);
+  // on SIGINT/SIGTERM/deadline: stop the browser and server, then drop the temp profile
+  proc.onCleanup(async () => { await shutdown(); cs.rmTmp(tmp); });
   let timedOut = false;
   let timer;
   let outDir;
   try {
-    server = await cs.startCodeServer({
+    serverStarting = cs.startCodeServer({
       tmp,
       smokeTestDriver: true,
       // the extension host inherits the server's environment: this is how EXT_TEST_RESULTS,
       // MFL_TEST_GREP etc. reach the tests
       env: { ...(opts.env || {}), MFL_REPO_ROOT: cs.REPO_ROOT },
     });
+    server = await serverStarting;
     cs.writeUserSettings(server.userDataDir);
     log(`code-server (VS Code server, Node 24) on ${server.base}`);
-    ctx = await cs.launchBrowser({ profileDir: path.join(tmp, 'chromium-profile') });
+    browserLaunching = cs.launchBrowser({ profileDir: path.join(tmp, 'chromium-profile') });
+    ctx = await browserLaunching;
     page = ctx.pages()[0] || (await ctx.newPage());
     let finished = false;
-    const done = new Promise((resolve) => {
-      page.exposeFunction('codeAutomationExit', (code, logs) => {
-        finished = true;
-        try { writeLogs(logsDir, logs); } catch (e) { log(`could not write the VS Code logs: ${e.message}`); }
-        resolve(Number(code));
-      });
+    let resolveDone;
+    const done = new Promise((resolve) => { resolveDone = resolve; });
+    // registered before the workbench loads; the workbench calls it with the run's exit code
+    await page.exposeFunction('codeAutomationExit', (code, logs) => {
+      finished = true;
+      try { writeLogs(logsDir, logs); } catch (e) { log(`could not write the VS Code logs: ${e.message}`); }
+      resolveDone(Number(code));
     });
     page.on('console', async (m) => {
       if (finished) return;

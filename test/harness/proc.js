@@ -13,7 +13,7 @@ const { spawn } = require('child_process');
 const RUN_ENV = 'MFL_TEST_RUN_ID';
 if (!process.env[RUN_ENV]) process.env[RUN_ENV] = `${process.pid}-${Date.now().toString(36)}`;
 
-/** @type {Set<{child: import('child_process').ChildProcess, name: string, group: boolean}>} */
+/** @type {Set<{child: import('child_process').ChildProcess, name: string, group: boolean, graceMs: number}>} */
 const tracked = new Set();
 let exitHookInstalled = false;
 let signalHooksInstalled = false;
@@ -51,10 +51,12 @@ function installExitHook() {
 /**
  * Registers a child so it is killed when this process ends. `group: true` means the child was
  * spawned with `detached: true` and leads its own process group; the whole group is signalled.
+ * `graceMs`: how long stop() waits after SIGTERM before SIGKILL (give children that clean up
+ * after themselves, such as a test layer stopping its own servers, enough time).
  */
-function track(child, { name = 'child', group = false } = {}) {
+function track(child, { name = 'child', group = false, graceMs = 4000 } = {}) {
   installExitHook();
-  const entry = { child, name, group };
+  const entry = { child, name, group, graceMs };
   tracked.add(entry);
   child.once('exit', () => {
     // keep group entries until stop() so the group can still be swept
@@ -64,9 +66,9 @@ function track(child, { name = 'child', group = false } = {}) {
 }
 
 /** spawn() + track(). `group: true` puts the child in its own process group (detached). */
-function spawnTracked(command, args, options = {}, { name = command, group = false } = {}) {
+function spawnTracked(command, args, options = {}, { name = command, group = false, graceMs } = {}) {
   const child = spawn(command, args, { ...options, detached: group });
-  return track(child, { name, group });
+  return track(child, { name, group, graceMs });
 }
 
 function waitExit(child, ms) {
@@ -106,9 +108,13 @@ function groupAlive(pgid) {
   return false;
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`. For groups, also sweeps what is left of the group. */
-async function stop(child, { graceMs = 4000 } = {}) {
-  const entry = [...tracked].find((e) => e.child === child) || { child, name: 'child', group: false };
+/**
+ * SIGTERM, then SIGKILL after `graceMs` (default: the value given to track()). For groups, also
+ * sweeps what is left of the group.
+ */
+async function stop(child, opts = {}) {
+  const entry = [...tracked].find((e) => e.child === child) || { child, name: 'child', group: false, graceMs: 4000 };
+  const graceMs = opts.graceMs !== undefined ? opts.graceMs : entry.graceMs;
   if (isRunning(child)) {
     sendSignal(entry, 'SIGTERM');
     if (!(await waitExit(child, graceMs))) {
@@ -138,15 +144,22 @@ function onCleanup(fn) {
   cleanups.push(fn);
 }
 
-async function runCleanups() {
-  for (const fn of cleanups.splice(0).reverse()) {
-    try {
-      await Promise.race([fn(), new Promise((r) => setTimeout(r, 10000))]);
-    } catch {
-      /* best effort */
-    }
+let cleaning;
+/** Runs the cleanups once; a second signal (Ctrl+C twice, SIGINT then SIGTERM) waits for the first. */
+function runCleanups() {
+  if (!cleaning) {
+    cleaning = (async () => {
+      for (const fn of cleanups.splice(0).reverse()) {
+        try {
+          await Promise.race([fn(), new Promise((r) => setTimeout(r, 20000))]);
+        } catch {
+          /* best effort */
+        }
+      }
+      await stopAll();
+    })();
   }
-  await stopAll({ graceMs: 2000 });
+  return cleaning;
 }
 
 /**
@@ -156,6 +169,8 @@ async function runCleanups() {
 function installSignalHandlers() {
   if (signalHooksInstalled) return;
   signalHooksInstalled = true;
+  // A parent that is already gone must not crash the cleanup with EPIPE on our output.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
   for (const sig of Object.keys(codes)) {
     process.on(sig, () => {
@@ -229,6 +244,46 @@ function findStrays(id = runId()) {
   return found;
 }
 
+/** Pids of this process's direct children (Linux /proc). */
+function childPids(pid = process.pid) {
+  const out = [];
+  let pids = [];
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const p of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(p));
+    } catch {
+      /* vanished */
+    }
+  }
+  return out;
+}
+
+/**
+ * For a script whose children were spawned by a library (test-electron's runTests): on
+ * SIGINT/SIGTERM/SIGHUP, pass SIGTERM to the direct children and keep running, so they can stop
+ * their servers and the script then ends normally. Returns () => the signal received, if any.
+ */
+function forwardSignalsToChildren() {
+  let received;
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      if (!received) console.error(`[harness] ${sig}: asking the test run to stop`);
+      received = received || sig;
+      for (const pid of childPids()) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      }
+    });
+  }
+  return () => received;
+}
+
 /** SIGKILLs every stray of this run; returns what it killed. */
 function killStrays(id = runId()) {
   const strays = findStrays(id);
@@ -260,6 +315,7 @@ module.exports = {
   onCleanup,
   runCleanups,
   installSignalHandlers,
+  forwardSignalsToChildren,
   deadline,
   findStrays,
   killStrays,

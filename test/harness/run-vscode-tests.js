@@ -52,6 +52,7 @@ async function main() {
   if (mode === 'codeserver') cs.requireTools();
   const { runTests } = require('@vscode/test-electron');
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfl-test-results-')), 'results.json');
+  proc.onCleanup(() => fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true }));
   console.log(`[vscode] extension host: ${mode === 'codeserver' ? `code-server (tools: ${cs.TOOLS})` : 'desktop VS Code (test-electron download)'}`);
 
   let code = 0;
@@ -101,8 +102,10 @@ async function main() {
 }
 
 if (require.main === module) {
-  proc.installSignalHandlers();
-  main().then((c) => process.exit(c)).catch((e) => {
+  // runTests() spawned the VS Code process (or the shim): on a signal it must get the chance to
+  // stop code-server and Chromium itself, so pass the signal on and wait for it to end.
+  const interrupted = proc.forwardSignalsToChildren();
+  main().then((c) => process.exit(interrupted() ? 130 : c)).catch((e) => {
     console.error(`[vscode] ${e && e.message ? e.message : e}`);
     console.log('0 passed, 1 failed');
     process.exit(2);

@@ -177,6 +177,9 @@ class UiRun {
     this.ctx = undefined;
     /** @type {Workbench | undefined} */
     this.wb = undefined;
+    this.stopping = undefined;
+    this.serverStarting = undefined;
+    this.browserLaunching = undefined;
   }
 
   log(s) {
@@ -197,9 +200,12 @@ class UiRun {
       const out = cs.installVsix({ vsix, userDataDir, extensionsDir });
       this.log(out.split('\n').filter((l) => /install/i.test(l)).join(' ').trim());
     }
-    this.server = await cs.startCodeServer({ tmp: this.tmp, userDataDir, extensionsDir, smokeTestDriver: !!devExtension });
+    // kept as promises so that stop() also catches a server or browser that is still starting
+    this.serverStarting = cs.startCodeServer({ tmp: this.tmp, userDataDir, extensionsDir, smokeTestDriver: !!devExtension });
+    this.server = await this.serverStarting;
     this.log(`code-server on ${this.server.base}`);
-    this.ctx = await cs.launchBrowser({ profileDir: path.join(this.tmp, 'chromium-profile'), ...VIEWPORT });
+    this.browserLaunching = cs.launchBrowser({ profileDir: path.join(this.tmp, 'chromium-profile'), ...VIEWPORT });
+    this.ctx = await this.browserLaunching;
     const page = this.ctx.pages()[0] || (await this.ctx.newPage());
     page.on('pageerror', (e) => { if (!cs.NOISE.test(e.message)) this.log(`page error: ${e.message}`); });
     const payload = devExtension ? [['extensionDevelopmentPath', cs.remoteUri(this.server.authority, path.resolve(devExtension))]] : undefined;
@@ -246,15 +252,23 @@ class UiRun {
     }
   }
 
-  async stop() {
-    if (this.ctx) { const c = this.ctx; this.ctx = undefined; await c.close().catch(() => {}); }
-    if (this.server) { const s = this.server; this.server = undefined; await s.stop().catch(() => {}); }
+  /** Closes Chromium and stops code-server; every caller waits for the same shutdown. */
+  stop() {
+    if (!this.stopping) {
+      this.stopping = (async () => {
+        const ctx = this.browserLaunching && (await this.browserLaunching.catch(() => undefined));
+        if (ctx) await ctx.close().catch(() => {});
+        const server = this.serverStarting && (await this.serverStarting.catch(() => undefined));
+        if (server) await server.stop().catch(() => {});
+      })();
+    }
+    return this.stopping;
   }
 
   /** Runs `body`, then reports, saves logs on failure, cleans up and exits the process. */
   main(body) {
     proc.installSignalHandlers();
-    proc.onCleanup(() => this.stop());
+    proc.onCleanup(async () => { await this.stop(); cs.rmTmp(this.tmp); });
     proc.deadline(this.deadlineMs, 'the UI tests', async () => {
       if (this.wb) await this.wb.page.screenshot({ path: path.join(this.outDir, 'timeout.png') });
     });
