@@ -4,7 +4,7 @@
  * All header-derived text is passed through `safe()` so a hostile header cannot move the cursor,
  * clear the screen or inject terminal escape sequences.
  */
-import type { Analysis, AuthStamp, Finding, Hop, Severity } from '../core/types';
+import type { Analysis, AuthStamp, Finding, Hop, Remedy, Severity } from '../core/types';
 
 export interface TextOptions {
   color: boolean;
@@ -195,7 +195,7 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   if (a.remedies.length) {
     out.push(c('bold', 'Fixes'));
     for (const r of a.remedies) out.push(`  ${r.recommended ? c('green', '★') : '·'} ${r.id}: ${safe(r.title, 120)}`);
-    out.push(c('dim', `  Print one with: mailflow-lens fix <file> --kind <efc|lockdown|arc|gmail|relay>`));
+    out.push(c('dim', `  Print one with: mailflow-lens fix <file> --kind <efc|lockdown|arc|gmail|relay|cleanup>`));
     out.push('');
   }
 
@@ -224,4 +224,58 @@ function colorResults(text: string, c: (s: Style, t: string) => string): string 
     const style: Style = v === 'pass' || v === 'bestguesspass' ? 'green' : v === 'fail' || v === 'softfail' || v === 'permerror' ? 'red' : 'yellow';
     return `${k}=${c(style, v)}`;
   });
+}
+
+/** Control characters out of generated text for the terminal (no length limit, line breaks kept by the caller). */
+function termLine(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    out += c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ? (c === 0x09 ? ' ' : '\uFFFD') : ch;
+  }
+  return out;
+}
+
+/** A generated command line (Verb-Noun …, or a $variable assignment) rather than a sentence. */
+function isCommandLine(s: string): boolean {
+  return /^(?:\$[A-Za-z]|[A-Z][a-z]+-[A-Z][A-Za-z]+(?:\s|$))/.test(s);
+}
+
+/**
+ * One remedy as text to paste: for PowerShell a script whose only runnable lines are the
+ * read-only pre-checks and the change (roll-back, verification and caveats are comments, so
+ * pasting the whole block never undoes the change right after making it); for the other kinds a
+ * checklist with the same sections.
+ */
+export function formatRemedy(r: Remedy): string {
+  const ps = r.language === 'powershell';
+  const out: string[] = [];
+  const comment = (t: string) => (ps ? (t ? `# ${termLine(t)}` : '#') : termLine(t));
+  const section = (t: string) => (ps ? `# ---- ${t} ----` : `== ${t} ==`);
+  const items = (list: string[]) => list.map((x) => comment(`- ${x}`));
+  out.push(ps ? `# ==== ${r.id}: ${termLine(r.title)}${r.recommended ? ' (recommended)' : ''} ====` : `==== ${r.id}: ${termLine(r.title)}${r.recommended ? ' (recommended)' : ''} ====`);
+  if (r.why) out.push(comment(`Why: ${r.why}`));
+  if (r.preChecks.length) {
+    out.push(section('1. Pre-checks (read-only: run these first)'));
+    for (const p of r.preChecks) out.push(ps && isCommandLine(p) ? termLine(p) : comment(p));
+  }
+  out.push(section('2. The change'));
+  for (const line of r.text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n')) out.push(termLine(line));
+  if (r.rollback.length) {
+    out.push(section('3. Roll back'));
+    out.push(...r.rollback.map((x) => comment(x)));
+  }
+  if (r.verify.length) {
+    out.push(section('4. Verify after the change'));
+    out.push(...items(r.verify));
+  }
+  if (r.caveats.length) {
+    out.push(comment('Caveats:'));
+    out.push(...items(r.caveats));
+  }
+  if (r.omitted.length) {
+    out.push(comment('Left out:'));
+    out.push(...items(r.omitted.map((o) => `${o.value}: ${o.reason}`)));
+  }
+  return out.join('\n');
 }

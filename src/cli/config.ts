@@ -1,0 +1,181 @@
+/**
+ * The CLI's configuration file, `.mailflowlensrc.json`: found by walking up from the current
+ * directory (the first one wins), or named with --config, or skipped with --no-config.
+ *
+ *   {
+ *     "trustedRelays": ["148.163.138.0/24", "*.pphosted.com"],
+ *     "receivingDomains": ["contoso.com"],
+ *     "connectorName": "Inbound from Proofpoint",
+ *     "slowHopMinutes": 15,
+ *     "maxMessageSizeMB": 64,
+ *     "dns": { "mode": "recorded", "snapshotFile": "dns-snapshot.json", "server": "127.0.0.1:5353" }
+ *   }
+ *
+ * The keys mirror the extension's settings (without the `mailflowLens.` prefix). A configuration
+ * file can never turn live DNS on: only `--dns live` on the command line does (a file that sits
+ * next to untrusted messages must not make the analyst's machine query a sender's domain).
+ * `dns.server` is used when --dns live is given; `dns.snapshotFile` is relative to the file.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseIpSpec } from '../core/net/ip';
+import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
+import { parseServerAddress } from '../node/dns';
+
+export const CONFIG_FILE_NAME = '.mailflowlensrc.json';
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export class ConfigError extends Error {}
+
+export interface CliConfig {
+  /** Absolute path of the file the values came from. */
+  file: string;
+  trustedRelays: string[];
+  receivingDomains: string[];
+  connectorName?: string;
+  slowHopMinutes?: number;
+  maxMessageSizeMB?: number;
+  dns: {
+    /** Only 'off' or 'recorded': a file cannot ask for live DNS. */
+    mode?: 'off' | 'recorded';
+    /** Absolute path (resolved against the config file's folder). */
+    snapshotFile?: string;
+    server?: string;
+  };
+  /** Things that were ignored, one sentence each (printed on stderr). */
+  warnings: string[];
+}
+
+const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'slowHopMinutes', 'maxMessageSizeMB', 'dns', '$schema', 'efcMode']);
+const KNOWN_DNS_KEYS = new Set(['mode', 'snapshotFile', 'server']);
+
+/** The nearest `.mailflowlensrc.json` at or above `startDir`, or undefined. */
+export async function findConfigFile(startDir: string): Promise<string | undefined> {
+  let dir = path.resolve(startDir);
+  for (let depth = 0; depth < 256; depth++) {
+    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    try {
+      const st = await fs.stat(candidate);
+      if (st.isFile()) return candidate;
+    } catch {
+      // not here: keep walking up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** A trusted relay as the trace accepts it: an IP, CIDR block or a-b range, or a host name / `*.domain` pattern. */
+export function checkTrustedRelay(value: string): string | undefined {
+  const s = value.trim();
+  if (!s) return undefined;
+  if (parseIpSpec(s)) return s;
+  const d = checkDomain(s, { allowWildcard: true, what: 'host name' });
+  return d.ok ? d.value : undefined;
+}
+
+function stringList(v: unknown, key: string, file: string, check: (s: string) => string | undefined, what: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError(`${file}: "${key}" must be a list of strings`);
+  if (v.length > 10000) throw new ConfigError(`${file}: "${key}" has more than 10000 entries`);
+  const out: string[] = [];
+  for (const item of v) {
+    if (typeof item !== 'string') throw new ConfigError(`${file}: "${key}" must be a list of strings`);
+    const ok = check(item);
+    if (ok === undefined) throw new ConfigError(`${file}: "${key}" entry ${JSON.stringify(item.slice(0, 80))} is not ${what}`);
+    out.push(ok);
+  }
+  return out;
+}
+
+function positiveNumber(v: unknown, key: string, file: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ConfigError(`${file}: "${key}" must be a number from ${min} to ${max}`);
+  return v;
+}
+
+/** Parses and validates the text of a configuration file. Throws ConfigError with one clear sentence. */
+export function parseConfig(text: string, file: string): CliConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError(`${file}: must be a JSON object`);
+  const o = json as Record<string, unknown>;
+  const warnings: string[] = [];
+  for (const k of Object.keys(o)) if (!KNOWN_KEYS.has(k)) warnings.push(`${file}: unknown key "${k.slice(0, 80)}" ignored`);
+
+  const cfg: CliConfig = {
+    file,
+    trustedRelays: stringList(o.trustedRelays, 'trustedRelays', file, checkTrustedRelay, 'an IP address, CIDR block, a-b range or host name pattern'),
+    receivingDomains: stringList(o.receivingDomains, 'receivingDomains', file, (s) => {
+      const d = checkDomain(s);
+      return d.ok ? d.value : undefined;
+    }, 'a domain name'),
+    dns: {},
+    warnings,
+  };
+  if (o.connectorName !== undefined && o.connectorName !== '') {
+    const c = checkConnectorName(o.connectorName);
+    if (!c.ok) throw new ConfigError(`${file}: "connectorName": ${c.reason}`);
+    cfg.connectorName = c.value;
+  }
+  cfg.slowHopMinutes = positiveNumber(o.slowHopMinutes, 'slowHopMinutes', file, 0, 100000);
+  cfg.maxMessageSizeMB = positiveNumber(o.maxMessageSizeMB, 'maxMessageSizeMB', file, 1, 1024);
+
+  if (o.dns !== undefined) {
+    if (o.dns === null || typeof o.dns !== 'object' || Array.isArray(o.dns)) throw new ConfigError(`${file}: "dns" must be an object`);
+    const d = o.dns as Record<string, unknown>;
+    for (const k of Object.keys(d)) if (!KNOWN_DNS_KEYS.has(k)) warnings.push(`${file}: unknown key "dns.${k.slice(0, 80)}" ignored`);
+    if (d.mode !== undefined) {
+      if (d.mode === 'live') warnings.push(`${file}: "dns.mode": "live" ignored: live DNS is turned on only by --dns live on the command line`);
+      else if (d.mode === 'off' || d.mode === 'recorded') cfg.dns.mode = d.mode;
+      else throw new ConfigError(`${file}: "dns.mode" must be "off" or "recorded"`);
+    }
+    if (d.snapshotFile !== undefined && d.snapshotFile !== '') {
+      if (typeof d.snapshotFile !== 'string' || d.snapshotFile.length > 4096 || d.snapshotFile.includes('\0')) throw new ConfigError(`${file}: "dns.snapshotFile" must be a file path`);
+      cfg.dns.snapshotFile = path.resolve(path.dirname(file), d.snapshotFile);
+    }
+    if (d.server !== undefined && d.server !== '') {
+      if (typeof d.server !== 'string') throw new ConfigError(`${file}: "dns.server" must be text like 127.0.0.1:5353`);
+      try {
+        cfg.dns.server = parseServerAddress(d.server).server;
+      } catch (e) {
+        throw new ConfigError(`${file}: "dns.server": ${(e as Error).message}`);
+      }
+    }
+    if (cfg.dns.mode === 'recorded' && !cfg.dns.snapshotFile) throw new ConfigError(`${file}: "dns.mode" is "recorded" but "dns.snapshotFile" is not set`);
+  }
+  return cfg;
+}
+
+export interface LoadConfigOptions {
+  cwd: string;
+  /** --config FILE */
+  explicit?: string;
+  /** --no-config */
+  disabled?: boolean;
+}
+
+/** The configuration in effect, or undefined when there is none. Throws ConfigError. */
+export async function loadConfig(o: LoadConfigOptions): Promise<CliConfig | undefined> {
+  if (o.disabled) return undefined;
+  const file = o.explicit !== undefined ? path.resolve(o.cwd, o.explicit) : await findConfigFile(o.cwd);
+  if (!file) return undefined;
+  let text: string;
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) throw new ConfigError(`${file}: not a file`);
+    if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${file}: larger than 1 MiB`);
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`}`);
+  }
+  return parseConfig(text, file);
+}

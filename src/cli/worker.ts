@@ -1,0 +1,249 @@
+/**
+ * Folder mode on worker threads: a bounded pool (one worker per core by default), each worker
+ * reading and analysing one file at a time and posting back a compact record (plus the Analysis
+ * as JSON text only when --json asks for it).
+ *
+ * Memory stays bounded however many files there are:
+ *  - each worker holds one message at a time; files above the size limit are read head-first
+ *    (src/node/read.ts), so a 2 GB file never lands in memory;
+ *  - files larger than LARGE_FILE_BYTES go through one "large" slot: at most one of them is being
+ *    analysed at any moment, whatever the pool size (a folder of 50 MB messages cannot multiply a
+ *    50 MB body by the number of cores);
+ *  - results are delivered in input order through a window: a task is dispatched only when it is
+ *    fewer than `window` places ahead of the next result to deliver, so finished results waiting
+ *    for a slow one cannot pile up;
+ *  - a worker whose heap limit is hit dies alone: its file is reported as failed and a new worker
+ *    takes its place.
+ *
+ * The bundle re-enters itself: the worker runs the same file (dist/cli.js) with workerData marking
+ * it as a worker (see isWorkerContext / runWorker, called from main.ts).
+ */
+import { statSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
+import { InputError } from '../node/read';
+import { analyzeFile, openDns, recordOf, type DnsSetup, type EngineOptions, type MessageRecord } from './engine';
+
+const MARKER = 'mailflow-lens-worker/1';
+/** Files above this size share one slot (at most one analysed at a time). */
+export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+
+export interface WorkerInit {
+  marker: typeof MARKER;
+  engine: EngineOptions;
+  dns: DnsSetup;
+  want: { json: boolean; efc: boolean; lookups: boolean };
+}
+
+interface TaskMessage {
+  type: 'task';
+  index: number;
+  path: string;
+}
+
+export type TaskResult = { ok: true; record: MessageRecord; json?: string } | { ok: false; error: string };
+
+type ResultMessage = { type: 'result'; index: number } & TaskResult;
+
+export function workerInit(engine: EngineOptions, dns: DnsSetup, want: WorkerInit['want']): WorkerInit {
+  return { marker: MARKER, engine, dns, want };
+}
+
+/** True inside a pool worker (the bundle re-entered with our workerData). */
+export function isWorkerContext(): boolean {
+  return !isMainThread && !!workerData && (workerData as { marker?: unknown }).marker === MARKER;
+}
+
+/** A message's analysis as a task result (never throws). Used by workers and the single-thread path. */
+export async function runTask(path: string, init: WorkerInit, dns: ReturnType<typeof openDns>): Promise<TaskResult> {
+  try {
+    const a = await analyzeFile(path, init.engine, dns);
+    const record = recordOf(a, path, { efc: init.want.efc, lookups: init.want.lookups });
+    return init.want.json ? { ok: true, record, json: JSON.stringify(a) } : { ok: true, record };
+  } catch (e) {
+    if (e instanceof InputError) return { ok: false, error: e.message };
+    return { ok: false, error: `${path}: internal error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** The worker's main loop. */
+export function runWorker(): void {
+  const init = workerData as WorkerInit;
+  const port = parentPort!;
+  const dns = openDns(init.dns);
+  port.on('message', (m: TaskMessage) => {
+    if (!m || m.type !== 'task') return;
+    void runTask(m.path, init, dns).then((r) => {
+      const msg: ResultMessage = { type: 'result', index: m.index, ...r };
+      port.postMessage(msg);
+    });
+  });
+  port.on('close', () => dns.close());
+}
+
+export interface PoolOptions {
+  /** The script the workers run (main.ts's compiled file or the bundle). */
+  entry: string;
+  size: number;
+  init: WorkerInit;
+  paths: readonly string[];
+  /** Results are delivered in input order; at most this many tasks ahead of the next delivery. */
+  window?: number;
+  largeFileBytes?: number;
+  resourceLimits?: ResourceLimits;
+  /** Called once per file, in input order; awaited before the next is delivered. */
+  onResult: (index: number, result: TaskResult) => void | Promise<void>;
+}
+
+interface Slot {
+  worker: Worker;
+  task?: number;
+  error?: Error;
+}
+
+function crashText(path: string, err: Error | undefined, code: number): string {
+  const c = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (c === 'ERR_WORKER_OUT_OF_MEMORY') return `${path}: the analysis ran out of memory and was stopped`;
+  return `${path}: internal error: the worker stopped (${err?.message ?? `exit code ${code}`})`;
+}
+
+/** Runs every path through the pool; resolves when every result was delivered. */
+export function runPool(o: PoolOptions): Promise<void> {
+  const n = o.paths.length;
+  if (n === 0) return Promise.resolve();
+  const size = Math.max(1, Math.min(o.size, n));
+  const window = Math.max(size * 2, o.window ?? Math.max(64, size * 16));
+  const large = o.largeFileBytes ?? LARGE_FILE_BYTES;
+  const dispatched = new Uint8Array(n);
+  const isLarge = new Int8Array(n).fill(-1);
+  const done = new Map<number, TaskResult>();
+  let firstUndispatched = 0;
+  let deliverNext = 0;
+  let largeInFlight = 0;
+  let delivering = false;
+  let finished = false;
+  /** Workers that stopped in a row without a result in between: a broken entry script must not respawn forever. */
+  let crashes = 0;
+  const slots: Slot[] = [];
+
+  return new Promise<void>((resolve, reject) => {
+    const fail = (e: unknown) => {
+      if (finished) return;
+      finished = true;
+      void Promise.all(slots.map((s) => s.worker.terminate())).finally(() => reject(e));
+    };
+
+    const largeAt = (i: number): boolean => {
+      if (isLarge[i] === -1) {
+        let big = false;
+        try {
+          big = statSync(o.paths[i]).size > large;
+        } catch {
+          big = false; // the worker reports the error
+        }
+        isLarge[i] = big ? 1 : 0;
+      }
+      return isLarge[i] === 1;
+    };
+
+    const pick = (): number | undefined => {
+      while (firstUndispatched < n && dispatched[firstUndispatched]) firstUndispatched++;
+      const limit = Math.min(n, deliverNext + window);
+      for (let i = firstUndispatched; i < limit; i++) {
+        if (dispatched[i]) continue;
+        if (largeInFlight && largeAt(i)) continue;
+        return i;
+      }
+      return undefined;
+    };
+
+    const pump = () => {
+      if (finished) return;
+      for (const s of slots) {
+        if (s.task !== undefined) continue;
+        const i = pick();
+        if (i === undefined) return;
+        dispatched[i] = 1;
+        s.task = i;
+        if (largeAt(i)) largeInFlight++;
+        const msg: TaskMessage = { type: 'task', index: i, path: o.paths[i] };
+        s.worker.postMessage(msg);
+      }
+    };
+
+    const complete = (s: Slot, index: number, r: TaskResult) => {
+      if (s.task !== index) return;
+      s.task = undefined;
+      if (r.ok) crashes = 0;
+      if (isLarge[index] === 1) largeInFlight--;
+      done.set(index, r);
+      pump();
+      void deliver();
+    };
+
+    const deliver = async () => {
+      if (delivering || finished) return;
+      delivering = true;
+      try {
+        while (done.has(deliverNext)) {
+          const r = done.get(deliverNext)!;
+          done.delete(deliverNext);
+          await o.onResult(deliverNext, r);
+          deliverNext++;
+          pump();
+        }
+      } catch (e) {
+        delivering = false;
+        fail(e);
+        return;
+      }
+      delivering = false;
+      if (deliverNext >= n && !finished) {
+        finished = true;
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+        resolve();
+      }
+    };
+
+    const spawn = (): Slot => {
+      const worker = new Worker(o.entry, { workerData: o.init, resourceLimits: o.resourceLimits, stdout: false, stderr: false });
+      const slot: Slot = { worker };
+      worker.on('message', (m: ResultMessage) => {
+        if (m && m.type === 'result') {
+          const { type: _t, index, ...r } = m;
+          void _t;
+          complete(slot, index, r as TaskResult);
+        }
+      });
+      worker.on('error', (e) => {
+        slot.error = e;
+      });
+      worker.on('exit', (code) => {
+        if (finished) return;
+        const i = slot.task;
+        const at = slots.indexOf(slot);
+        if (at >= 0) slots.splice(at, 1);
+        if (++crashes > size + 3) {
+          fail(new Error(`the analysis workers keep stopping (${slot.error?.message ?? `exit code ${code}`})`));
+          return;
+        }
+        if (i !== undefined) {
+          // replace the lost worker first, then report its file
+          if (deliverNext < n) slots.push(spawn());
+          complete(slot, i, { ok: false, error: crashText(o.paths[i], slot.error, code) });
+        } else if (deliverNext < n) {
+          slots.push(spawn());
+          pump();
+        }
+      });
+      return slot;
+    };
+
+    try {
+      for (let k = 0; k < size; k++) slots.push(spawn());
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    pump();
+  });
+}
