@@ -66,9 +66,14 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
     return s;
   };
 
+  const maxHops = options.maxHops ?? DEFAULT_MAX_HOPS;
+  let receivedSeen = 0;
   for (const field of fields) {
     const k = field.key;
     if (k === 'received') {
+      // The trace covers the newest maxHops hops; older Received fields are counted, not parsed,
+      // so a message with 10,000 of them stays as fast as one with a hundred.
+      if (++receivedSeen > maxHops) continue;
       const info = parseReceived(field.unfolded);
       received.push({ field, info });
       if (info.unparsed.length) {
@@ -128,7 +133,8 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
     arcSealers: arcSets.map((s) => s.seal?.domain).filter((x): x is string => !!x),
     recipientDomains: [...new Set([...recipientDomains, ...(options.receivingDomains ?? []).map((d) => d.toLowerCase())])],
     trustedRelays: options.trustedRelays ?? [],
-    maxHops: options.maxHops ?? DEFAULT_MAX_HOPS,
+    maxHops,
+    totalReceived: receivedSeen,
     eopVerdicts: authResults.filter((x) => x.field.key === 'authentication-results' && x.parsed.authservId === null && x.parsed.form === 'eop').length,
   });
   for (const p of traced.problems) problems.push({ code: p.code, severity: 'warning', message: p.message, fieldIndex: p.fieldIndex });

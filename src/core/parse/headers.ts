@@ -407,17 +407,8 @@ function countLines(buf: Uint8Array, fromByte: number, fromLine: number): number
 
 /** RFC 5322 unfolding: remove the line breaks, keep the whitespace; trim the ends. */
 export function unfold(value: string): string {
-  let out = '';
-  let last = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === CR || c === LF) {
-      out += value.slice(last, i);
-      last = i + 1;
-    }
-  }
-  out += value.slice(last);
-  return out.trim();
+  if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) return value.trim();
+  return value.replace(/\r\n|[\r\n]/g, '').trim();
 }
 
 /** Make a short, printable version of attacker-controlled text for messages. */

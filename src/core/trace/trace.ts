@@ -38,6 +38,8 @@ export interface TraceInput {
   recipientDomains: string[];
   trustedRelays: string[];
   maxHops: number;
+  /** Received fields in the message, including those beyond maxHops that were not parsed. */
+  totalReceived?: number;
   /** Number of EOP id-less Authentication-Results (one per pass through Exchange Online). */
   eopVerdicts: number;
 }
@@ -154,10 +156,11 @@ function buildHops(input: TraceInput): Hop[] {
 
 export function trace(input: TraceInput): TraceResult {
   const problems: TraceResult['problems'] = [];
-  if (input.received.length > input.maxHops) {
+  const total = Math.max(input.totalReceived ?? 0, input.received.length);
+  if (total > input.maxHops) {
     problems.push({
       code: 'too-many-hops',
-      message: `The message has ${input.received.length} Received fields; only the newest ${input.maxHops} are traced.`,
+      message: `The message has ${total} Received fields; only the newest ${input.maxHops} are traced.`,
     });
   }
   const hops = buildHops(input);
