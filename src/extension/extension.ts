@@ -1,13 +1,75 @@
+/**
+ * Entry point of the VS Code extension. The adapters in this folder stay thin: the store analyses
+ * each open message once per version, and the views (route tree, diagnostics, decorations, status
+ * bar, and the features in ./features) read its Analysis.
+ *
+ * activate() returns the extension's API object. It is what
+ * `vscode.extensions.getExtension('mailflow-lens.mailflow-lens').exports` gives, used by the
+ * integration tests to read the views' state.
+ */
 import * as vscode from 'vscode';
+import { Store } from './store';
+import { RouteView, type RouteTreeProvider } from './tree';
+import { Diagnostics } from './diagnostics';
+import { BreakDecorations } from './decorations';
+import { StatusBar } from './statusBar';
+import { Commands } from './commands';
+import { Samples } from './samples';
+import { registerFeatures } from './features';
+import type { AnalysisStore } from './api';
 
-/** Entry point of the VS Code extension. The adapters in this folder stay thin: they read the
- * engine's Analysis and present it. */
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Mail Flow Lens');
+export const HAS_MESSAGE_CONTEXT = 'mailflowLens.hasMessage';
+
+export interface MailFlowLensApi {
+  store: Store & AnalysisStore;
+  tree: RouteTreeProvider;
+  treeView: vscode.TreeView<unknown>;
+  routeView: RouteView;
+  diagnostics: Diagnostics;
+  decorations: BreakDecorations;
+  statusBar: StatusBar;
+  commands: Commands;
+  samples: Samples;
+}
+
+export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
+  const output = vscode.window.createOutputChannel('Mail Flow Lens', { log: true });
   context.subscriptions.push(output);
-  output.appendLine(`Mail Flow Lens activated (VS Code ${vscode.version}).`);
+  output.info(`Mail Flow Lens ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}).`);
+
+  const store = new Store((line) => output.info(line));
+  const routeView = new RouteView(store);
+  const diagnostics = new Diagnostics(store);
+  const decorations = new BreakDecorations(store);
+  const statusBar = new StatusBar(store);
+  const samples = new Samples(context.extensionUri);
+  const commands = new Commands(store, samples, context.extension.id);
+  context.subscriptions.push(store, routeView, diagnostics, decorations, statusBar, samples, commands);
+
+  const setContext = () => void vscode.commands.executeCommand('setContext', HAS_MESSAGE_CONTEXT, !!store.active);
+  context.subscriptions.push(store.onDidChangeActive(setContext));
+  setContext();
+
+  try {
+    registerFeatures(context, store);
+  } catch (e) {
+    output.error(`Editor features could not start: ${(e as Error).stack ?? e}`);
+  }
+
+  store.start();
+  return {
+    store,
+    tree: routeView.provider,
+    treeView: routeView.view as vscode.TreeView<unknown>,
+    routeView,
+    diagnostics,
+    decorations,
+    statusBar,
+    commands,
+    samples,
+  };
 }
 
 export function deactivate(): void {
-  // nothing to release beyond context.subscriptions
+  // everything is released through context.subscriptions
 }

@@ -1,0 +1,630 @@
+/**
+ * The Route view: the active message's summary, its hops oldest first (icon by role, IP · vendor ·
+ * delay, the auth stamps each hop wrote) and the findings. Selecting a node selects its header
+ * lines in the editor; moving the cursor reveals the node for the line under it.
+ *
+ * Header text is attacker-controlled: labels and descriptions are plain text (the tree renders
+ * them as text), tooltips are untrusted MarkdownStrings with every value added through appendText.
+ */
+import * as vscode from 'vscode';
+import type { Analysis, AuthStamp, AuthSummary, Finding, Hop, LineRange, ParseProblem } from '../core/types';
+import {
+  breakHopIndex,
+  flatten,
+  formatAuthSummary,
+  formatDelay,
+  mdFence,
+  receiverVerdict,
+  roleLabel,
+  shortVendorName,
+} from '../core/report/markdown';
+import type { Selection } from './api';
+import { isEml, type Store } from './store';
+
+export const ROUTE_VIEW_ID = 'mailflowLens.route';
+
+export type NodeKind = 'summary' | 'info' | 'hop' | 'detail' | 'stamp' | 'result' | 'findings' | 'finding' | 'evidence' | 'problems' | 'problem';
+
+export interface RouteNode {
+  kind: NodeKind;
+  /** Unique in the tree and stable across re-analysis (keeps the expanded state). */
+  id: string;
+  uri: vscode.Uri;
+  parent?: RouteNode;
+  children: RouteNode[];
+  label: string;
+  description?: string;
+  tooltip?: vscode.MarkdownString;
+  icon?: vscode.ThemeIcon;
+  /** Header lines this node stands for (selected in the editor when the node is selected). */
+  lines?: LineRange;
+  expanded?: boolean;
+  contextValue?: string;
+  hop?: Hop;
+  stamp?: AuthStamp;
+  finding?: Finding;
+  /** Set on the hop where authentication broke. */
+  broke?: boolean;
+}
+
+interface Model {
+  analysis: Analysis;
+  roots: RouteNode[];
+  hops: RouteNode[];
+  /** Nodes with lines, most specific first (stamps before hops before summary lines). */
+  byLine: RouteNode[];
+}
+
+const PASSED = new vscode.ThemeColor('testing.iconPassed');
+const FAILED = new vscode.ThemeColor('testing.iconFailed');
+const WARNED = new vscode.ThemeColor('list.warningForeground');
+const ERROR_FG = new vscode.ThemeColor('errorForeground');
+
+// ---------------------------------------------------------------------------------------------
+// Icons and wording
+
+/** The codicon for a hop's role (Microsoft 365 and Google receivers get their own). */
+export function hopIconId(hop: Hop, receiver: Analysis['boundary']['receiver'] = 'unknown'): string {
+  const receiverIcon = receiver === 'exchange-online' ? 'cloud' : receiver === 'gmail' ? 'mail' : 'server';
+  switch (hop.role) {
+    case 'gateway':
+      return 'shield';
+    case 'origin':
+      return 'person';
+    case 'sender-internal':
+      return 'server';
+    case 'receiver-edge':
+    case 'receiver-internal':
+      // inside the receiver: its own icon even where the host name does not tell (Gmail's internal hops are bare IPv6)
+      return hop.byOperator === 'microsoft365' ? 'cloud' : hop.byOperator === 'google' ? 'mail' : receiverIcon;
+    default:
+      return hop.byOperator === 'microsoft365' ? 'cloud' : hop.byOperator === 'google' ? 'mail' : 'question';
+  }
+}
+
+export type Outcome = 'pass' | 'fail' | 'warn' | 'neutral';
+
+export function outcomeOf(result: string | undefined): Outcome {
+  const r = (result ?? '').toLowerCase();
+  if (r === 'pass' || r === 'bestguesspass') return 'pass';
+  if (r === 'fail' || r === 'hardfail' || r === 'permerror') return 'fail';
+  if (r === 'softfail' || r === 'temperror' || r === 'neutral') return 'warn';
+  return 'neutral';
+}
+
+export function outcomeIcon(o: Outcome): vscode.ThemeIcon {
+  switch (o) {
+    case 'pass':
+      return new vscode.ThemeIcon('pass', PASSED);
+    case 'fail':
+      return new vscode.ThemeIcon('error', FAILED);
+    case 'warn':
+      return new vscode.ThemeIcon('warning', WARNED);
+    default:
+      return new vscode.ThemeIcon('circle-outline');
+  }
+}
+
+function summaryOutcome(s: AuthSummary): Outcome {
+  const values = Object.values(s).map((v) => outcomeOf(v));
+  if (values.includes('fail')) return 'fail';
+  if (values.includes('warn')) return 'warn';
+  if (values.length && values.every((v) => v === 'pass')) return 'pass';
+  return 'neutral';
+}
+
+export function severityIcon(severity: Finding['severity']): vscode.ThemeIcon {
+  if (severity === 'error') return new vscode.ThemeIcon('error', ERROR_FG);
+  if (severity === 'warning') return new vscode.ThemeIcon('warning', WARNED);
+  return new vscode.ThemeIcon('info');
+}
+
+const STAMP_NAMES: Record<AuthStamp['kind'], string> = {
+  'authentication-results': 'Authentication-Results',
+  'authentication-results-original': 'Authentication-Results-Original',
+  'x-ms-exchange-authentication-results': 'X-MS-Exchange-Authentication-Results',
+  'arc-authentication-results': 'ARC-Authentication-Results',
+  'arc-seal': 'ARC-Seal',
+  'arc-message-signature': 'ARC-Message-Signature',
+  'received-spf': 'Received-SPF',
+  'dkim-signature': 'DKIM-Signature',
+  'skip-listed': 'X-MS-Exchange-SkipListedInternetSender',
+  'external-original': 'X-MS-Exchange-ExternalOriginalInternetSender',
+};
+
+const TRUST_LABEL: Record<AuthStamp['trust'], string> = {
+  verdict: "receiver's verdict",
+  claim: 'claim',
+  forged: 'forged',
+};
+
+/** Short single-line text for labels and descriptions (header text, flattened and bounded). */
+function t(text: string | undefined | null, max = 120): string {
+  return flatten(text ?? '', max);
+}
+
+function utc(iso: string | null): string {
+  if (!iso) return '';
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/Z$/, ' UTC');
+}
+
+function offsetText(min: number | null): string {
+  if (min === null) return '';
+  const sign = min < 0 ? '-' : '+';
+  const a = Math.abs(min);
+  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}${String(a % 60).padStart(2, '0')}`;
+}
+
+function linesText(r: LineRange): string {
+  return r.startLine === r.endLine ? `line ${r.startLine + 1}` : `lines ${r.startLine + 1}–${r.endLine + 1}`;
+}
+
+/** An untrusted Markdown tooltip; values are only ever added as escaped text. */
+class Tip {
+  readonly md = new vscode.MarkdownString('', true);
+  constructor() {
+    this.md.isTrusted = false;
+    this.md.supportHtml = false;
+  }
+  title(text: string): this {
+    this.md.appendMarkdown('**');
+    this.md.appendText(t(text, 200));
+    this.md.appendMarkdown('**\n\n');
+    return this;
+  }
+  row(name: string, value: string | undefined | null, max = 300): this {
+    if (value === undefined || value === null || value === '') return this;
+    this.md.appendMarkdown(`${name}: `);
+    this.md.appendText(t(value, max));
+    this.md.appendMarkdown('  \n');
+    return this;
+  }
+  para(text: string, max = 1500): this {
+    this.md.appendMarkdown('\n\n');
+    this.md.appendText(t(text, max));
+    this.md.appendMarkdown('\n\n');
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model
+
+function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | undefined): Model {
+  const base = uri.toString();
+  const byLine: RouteNode[] = [];
+  const node = (n: Omit<RouteNode, 'children' | 'uri'> & { children?: RouteNode[] }): RouteNode => {
+    const full: RouteNode = { children: [], uri, ...n };
+    for (const c of full.children) c.parent = full;
+    return full;
+  };
+  const add = (parent: RouteNode, child: RouteNode) => {
+    child.parent = parent;
+    parent.children.push(child);
+    return child;
+  };
+
+  // -- summary
+  const s = a.summary;
+  const verdict = receiverVerdict(a);
+  const verdictText = formatAuthSummary(verdict);
+  const summary = node({
+    kind: 'summary',
+    id: `${base}|summary`,
+    label: t(s.subject) || '(no subject)',
+    description: verdictText || undefined,
+    icon: new vscode.ThemeIcon('mail'),
+    expanded: true,
+    contextValue: 'mailflowLens.summary',
+  });
+  const tip = new Tip().title(s.subject || '(no subject)').row('From', s.from).row('To', s.to.join(', ')).row('Date', s.date).row('Message-ID', s.messageId);
+  tip.row('Receiver', a.boundary.receiverName).row("Receiver's verdict", verdictText);
+  summary.tooltip = tip.md;
+
+  const headerLines = (key: string): LineRange | undefined => a.headers.find((h) => h.key === key)?.lines;
+  const info = (key: string, label: string, value: string | undefined, opts: Partial<RouteNode> = {}) => {
+    if (!value) return;
+    const n = add(summary, node({ kind: 'info', id: `${base}|summary|${key}`, label, description: t(value), lines: headerLines(key), ...opts }));
+    n.tooltip = new Tip().row(label, value, 2000).md;
+    if (n.lines) byLine.push(n);
+  };
+  info('from', 'From', s.from, { icon: new vscode.ThemeIcon('account') });
+  info('to', 'To', s.to.join(', '), { icon: new vscode.ThemeIcon('account') });
+  info('date', 'Date', s.date, { icon: new vscode.ThemeIcon('calendar') });
+  const b = a.boundary;
+  if (b.receiverName || b.receiver !== 'unknown') {
+    const recv = add(summary, node({
+      kind: 'info',
+      id: `${base}|summary|receiver`,
+      label: 'Receiver',
+      description: [b.receiverName ?? b.receiver, b.connectingIp ? `saw ${b.connectingIp}` : ''].filter(Boolean).join(' · '),
+      icon: new vscode.ThemeIcon(b.receiver === 'exchange-online' ? 'cloud' : b.receiver === 'gmail' ? 'mail' : 'server'),
+      lines: b.evidence[0]?.lines,
+    }));
+    const rt = new Tip().row('Receiver', b.receiverName ?? b.receiver).row('Connecting IP (what the receiver evaluated)', b.connectingIp).row('Connecting HELO', b.connectingHelo);
+    rt.row('Relays in front of the receiver', b.relayIps.join(', ')).row('Original sender IP', b.originalSenderIp);
+    for (const r of b.reasoning) rt.para(r);
+    recv.tooltip = rt.md;
+  }
+  if (verdictText) {
+    add(summary, node({
+      kind: 'info',
+      id: `${base}|summary|verdict`,
+      label: "Receiver's verdict",
+      description: verdictText,
+      icon: outcomeIcon(summaryOutcome(verdict)),
+    }));
+  }
+  if (phase === 'headers') {
+    add(summary, node({ kind: 'info', id: `${base}|summary|phase`, label: 'Verifying…', description: 'DKIM, ARC, SPF, DMARC', icon: new vscode.ThemeIcon('loading~spin') }));
+  } else if (a.input.headersOnly && a.input.bodyStartByte < a.input.byteLength) {
+    add(summary, node({ kind: 'info', id: `${base}|summary|phase`, label: 'Headers only', description: 'above the size limit', icon: new vscode.ThemeIcon('info') }));
+  }
+
+  // -- hops
+  const broke = breakHopIndex(a);
+  const hops: RouteNode[] = [];
+  for (const hop of a.hops) {
+    const isBreak = hop.index === broke;
+    const fromIp = hop.from.ip ?? '';
+    const vendor = hop.vendor ? shortVendorName(hop.vendor.name) : '';
+    const delay = formatDelay(hop);
+    const desc = [isBreak ? '⚠ broke here' : '', t(fromIp || hop.from.helo, 60), t(vendor, 40), delay].filter(Boolean).join(' · ');
+    const n = node({
+      kind: 'hop',
+      id: `${base}|hop:${hop.index}`,
+      label: `${hop.index + 1}. ${t(hop.by.host, 80) || '(unknown host)'}`,
+      description: desc,
+      icon: new vscode.ThemeIcon(hopIconId(hop, a.boundary.receiver), isBreak ? ERROR_FG : undefined),
+      lines: hop.lines,
+      expanded: isBreak,
+      contextValue: isBreak ? 'mailflowLens.hop.broken' : 'mailflowLens.hop',
+      hop,
+      broke: isBreak,
+    });
+    n.tooltip = hopTooltip(a, hop, isBreak);
+    addHopDetails(n, hop, base, node, add);
+    for (const stamp of hop.stamps) {
+      const sn = add(n, stampNode(stamp, base, node, add));
+      byLine.push(sn);
+    }
+    hops.push(n);
+    byLine.push(n);
+  }
+
+  // -- findings and problems
+  const roots: RouteNode[] = [summary, ...hops];
+  if (a.findings.length) {
+    const errors = a.findings.filter((f) => f.severity === 'error').length;
+    const group = node({
+      kind: 'findings',
+      id: `${base}|findings`,
+      label: 'Findings',
+      description: `${a.findings.length}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`,
+      icon: new vscode.ThemeIcon('checklist'),
+      expanded: true,
+    });
+    a.findings.forEach((f, i) => add(group, findingNode(a, f, i, base, node, add)));
+    roots.push(group);
+  }
+  if (a.problems.length) {
+    const group = node({
+      kind: 'problems',
+      id: `${base}|problems`,
+      label: 'Parse problems',
+      description: String(a.problems.length),
+      icon: new vscode.ThemeIcon('warning'),
+      expanded: a.hops.length === 0,
+    });
+    a.problems.forEach((p, i) => add(group, problemNode(p, i, base, node)));
+    roots.push(group);
+  }
+  // most specific first: stamps, then hops, then summary lines
+  byLine.sort((x, y) => rank(x) - rank(y));
+  return { analysis: a, roots, hops, byLine };
+}
+
+function rank(n: RouteNode): number {
+  return n.kind === 'stamp' ? 0 : n.kind === 'hop' ? 1 : 2;
+}
+
+type NodeFn = (n: Omit<RouteNode, 'children' | 'uri'> & { children?: RouteNode[] }) => RouteNode;
+type AddFn = (parent: RouteNode, child: RouteNode) => RouteNode;
+
+function hopTooltip(a: Analysis, hop: Hop, isBreak: boolean): vscode.MarkdownString {
+  const tip = new Tip().title(`Hop ${hop.index + 1} of ${a.hops.length}: ${roleLabel(hop.role)}`);
+  if (isBreak) tip.md.appendMarkdown('$(warning) Authentication broke at this hop.\n\n');
+  tip.row('From (HELO)', hop.from.helo).row('From (reverse DNS)', hop.from.rdns).row('From IP', hop.from.ip);
+  if (hop.ipInfo) tip.row('IP class', ipClassText(hop));
+  tip.row('By', hop.by.host).row('Via', hop.via).row('With', hop.protocol);
+  if (hop.tls) tip.row('TLS', [hop.tls.version, hop.tls.cipher, hop.tls.bits ? `${hop.tls.bits} bits` : ''].filter(Boolean).join(' '));
+  tip.row('Id', hop.id).row('For', hop.for?.join(', ')).row('Envelope from', hop.envelopeFrom);
+  tip.row('Time', hop.timestamp ? `${utc(hop.timestamp)}${hop.offsetMinutes !== null ? ` (written as ${offsetText(hop.offsetMinutes)})` : ''}` : undefined);
+  tip.row(hop.clockSkew ? 'Clock skew' : 'Delay', formatDelay(hop));
+  if (hop.vendor) tip.row('Vendor', `${hop.vendor.name} (${hop.vendor.confidence}: ${hop.vendor.signals.map((s) => `${s.kind} ${s.detail}`).join('; ')})`, 600);
+  if (hop.stamps.length) tip.row('Auth stamps', hop.stamps.map((s) => `${STAMP_NAMES[s.kind]} (${TRUST_LABEL[s.trust]})`).join(', '), 600);
+  if (hop.unparsed.length) tip.row('Not understood', hop.unparsed.join(' '));
+  tip.row('Header', linesText(hop.lines));
+  tip.md.appendMarkdown('\n\n---\n\n');
+  // own fence, longer than any backtick run in the header text: the text cannot close it
+  tip.md.appendMarkdown(`${mdFence(flatten(hop.raw, 2000), 'text')}\n`);
+  return tip.md;
+}
+
+function ipClassText(hop: Hop): string {
+  const info = hop.ipInfo;
+  if (!info) return '';
+  const parts: string[] = [info.class];
+  if (info.provider) parts.push(`${info.provider.name} (${info.provider.range})`);
+  if (info.vendor) parts.push(`${info.vendor.name} (${info.vendor.range})`);
+  return parts.join(' · ');
+}
+
+function addHopDetails(n: RouteNode, hop: Hop, base: string, node: NodeFn, add: AddFn): void {
+  const id = `${base}|hop:${hop.index}`;
+  const detail = (key: string, label: string, value: string | undefined, icon?: string) => {
+    if (!value) return;
+    const d = add(n, node({ kind: 'detail', id: `${id}|${key}`, label, description: t(value, 200), lines: hop.lines, icon: icon ? new vscode.ThemeIcon(icon) : undefined }));
+    d.tooltip = new Tip().row(label, value, 2000).md;
+  };
+  detail('helo', 'from (HELO)', hop.from.helo, 'arrow-right');
+  detail('rdns', 'reverse DNS', hop.from.rdns, 'globe');
+  if (hop.from.ip) detail('ip', 'IP', [hop.from.ip, ipClassText(hop)].filter(Boolean).join(' · '), 'plug');
+  detail('by', 'by', hop.by.host, 'server');
+  detail('with', 'protocol', [hop.protocol, hop.via ? `via ${hop.via}` : ''].filter(Boolean).join(' '), 'symbol-interface');
+  if (hop.tls) detail('tls', 'TLS', [hop.tls.version, hop.tls.cipher].filter(Boolean).join(' ') || 'yes', 'lock');
+  else if (hop.with?.tls) detail('tls', 'TLS', 'yes (no version written)', 'lock');
+  detail('id', 'id', hop.id, 'symbol-key');
+  detail('for', 'for', hop.for?.join(', '), 'account');
+  detail('time', 'time', hop.timestamp ? `${utc(hop.timestamp)}${hop.offsetMinutes !== null ? ` (${offsetText(hop.offsetMinutes)})` : ''}` : undefined, 'clock');
+  const delay = formatDelay(hop);
+  detail('delay', hop.clockSkew ? 'clock skew' : 'delay', delay, hop.clockSkew ? 'warning' : 'watch');
+}
+
+function stampNode(stamp: AuthStamp, base: string, node: NodeFn, add: AddFn): RouteNode {
+  const summary = formatAuthSummary(stamp.summary);
+  const outcome = stamp.trust === 'forged' ? 'warn' : summaryOutcome(stamp.summary);
+  const name = STAMP_NAMES[stamp.kind] ?? stamp.kind;
+  const n = node({
+    kind: 'stamp',
+    id: `${base}|stamp:${stamp.fieldIndex}`,
+    label: `${name}${stamp.instance !== undefined ? ` i=${stamp.instance}` : ''}`,
+    description: [TRUST_LABEL[stamp.trust], t(stamp.writer, 60), summary].filter(Boolean).join(' · '),
+    icon: stamp.trust === 'forged' ? new vscode.ThemeIcon('warning', WARNED) : outcomeIcon(outcome),
+    lines: stamp.lines,
+    contextValue: `mailflowLens.stamp.${stamp.trust}`,
+    stamp,
+  });
+  const tip = new Tip().title(name).row('Written by', stamp.writer).row('Trust', TRUST_LABEL[stamp.trust]);
+  if (stamp.trust === 'claim') tip.para('Written before the message reached the receiver: a claim, not the verdict that counts.');
+  if (stamp.trust === 'forged') tip.para("Carries the receiver's identity but sits below the point where the receiver took the message: it cannot have been written by the receiver.");
+  tip.row('Results', summary).row('Header', linesText(stamp.lines));
+  n.tooltip = tip.md;
+  for (const k of ['spf', 'dkim', 'dmarc', 'arc', 'compauth'] as const) {
+    const v = stamp.summary[k];
+    if (v === undefined) continue;
+    add(n, node({ kind: 'result', id: `${n.id}|${k}`, label: k, description: t(v, 40), icon: outcomeIcon(outcomeOf(v)), lines: stamp.lines }));
+  }
+  return n;
+}
+
+function findingNode(a: Analysis, f: Finding, i: number, base: string, node: NodeFn, add: AddFn): RouteNode {
+  const hop = f.hopIndex !== null ? a.hops[f.hopIndex] : undefined;
+  const first = f.evidence[0]?.lines ?? hop?.lines;
+  const n = node({
+    kind: 'finding',
+    id: `${base}|finding:${i}:${f.id}`,
+    label: t(firstSentence(f.message), 160),
+    description: [f.id, hop ? `hop ${hop.index + 1}` : ''].filter(Boolean).join(' · '),
+    icon: severityIcon(f.severity),
+    lines: first,
+    contextValue: `mailflowLens.finding${f.remedies.length ? '.fixable' : ''}`,
+    finding: f,
+  });
+  const tip = new Tip().title(`${f.severity}: ${f.id}`).para(f.message, 3000);
+  if (hop) tip.row('Hop', `${hop.index + 1} (${hop.by.host ?? 'unknown host'})`);
+  if (f.remedies.length) tip.row('Fix', f.remedies.join(', '));
+  n.tooltip = tip.md;
+  f.evidence.forEach((e, k) => {
+    const en = add(n, node({ kind: 'evidence', id: `${n.id}|ev:${k}`, label: t(e.header, 60), description: t(e.note ?? linesText(e.lines), 160), icon: new vscode.ThemeIcon('note'), lines: e.lines }));
+    en.tooltip = new Tip().row(e.header, e.note ?? '', 1000).row('Header', linesText(e.lines)).md;
+  });
+  return n;
+}
+
+function problemNode(p: ParseProblem, i: number, base: string, node: NodeFn): RouteNode {
+  const n = node({
+    kind: 'problem',
+    id: `${base}|problem:${i}:${p.code}`,
+    label: t(p.message, 160),
+    description: p.code,
+    icon: severityIcon(p.severity),
+    lines: p.lines,
+  });
+  n.tooltip = new Tip().title(p.code).para(p.message).md;
+  return n;
+}
+
+function firstSentence(text: string): string {
+  const i = text.search(/[.:;]\s/);
+  return i > 20 && i < 160 ? text.slice(0, i) : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provider
+
+export class RouteTreeProvider implements vscode.TreeDataProvider<RouteNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<RouteNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly models = new WeakMap<Analysis, Model>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+
+  constructor(private readonly store: Store) {
+    this.disposables.push(
+      store.onDidChangeActive(() => this.changeEmitter.fire(undefined)),
+      store.onDidChange((uri) => {
+        if (store.active?.uri.toString() === uri.toString() || !store.active) this.changeEmitter.fire(undefined);
+      }),
+    );
+  }
+
+  /** The model of the active message (cached per Analysis object). */
+  model(): Model | undefined {
+    const active = this.store.active;
+    if (!active) return undefined;
+    const phase = this.store.phase(active.uri);
+    const key = active.analysis;
+    let m = this.models.get(key);
+    if (!m) {
+      m = buildModel(active.uri, active.analysis, phase);
+      this.models.set(key, m);
+    }
+    return m;
+  }
+
+  getChildren(element?: RouteNode): RouteNode[] {
+    if (!element) return this.model()?.roots ?? [];
+    return element.children;
+  }
+
+  getParent(element: RouteNode): RouteNode | undefined {
+    return element.parent;
+  }
+
+  getTreeItem(n: RouteNode): vscode.TreeItem {
+    const state = n.children.length === 0
+      ? vscode.TreeItemCollapsibleState.None
+      : n.expanded
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(n.label, state);
+    item.id = n.id;
+    item.description = n.description;
+    item.tooltip = n.tooltip;
+    item.iconPath = n.icon;
+    item.contextValue = n.contextValue ?? `mailflowLens.${n.kind}`;
+    item.accessibilityInformation = { label: [n.label, n.description].filter(Boolean).join(', ') };
+    return item;
+  }
+
+  /** The hop nodes of the active message, oldest first. */
+  hopNodes(): RouteNode[] {
+    return this.model()?.hops ?? [];
+  }
+
+  /** The most specific node covering a line of the active message. */
+  nodeAtLine(line: number): RouteNode | undefined {
+    return this.model()?.byLine.find((n) => n.lines && n.lines.startLine <= line && line <= n.lines.endLine);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** What a node means for the shared selection. */
+export function selectionOf(n: RouteNode): Selection | undefined {
+  const uri = n.uri.toString();
+  if (n.finding) return { kind: 'finding', uri, finding: n.finding };
+  let p: RouteNode | undefined = n;
+  while (p && !p.hop) p = p.parent;
+  if (p?.hop) return { kind: 'hop', uri, hop: p.hop };
+  let q: RouteNode | undefined = n;
+  while (q && q.kind !== 'summary') q = q.parent;
+  if (q) return { kind: 'summary', uri };
+  return undefined;
+}
+
+/**
+ * The Route view and its two-way link with the editor: selecting a node selects its lines; moving
+ * the cursor reveals (without selecting or focusing) the node for the line.
+ */
+export class RouteView implements vscode.Disposable {
+  readonly provider: RouteTreeProvider;
+  readonly view: vscode.TreeView<RouteNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The editor selection we set ourselves (its change event must not move the tree). */
+  private ownSelection: { uri: string; line: number } | undefined;
+  private lastRevealed: string | undefined;
+
+  constructor(private readonly store: Store) {
+    this.provider = new RouteTreeProvider(store);
+    this.view = vscode.window.createTreeView(ROUTE_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
+    this.disposables.push(
+      this.provider,
+      this.view,
+      this.view.onDidChangeSelection((e) => void this.onTreeSelection(e.selection[0])),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onEditorSelection(e)),
+      store.onDidChangeActive(() => this.updateChrome()),
+      store.onDidChange(() => this.updateChrome()),
+    );
+    this.updateChrome();
+  }
+
+  private updateChrome(): void {
+    const active = this.store.active;
+    if (!active) {
+      this.view.description = undefined;
+      this.view.message = undefined;
+      return;
+    }
+    const name = active.uri.path.slice(active.uri.path.lastIndexOf('/') + 1);
+    this.lastRevealed = undefined;
+    this.view.description = t(name, 80);
+    const a = active.analysis;
+    const notMessage = a.problems.find((p) => p.severity === 'error' && (p.code === 'not-a-message' || p.code === 'empty' || p.code === 'no-header-fields'));
+    if (notMessage) this.view.message = t(notMessage.message, 300);
+    else if (!a.hops.length) this.view.message = 'This message has no Received fields: there is no route to show.';
+    else this.view.message = undefined;
+  }
+
+  private async onTreeSelection(n: RouteNode | undefined): Promise<void> {
+    if (!n) return;
+    const sel = selectionOf(n);
+    if (sel) this.store.select(sel);
+    if (n.lines) await this.revealLines(n.uri, n.lines);
+  }
+
+  /** Selects whole header lines in the editor showing the document (opening it if needed), keeping focus in the tree. */
+  async revealLines(uri: vscode.Uri, lines: LineRange): Promise<void> {
+    const key = uri.toString();
+    let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key);
+    if (!editor) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if (!doc) return;
+      editor = await vscode.window.showTextDocument(doc, { preserveFocus: true, preview: false });
+    }
+    const doc = editor.document;
+    const start = Math.min(lines.startLine, doc.lineCount - 1);
+    const end = Math.min(lines.endLine, doc.lineCount - 1);
+    const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
+    this.ownSelection = { uri: key, line: start };
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private onEditorSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!isEml(e.textEditor.document)) return;
+    const key = e.textEditor.document.uri.toString();
+    const line = e.selections[0]?.start.line;
+    if (line === undefined) return;
+    if (this.ownSelection && this.ownSelection.uri === key && this.ownSelection.line === line) {
+      this.ownSelection = undefined;
+      return;
+    }
+    this.ownSelection = undefined;
+    if (this.store.active?.uri.toString() !== key) return;
+    const n = this.provider.nodeAtLine(line);
+    if (!n) return;
+    const sel = selectionOf(n);
+    if (sel) this.store.select(sel);
+    if (this.view.visible && this.lastRevealed !== n.id) {
+      this.lastRevealed = n.id;
+      this.view.reveal(n, { select: false, focus: false, expand: false }).then(undefined, () => undefined);
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
