@@ -7,6 +7,7 @@
  * with the sender IP, HELO and MAIL FROM the trust boundary found, never mailauth's guess from the
  * first Received field.
  */
+import { bodyHints } from './body-hints';
 import type { Analysis, DkimCheck, DnsMode, Verification } from '../types';
 import { checkArc } from './arc';
 import { checkDkim, MAX_DKIM_SIGNATURES } from './dkim';
@@ -87,6 +88,11 @@ export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, optio
   }
   const rec = recordingResolver(inner);
   const v: Verification = { dnsMode, dkim: [], arc: null, spf: [], dmarc: null, lookups: rec.lookups, notes };
+  try {
+    if (!analysis.input.headersOnly) v.bodyHints = bodyHints(bytes, analysis.input.bodyStartByte);
+  } catch (e) {
+    notes.push(`Body hints could not be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
   try {
     await quietly(() => run(bytes, analysis, dnsMode, rec.resolver, v));
   } catch (e) {
