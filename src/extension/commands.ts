@@ -221,7 +221,10 @@ export class Commands implements vscode.Disposable {
     const target = await this.analysisOf(uri);
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
-    const remedies = orderRemedies(target.analysis, settings.efcMode, settings.connectorName);
+    let remedies = orderRemedies(target.analysis, settings.efcMode, settings.connectorName);
+    // from a finding in the Route view: only the fixes of that finding
+    const fromFinding = findingRemedies(arg0);
+    if (fromFinding) remedies = remedies.filter((r) => fromFinding.includes(r.id));
     let remedy: Remedy | undefined;
     if (remedyId !== undefined) {
       remedy = remedies.find((r) => r.id === remedyId);
@@ -296,6 +299,13 @@ export class Commands implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The remedy ids of a Route view finding node passed as a command argument (inline action). */
+function findingRemedies(v: unknown): string[] | undefined {
+  if (!v || typeof v !== 'object' || !('finding' in v)) return undefined;
+  const f = (v as { finding?: { remedies?: unknown } }).finding;
+  return f && Array.isArray(f.remedies) ? f.remedies.filter((x): x is string => typeof x === 'string') : undefined;
 }
 
 function asUri(v: unknown): vscode.Uri | undefined {
