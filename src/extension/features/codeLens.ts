@@ -1,0 +1,136 @@
+/**
+ * Code lenses on .eml messages:
+ *  - on the Received field where the receiver took the message from outside (the entry hop):
+ *    "Gateway: Proofpoint 148.163.138.245 → Generate EFC command" and "Explain";
+ *  - on the first evidence line of each error finding: "<what broke> → <fix>" and "Explain".
+ * The generate lens runs the shared Generate Fix command; Explain selects the finding or hop and
+ * shows the explanation panel. Titles hold only knowledge-base names, validated IPs and our own
+ * words (plus finding titles from the explanations), made inert for `$(icon)` syntax.
+ */
+import * as vscode from 'vscode';
+import type { Analysis, Finding, Hop } from '../../core/types';
+import { explanationFor } from '../../core/diagnose/explanations';
+import { normalizeIp } from '../../core/net/ip';
+import { shortVendorName } from '../../core/report/markdown';
+import type { AnalysisStore } from '../api';
+import { plainLabel } from './html';
+import { bestRemedyFor, EXPLAIN_COMMAND, GENERATE_FIX_COMMAND, offeredRemedies, remedyLensTitle, type OfferedRemedy } from './fixes';
+
+const MAX_FINDING_LENSES = 20;
+
+const RECEIVER_WORDS: Record<Analysis['boundary']['receiver'], string> = {
+  'exchange-online': 'Microsoft 365',
+  gmail: 'Gmail',
+  other: 'the receiver',
+  unknown: 'the receiver',
+};
+
+/** "Gateway: Proofpoint 148.163.138.245" / "Entry into Microsoft 365 from 203.0.113.25". */
+export function entryLensLabel(a: Analysis): string {
+  const b = a.boundary;
+  const ip = normalizeIp(b.connectingIp ?? undefined);
+  const relayIndex = b.relayHopIndexes.length ? b.relayHopIndexes[b.relayHopIndexes.length - 1] : undefined;
+  const relay: Hop | undefined = relayIndex !== undefined ? a.hops[relayIndex] : undefined;
+  const entry = b.entryHopIndex !== null ? a.hops[b.entryHopIndex] : undefined;
+  const vendorName = relay?.vendor?.name ?? entry?.vendor?.name;
+  const vendor = vendorName ? shortVendorName(vendorName) || vendorName : undefined;
+  if (relay || b.relayIps.length) {
+    return `Gateway: ${vendor ?? 'relay'}${ip ? ` ${ip}` : ''}`;
+  }
+  return `Entry into ${RECEIVER_WORDS[b.receiver]}${ip ? ` from ${ip}` : ''}`;
+}
+
+function findingTitle(f: Finding): string {
+  return explanationFor(f.explanation)?.title ?? explanationFor(f.id)?.title ?? f.id;
+}
+
+function generateLens(range: vscode.Range, label: string, r: OfferedRemedy, uri: vscode.Uri): vscode.CodeLens {
+  const title = plainLabel(`${label} → ${remedyLensTitle(r)}`, 140);
+  return new vscode.CodeLens(range, { title, command: GENERATE_FIX_COMMAND, arguments: [r.id, uri], tooltip: plainLabel(r.title, 200) });
+}
+
+function explainLens(range: vscode.Range, uri: vscode.Uri, target: { kind: 'finding' | 'hop'; index: number }, label?: string, verb = 'Explain'): vscode.CodeLens {
+  return new vscode.CodeLens(range, {
+    title: plainLabel(label ? `${label} · ${verb}` : verb, 160),
+    command: EXPLAIN_COMMAND,
+    arguments: [uri, target],
+    tooltip: 'Show the explanation: what happened, the evidence, why it matters, the fix and how to verify it',
+  });
+}
+
+/** The lenses for one analysed message (pure apart from vscode types; exported for the tests). */
+export function lensesFor(a: Analysis, uri: vscode.Uri, lineCount: number): vscode.CodeLens[] {
+  const out: vscode.CodeLens[] = [];
+  const offered = offeredRemedies(a, uri);
+  const at = (line: number) => new vscode.Range(Math.min(line, lineCount - 1), 0, Math.min(line, lineCount - 1), 0);
+
+  const entryIndex = a.boundary.entryHopIndex;
+  const entry = entryIndex !== null ? a.hops[entryIndex] : undefined;
+  if (entry && entry.lines.startLine < lineCount) {
+    const range = at(entry.lines.startLine);
+    const label = entryLensLabel(a);
+    const efc =
+      offered.remedies.find((r) => r.kind === 'efc' && r.id === offered.preferredId) ??
+      offered.remedies.find((r) => r.kind === 'efc' && r.id !== 'efc-verify') ??
+      offered.remedies.find((r) => r.kind === 'efc');
+    if (efc) {
+      out.push(generateLens(range, label, efc, uri));
+      out.push(explainLens(range, uri, { kind: 'hop', index: entry.index }));
+    } else {
+      out.push(explainLens(range, uri, { kind: 'hop', index: entry.index }, label));
+    }
+  }
+
+  // one group per line: the first error finding on it, with a count of the others in Explain
+  const byLine = new Map<number, number[]>();
+  for (let i = 0; i < a.findings.length; i++) {
+    const f = a.findings[i];
+    if (f.severity !== 'error') continue;
+    const line = f.evidence[0]?.lines.startLine ?? (f.hopIndex !== null ? a.hops[f.hopIndex]?.lines.startLine : undefined);
+    if (line === undefined || line >= lineCount) continue;
+    const list = byLine.get(line);
+    if (list) list.push(i);
+    else if (byLine.size < MAX_FINDING_LENSES) byLine.set(line, [i]);
+  }
+  for (const [line, indexes] of byLine) {
+    const i = indexes[0];
+    const f = a.findings[i];
+    const range = at(line);
+    const r = bestRemedyFor(f, offered);
+    const title = findingTitle(f);
+    const more = indexes.length > 1 ? `Explain (+${indexes.length - 1} more here)` : 'Explain';
+    if (r) {
+      out.push(generateLens(range, title, r, uri));
+      out.push(explainLens(range, uri, { kind: 'finding', index: i }, undefined, more));
+    } else {
+      out.push(explainLens(range, uri, { kind: 'finding', index: i }, title, more));
+    }
+  }
+  return out;
+}
+
+export class EmlCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: AnalysisStore) {
+    this.subscription = store.onDidChange(() => this.changed.fire());
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const a = this.store.get(document.uri) ?? (await this.store.analyze(document));
+    if (!a || token.isCancellationRequested) return [];
+    return lensesFor(a, document.uri, document.lineCount);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function registerCodeLens(store: AnalysisStore): vscode.Disposable[] {
+  const provider = new EmlCodeLensProvider(store);
+  return [provider, vscode.languages.registerCodeLensProvider({ language: 'eml' }, provider)];
+}

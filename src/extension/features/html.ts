@@ -1,0 +1,194 @@
+/**
+ * Escaping and Content-Security-Policy helpers for the explanation panel and the hovers.
+ *
+ * Header text is written by whoever sent (or relayed) the message, so every string that did not
+ * come from our own code passes through one of these before it reaches HTML or Markdown. This
+ * module never imports 'vscode': it is unit-tested on its own (test/unit/extension/html.test.ts).
+ */
+import { randomBytes } from 'crypto';
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/**
+ * Escapes text for an HTML text position or a quoted attribute value: & < > " ' and the backtick
+ * (old IE treated it as an attribute quote). Anything that is not a string is rendered as ''.
+ * Control characters other than tab and line breaks are replaced by U+FFFD so that they cannot
+ * confuse the parser or hide text; lone surrogates are replaced the same way.
+ */
+export function escapeHtml(text: unknown): string {
+  if (typeof text !== 'string') return typeof text === 'number' && Number.isFinite(text) ? String(text) : '';
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const code = text.charCodeAt(i);
+    const esc = HTML_ESCAPES[ch];
+    if (esc) out += esc;
+    else if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) out += '\uFFFD';
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += ch + text[i + 1];
+        i++;
+      } else out += '\uFFFD';
+    } else if (code >= 0xdc00 && code <= 0xdfff) out += '\uFFFD';
+    else out += ch;
+  }
+  return out;
+}
+
+/** ASCII punctuation that CommonMark allows to be backslash-escaped. */
+const MD_PUNCTUATION = new Set('\\`*_{}[]()<>#+-.!|~:&"\'=$%,;/?@^'.split(''));
+
+/**
+ * Makes text inert inside a Markdown string (hovers): every ASCII punctuation character is
+ * backslash-escaped (no emphasis, links, autolinks such as `www.` or `https://`, HTML, entities,
+ * code spans or theme icons), runs of whitespace and line breaks collapse to one space (no code
+ * blocks, headings or lists from indentation or new lines), control characters are dropped and the
+ * result is cut to `max` characters (an ellipsis marks the cut).
+ */
+export function escapeMarkdown(text: unknown, max = 500): string {
+  if (typeof text !== 'string') return '';
+  let out = '';
+  let shown = 0;
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f || code === 0x85 || code === 0xa0 || code === 0x2028 || code === 0x2029) {
+      space = true;
+      continue;
+    }
+    if (shown >= max) {
+      out += '…';
+      return out;
+    }
+    if (space && out) {
+      out += ' ';
+      shown++;
+    }
+    space = false;
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        out += ch + text[i + 1];
+        i++;
+      } else out += '\uFFFD';
+    } else out += MD_PUNCTUATION.has(ch) ? `\\${ch}` : ch;
+    shown++;
+  }
+  return out;
+}
+
+/**
+ * Text for a plain-text UI position that still interprets a few sequences (CodeLens titles and
+ * quick-pick labels render `$(icon)`): control characters become spaces, `$(` loses its meaning,
+ * whitespace collapses, and the result is cut to `max` characters.
+ */
+export function plainLabel(text: unknown, max = 120): string {
+  if (typeof text !== 'string') return '';
+  let s = '';
+  let space = false;
+  for (let i = 0; i < text.length && s.length <= max; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f || (code >= 0x80 && code <= 0x9f) || code === 0x2028 || code === 0x2029) {
+      space = true;
+      continue;
+    }
+    if (space && s) s += ' ';
+    space = false;
+    const ch = text[i];
+    s += ch === '$' && text[i + 1] === '(' ? '$\u200b' : ch;
+  }
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nonce and CSP
+
+const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A fresh nonce: 32 characters from [A-Za-z0-9] (about 190 bits), from the given random bytes or the system CSPRNG. */
+export function createNonce(random: (n: number) => Uint8Array = randomBytes): string {
+  const bytes = random(32);
+  let out = '';
+  for (let i = 0; i < 32; i++) out += NONCE_ALPHABET[(bytes[i] ?? 0) % NONCE_ALPHABET.length];
+  return out;
+}
+
+export function isValidNonce(nonce: unknown): nonce is string {
+  return typeof nonce === 'string' && /^[A-Za-z0-9]{16,128}$/.test(nonce);
+}
+
+/**
+ * A webview's `cspSource` as VS Code gives it (`'self' https://*.vscode-cdn.net` in current
+ * releases, `vscode-webview://<id>` or `vscode-resource:` in older ones): parts separated by single
+ * spaces. Accepted only when every part is `'self'` or a scheme-/host-source without quotes,
+ * semicolons or commas, so that it cannot add directives or `'unsafe-inline'` to the policy.
+ */
+export function isSafeCspSource(source: unknown): source is string {
+  if (typeof source !== 'string' || !source || source.length > 500) return false;
+  const parts = source.split(' ');
+  return parts.every((p) => p === "'self'" || /^[a-z][a-z0-9+.-]*:(\/\/(\*\.)?[A-Za-z0-9._~%@:[\]*-]+(\/[A-Za-z0-9._~%/-]*)?)?$/.test(p));
+}
+
+export interface CspOptions {
+  /** The webview's cspSource. */
+  cspSource: string;
+  nonce: string;
+}
+
+/**
+ * The panel's policy: nothing by default; styles and images only from the webview's own resource
+ * origin (media/), scripts only with the nonce. No 'unsafe-inline', no 'unsafe-eval', no remote
+ * origins, no form submissions, no <base>. (frame-ancestors is ignored in a meta tag, so not set.) Throws on an unsafe source or nonce (programming error).
+ */
+export function buildCsp(options: CspOptions): string {
+  if (!isSafeCspSource(options.cspSource)) throw new Error('unsafe webview cspSource');
+  if (!isValidNonce(options.nonce)) throw new Error('invalid nonce');
+  return [
+    "default-src 'none'",
+    `style-src ${options.cspSource}`,
+    `script-src 'nonce-${options.nonce}'`,
+    `img-src ${options.cspSource}`,
+    `font-src ${options.cspSource}`,
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values that may appear in attributes
+
+/** A non-negative integer attribute value, or undefined. */
+export function intAttr(value: unknown, max = 10_000_000): string | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? String(value) : undefined;
+}
+
+/** An identifier attribute value (remedy ids, finding ids): lower-case words joined by '-'. */
+export function idAttr(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value) && value.length <= 64 ? value : undefined;
+}
+
+/**
+ * Whether a documentation link may be opened: an absolute https URL without credentials that is
+ * literally one of the allowed URLs (our explanations data), never a URL from header text.
+ */
+export function isAllowedLink(url: unknown, allowed: ReadonlySet<string> | readonly string[]): boolean {
+  if (typeof url !== 'string' || url.length > 2000) return false;
+  const has = Array.isArray(allowed) ? (allowed as readonly string[]).includes(url) : (allowed as ReadonlySet<string>).has(url);
+  if (!has) return false;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  return u.protocol === 'https:' && !u.username && !u.password && u.href.length > 8;
+}
