@@ -228,7 +228,7 @@ export function flattenAddresses(text: string): string[] {
   const out: string[] = [];
   let parsed: ReturnType<typeof addressparser>;
   try {
-    parsed = addressparser(text.length > 100000 ? text.slice(0, 100000) : text);
+    parsed = addressparser(text.length > 16384 ? text.slice(0, 16384) : text);
   } catch {
     return out;
   }

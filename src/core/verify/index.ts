@@ -75,6 +75,10 @@ function stripComments(s: string): string {
  * Re-verifies DKIM, ARC, SPF (what-if) and DMARC. Never throws: failures become notes or an
  * 'error' status.
  */
+const ADDRESS_HEADERS = new Set(['from', 'sender', 'reply-to', 'return-path', 'to', 'cc']);
+const MAX_ADDRESS_HEADER = 16 * 1024;
+const MAX_FIELD_LINES = 5000;
+
 export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, options: VerifyOptions = {}): Promise<Verification> {
   const notes: string[] = [];
   let dnsMode: DnsMode = options.dnsMode === 'recorded' || options.dnsMode === 'live' ? options.dnsMode : 'off';
@@ -88,6 +92,29 @@ export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, optio
   }
   const rec = recordingResolver(inner);
   const v: Verification = { dnsMode, dkim: [], arc: null, spf: [], dmarc: null, lookups: rec.lookups, notes };
+  // A missing header/body separator: the splitter found where the body starts; mailauth would
+  // read every body line as part of the header (and slowly). Verify the message as the splitter
+  // reads it, with the separator put back, and say so.
+  if (analysis.problems.some((p) => p.code === 'missing-separator') && analysis.input.bodyStartByte < bytes.length) {
+    const at = analysis.input.bodyStartByte;
+    const eol = analysis.input.eol === 'LF' ? '\n' : analysis.input.eol === 'CR' ? '\r' : '\r\n';
+    bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(eol), bytes.subarray(at)]);
+    notes.push(`The message has no blank line between header and body; it was verified with one inserted before line ${analysis.input.bodyStartLine + 1}, where the body starts.`);
+  }
+  // mailauth reads the address headers with an address parser that is slow on absurd input; an
+  // address header of more than 16 KiB is never real mail (lines are limited to 998 characters),
+  // so such a message is not re-verified and the note says why.
+  // Its header reader also joins folded lines one at a time (quadratic in the lines of a field),
+  // so a field folded over thousands of lines is refused the same way.
+  const absurd = analysis.headers.find((h) => ADDRESS_HEADERS.has(h.key) && h.unfolded.length > MAX_ADDRESS_HEADER);
+  const tooFolded = analysis.headers.find((h) => h.lines.endLine - h.lines.startLine + 1 > MAX_FIELD_LINES);
+  if (absurd || tooFolded) {
+    const why = absurd
+      ? `the ${absurd.name || 'header'} field is ${Math.round(absurd.unfolded.length / 1024)} KiB long (line ${absurd.lines.startLine + 1})`
+      : `the ${tooFolded!.name || 'header'} field is folded over ${tooFolded!.lines.endLine - tooFolded!.lines.startLine + 1} lines (line ${tooFolded!.lines.startLine + 1})`;
+    notes.push(`Not re-verified: ${why}, which no real message has; the receiver's own results are still shown.`);
+    return v;
+  }
   try {
     if (!analysis.input.headersOnly) v.bodyHints = bodyHints(bytes, analysis.input.bodyStartByte);
   } catch (e) {

@@ -8,17 +8,68 @@ const CR = 0x0d;
 const LF = 0x0a;
 
 /**
+ * Buffers known to hold no bare LF: what toCrlf returned, and what the functions below made from
+ * such a buffer (they only cut whole CRLF-terminated lines). The DKIM verifier reads this instead
+ * of scanning a large message for line ends a second time.
+ */
+const crlfOnly = new WeakSet<Buffer>();
+
+function markCrlf<T extends Buffer>(buf: T, from: Buffer): T {
+  if (crlfOnly.has(from)) crlfOnly.add(buf);
+  return buf;
+}
+
+/** True when `buf` has no LF without a CR before it (known from toCrlf, else checked now). */
+export function isCrlfOnly(buf: Buffer): boolean {
+  if (crlfOnly.has(buf)) return true;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    if (i === 0 || buf[i - 1] !== CR) return false;
+  }
+  crlfOnly.add(buf);
+  return true;
+}
+
+/**
  * Turns every bare LF into CRLF (CRLF stays as it is). Returns the input when there is nothing to
  * change. mailauth does the same conversion line by line and about half as fast; the hash is
  * identical.
  */
 export function toCrlf(input: Uint8Array): Buffer {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (crlfOnly.has(buf)) return buf;
   let bare = 0;
   for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
     if (i === 0 || buf[i - 1] !== CR) bare++;
   }
-  if (bare === 0) return buf;
+  // A lone CR ends a line for the header splitter and the editor, but not for mailauth, which
+  // then reads everything up to the next LF as one line (and its trailing-CR regex backtracks
+  // quadratically on long runs of them). Lone CRs are not valid in mail: they become CRLF too.
+  let loneCr = 0;
+  for (let i = buf.indexOf(CR); i !== -1; i = buf.indexOf(CR, i + 1)) {
+    if (i + 1 >= buf.length || buf[i + 1] !== LF) loneCr++;
+  }
+  if (loneCr > 0) {
+    const out = Buffer.allocUnsafe(buf.length + bare + loneCr);
+    let o = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf[i];
+      if (c === CR) {
+        out[o++] = CR;
+        out[o++] = LF;
+        if (i + 1 < buf.length && buf[i + 1] === LF) i++;
+      } else if (c === LF) {
+        out[o++] = CR;
+        out[o++] = LF;
+      } else out[o++] = c;
+    }
+    const result = out.subarray(0, o);
+    crlfOnly.add(result);
+    return result;
+  }
+  if (bare === 0) {
+    crlfOnly.add(buf);
+    return buf;
+  }
   const out = Buffer.allocUnsafe(buf.length + bare);
   let o = 0;
   let start = 0;
@@ -31,16 +82,29 @@ export function toCrlf(input: Uint8Array): Buffer {
     }
   }
   o += buf.copy(out, o, start);
-  return o === out.length ? out : out.subarray(0, o);
+  const result = o === out.length ? out : out.subarray(0, o);
+  crlfOnly.add(result);
+  return result;
 }
 
 /** Drops an mbox "From " separator line at the very top (it is not a header field). */
 export function stripMboxLine(buf: Buffer): Buffer {
   if (buf.length > 5 && buf[0] === 0x46 && buf.toString('latin1', 0, 5) === 'From ') {
     const nl = buf.indexOf(LF);
-    return nl === -1 ? Buffer.alloc(0) : buf.subarray(nl + 1);
+    return markCrlf(nl === -1 ? Buffer.alloc(0) : buf.subarray(nl + 1), buf);
   }
   return buf;
+}
+
+/**
+ * Where mailauth's message parser ends the header block of a CRLF message: after the first empty
+ * line (the blank line is part of the header it parses), or after a leading CRLF; the whole input
+ * when there is no empty line (headers only).
+ */
+export function headerEnd(buf: Buffer): number {
+  if (buf.length >= 2 && buf[0] === CR && buf[1] === LF) return 2;
+  const i = buf.indexOf('\r\n\r\n', 0, 'latin1');
+  return i === -1 ? buf.length : i + 4;
 }
 
 /** Offset where the body starts in a CRLF message (after the blank line); buf.length when none. */
@@ -128,7 +192,7 @@ export function withoutArcNewerThan(buf: Buffer, keep: number): Buffer {
   }
   if (!parts.length) return buf;
   parts.push(buf.subarray(last));
-  return Buffer.concat(parts);
+  return markCrlf(Buffer.concat(parts), buf);
 }
 
 /** The message with every `key` field after the first `keep` removed from the header block. */
@@ -146,5 +210,5 @@ export function keepFirstFields(buf: Buffer, key: string, keep: number): { messa
   }
   if (!removed) return { message: buf, removed };
   parts.push(buf.subarray(last));
-  return { message: Buffer.concat(parts), removed };
+  return { message: markCrlf(Buffer.concat(parts), buf), removed };
 }
