@@ -3,8 +3,10 @@
  * workers: read (head-first above the size limit), analyse with the DNS mode asked for, and the
  * compact record the batch summary, SARIF and the consolidated fix are built from.
  */
-import type { Analysis, DnsLookup, DnsMode, Finding, ReceiverKind, Severity } from '../core/types';
+import { promises as fsp } from 'node:fs';
+import type { Analysis, DnsLookup, DnsMode, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
 import { analyze, isMessage } from '../core/analyze';
+import { isCompoundFile, readMsg } from '../core/msg/reader';
 import { resolverFromSnapshot, type DnsResolver } from '../core/verify';
 import { errorCode, isNoRecord, normalizeName } from '../core/verify/resolver';
 import { createLiveResolver } from '../node/dns';
@@ -69,8 +71,28 @@ export function openDns(setup: DnsSetup): DnsHandle {
   return { mode: 'off', close: () => undefined };
 }
 
+/** An Outlook .msg is read whole up to this size (its transport headers can sit anywhere in the file). */
+export const MAX_MSG_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Outlook .msg (an OLE compound file, recognised by its signature whatever the file is called) →
+ * its transport headers as an .eml header block; anything else passes through. Throws InputError
+ * when the .msg holds no usable headers. The reader's notes come back as parse problems.
+ */
+export function messageBytes(read: ReadResult, name: string): { read: ReadResult; problems: ParseProblem[] } {
+  if (!isCompoundFile(read.bytes)) return { read, problems: [] };
+  if (read.truncated) {
+    throw new InputError(`${name}: the Outlook .msg file is ${(read.size / 1048576).toFixed(1)} MiB, above the size limit; raise maxMessageSizeMB in the configuration to read it`, name);
+  }
+  const m = readMsg(read.bytes);
+  const error = m.problems.find((p) => p.severity === 'error');
+  if (error || m.headersText === undefined) throw new InputError(`${name}: ${error?.message ?? 'the .msg holds no transport headers.'}`, name);
+  return { read: { bytes: Buffer.from(m.headersText, 'utf8'), size: read.size, truncated: false }, problems: m.problems };
+}
+
 /** Analyse bytes already read. Throws InputError when the bytes are not an e-mail message. */
-export async function analyzeRead(read: ReadResult, name: string, o: EngineOptions, dns: DnsHandle): Promise<Analysis> {
+export async function analyzeRead(input: ReadResult, name: string, o: EngineOptions, dns: DnsHandle): Promise<Analysis> {
+  const { read, problems: msgProblems } = messageBytes(input, name);
   const analysis = await analyze(read.bytes, {
     name,
     trustedRelays: o.trustedRelays,
@@ -84,9 +106,10 @@ export async function analyzeRead(read: ReadResult, name: string, o: EngineOptio
   if (!isMessage(analysis)) {
     const p = analysis.problems.find((x) => x.severity === 'error');
     let why = p?.message ?? 'not an e-mail message';
-    if (/\.msg$/i.test(name)) why += ' Outlook .msg files are not supported: open the message in Outlook and save it as .eml (File > Save As).';
+    if (/\.msg$/i.test(name)) why += ' It is not an Outlook .msg file either (no compound file signature).';
     throw new InputError(`${name}: ${why}`, name);
   }
+  analysis.problems.push(...msgProblems);
   if (read.truncated) {
     analysis.input.headersOnly = true;
     analysis.problems.push({
@@ -98,8 +121,22 @@ export async function analyzeRead(read: ReadResult, name: string, o: EngineOptio
   return analysis;
 }
 
+/**
+ * Reads a message file: head-first above the size limit, except an Outlook .msg, which is read
+ * whole (up to MAX_MSG_FILE_BYTES) because its header stream can be anywhere in the file.
+ */
+export async function readInputFile(file: string, maxMessageBytes: number): Promise<ReadResult> {
+  const read = await readMessageFile(file, maxMessageBytes);
+  if (!read.truncated || !isCompoundFile(read.bytes) || read.size > MAX_MSG_FILE_BYTES) return read;
+  try {
+    return { bytes: await fsp.readFile(file), size: read.size, truncated: false };
+  } catch (e) {
+    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+  }
+}
+
 export async function analyzeFile(file: string, o: EngineOptions, dns: DnsHandle): Promise<Analysis> {
-  const read = await readMessageFile(file, o.maxMessageBytes);
+  const read = await readInputFile(file, o.maxMessageBytes);
   return analyzeRead(read, file, o, dns);
 }
 

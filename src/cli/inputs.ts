@@ -4,8 +4,8 @@
  * A file named on the command line is taken whatever its name. A folder is walked recursively
  * (sorted, so runs are reproducible) and contributes the files whose extension is in the list:
  * by default `.eml` (saved messages), `.txt` (pasted headers, as "Analyze Headers from Clipboard"
- * takes them) and `.msg` (Outlook's format: reported as unsupported, with the hint to save as
- * .eml, rather than silently left out). Hidden entries (".name") and symbolic links to folders are
+ * takes them) and `.msg` (Outlook's format: its transport headers are analysed, see
+ * src/core/msg/reader.ts). Hidden entries (".name") and symbolic links to folders are
  * skipped, so a link loop cannot make the walk endless.
  */
 import { promises as fs } from 'node:fs';

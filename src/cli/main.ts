@@ -17,9 +17,12 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Analysis, RemedyKind } from '../core/types';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
-import { DEFAULT_MAX_MESSAGE_BYTES, findHeaderEnd, InputError, readMessageFile, type ReadResult } from '../node/read';
+import { DEFAULT_MAX_MESSAGE_BYTES, findHeaderEnd, InputError, type ReadResult } from '../node/read';
 import { buildSarifLog, relativePathToUri, type SarifArtifactInput, type SarifNotificationInput } from '../core/report/sarif';
 import { renderMarkdownReport } from '../core/report/markdown';
+import { renderHtmlReport } from '../core/report/html';
+import { parseRedactionMode, redactAnalysis, redactionNotice, type RedactionMode } from '../core/report/redact';
+import { compare, comparisonLinesText } from '../core/compare';
 import { selectRemedies } from '../core/remedy';
 import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseArgs, UsageError, str, list, bool, type FlagSpec, type ParsedArgs } from './args';
@@ -27,7 +30,7 @@ import { formatText, formatRemedy, safe } from './format-text';
 import { ConfigError, checkTrustedRelay, loadConfig, CONFIG_FILE_NAME, type CliConfig } from './config';
 import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS } from './inputs';
 import { resolveDns, SnapshotRecorder, type ResolvedDns } from './dns-setup';
-import { analyzeRead, openDns, type EngineOptions, type MessageRecord } from './engine';
+import { analyzeRead, openDns, readInputFile, type EngineOptions, type MessageRecord } from './engine';
 import { BatchSummary, formatBatchMarkdown, formatBatchText } from './batch';
 import { EfcConsolidator } from './fix-batch';
 import { Progress, type ProgressStream } from './progress';
@@ -54,7 +57,8 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   stats: {},
 };
 
-const ANALYZE_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, json: {}, markdown: {}, sarif: {}, color: {}, 'no-color': {} };
+const ANALYZE_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, json: {}, markdown: {}, sarif: {}, html: {}, redact: { value: true }, color: {}, 'no-color': {} };
+const COMPARE_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, json: {} };
 const FIX_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, kind: { value: true }, connector: { value: true } };
 
 const COMMON_HELP = `Inputs:
@@ -94,13 +98,23 @@ const HELP_MAIN = `${TOOL_NAME} ${TOOL_VERSION}: trace a message's route and fin
 Usage:
   ${TOOL_NAME} analyze <files|folders…> [--json | --markdown | --sarif] [options]
   ${TOOL_NAME} fix <files|folders…> [--kind efc|lockdown|arc|gmail|relay|cleanup] [--connector NAME]
-  ${TOOL_NAME} help [analyze|fix]
+  ${TOOL_NAME} compare <before> <after> [--json]
+  ${TOOL_NAME} help [analyze|fix|compare]
   ${TOOL_NAME} --version
 
 Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or input error.
 Run "${TOOL_NAME} help analyze" or "${TOOL_NAME} help fix" for the options of a command.`;
 
 const HELP: Record<string, string> = {
+  compare: `Usage: ${TOOL_NAME} compare <before> <after> [--json] [options]
+
+Compares two messages, e.g. one received before and one after Enhanced Filtering for Connectors was
+switched on: what changed in the route, the connecting IP, the IP the receiver evaluated, its
+verdicts, where it delivered the message, and the findings and fixes. Prints one line per
+difference (+ better, - worse, ~ changed, = unchanged, * note); --json prints the whole
+comparison. Exit code 0, or 2 for a usage or input error. Outlook .msg files are read too.
+
+${COMMON_HELP}`,
   analyze: `Usage: ${TOOL_NAME} analyze <files|folders…> [options]
 
 One message: its route hop by hop (oldest first), the receiver's verdicts next to the claims written
@@ -114,6 +128,11 @@ Output (default: text, coloured when stdout is a terminal and NO_COLOR is not se
   --markdown    a report to paste into a ticket (one message: the full report; several: the summary)
   --sarif       SARIF 2.1.0: findings as results located at their header lines (code scanning,
                 VS Code's SARIF viewer); unreadable files as tool execution notifications
+  --html        one message: a self-contained HTML report (no script, no external resource)
+  --redact local|full   with --markdown, --html or --json for one message: mask personal data
+                before sharing (local: the part before the @ and display names; full: also the
+                subject and every domain and host that is not Microsoft's, Google's or a known
+                gateway's). IP addresses are kept
   --color / --no-color   force colours on or off
 
 ${COMMON_HELP}`,
@@ -177,6 +196,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (command === 'analyze' || command === 'analyse') return await cmdAnalyze(rest, io);
     if (command === 'fix') return await cmdFix(rest, io);
+    if (command === 'compare') return await cmdCompare(rest, io);
     throw new UsageError(`unknown command "${safe(command, 60)}"`);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -251,10 +271,10 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
   };
 }
 
-type Format = 'text' | 'json' | 'markdown' | 'sarif';
+type Format = 'text' | 'json' | 'markdown' | 'sarif' | 'html';
 
 function formatOf(a: ParsedArgs): Format {
-  const chosen = (['json', 'markdown', 'sarif'] as const).filter((f) => bool(a, f));
+  const chosen = (['json', 'markdown', 'sarif', 'html'] as const).filter((f) => bool(a, f));
   if (chosen.length > 1) throw new UsageError(`choose one output format (got --${chosen.join(' and --')})`);
   return chosen[0] ?? 'text';
 }
@@ -317,7 +337,7 @@ async function readSingle(p: string, s: Settings, io: Io): Promise<ReadResult> {
     if (!io.readStdin) throw new InputError('standard input is not available', '-');
     return io.readStdin(s.engine.maxMessageBytes);
   }
-  return readMessageFile(p, s.engine.maxMessageBytes);
+  return readInputFile(p, s.engine.maxMessageBytes);
 }
 
 async function analyzeSingle(p: string, s: Settings, io: Io): Promise<Analysis> {
@@ -407,14 +427,31 @@ async function cmdAnalyze(argv: string[], io: Io): Promise<number> {
   }
   if (bool(a, 'color') && bool(a, 'no-color')) throw new UsageError('--color and --no-color contradict each other');
   const format = formatOf(a);
+  let redaction: RedactionMode = 'none';
+  const r = str(a, 'redact');
+  if (r !== undefined) {
+    const m = parseRedactionMode(r);
+    if (!m) throw new UsageError('--redact must be local or full');
+    if (format !== 'markdown' && format !== 'html' && format !== 'json') throw new UsageError('--redact goes with --markdown, --html or --json');
+    redaction = m;
+  }
   const s = await settingsFrom(a, io);
   const plan = await planInputs(a, s, 'analyze');
   const color = useColor(a, io);
+  if (plan.single === undefined && format === 'html') throw new UsageError('--html writes the report of one message; for several use --markdown or --json');
+  if (plan.single === undefined && redaction !== 'none') throw new UsageError('--redact works on the report of one message');
 
   if (plan.single !== undefined) {
     const analysis = await analyzeSingle(plan.single, s, io);
-    if (format === 'json') await io.out(JSON.stringify(analysis, null, 2));
-    else if (format === 'markdown') await io.out(renderMarkdownReport(analysis).trimEnd());
+    const shared = redaction === 'none' ? analysis : redactAnalysis(analysis, redaction);
+    const notice = redactionNotice(redaction);
+    if (format === 'json') await io.out(JSON.stringify(shared, null, 2));
+    else if (format === 'html') await io.out(renderHtmlReport(shared, { notice: notice || undefined }).trimEnd());
+    else if (format === 'markdown') {
+      const md = renderMarkdownReport(shared).trimEnd();
+      const nl = md.indexOf('\n');
+      await io.out(notice && nl > 0 ? `${md.slice(0, nl)}\n\n> ${notice}${md.slice(nl)}` : md);
+    }
     else if (format === 'sarif') {
       const log = buildSarifLog([{ ...sarifLocation(plan.single, io.cwd), byteLength: analysis.input.byteLength, findings: analysis.findings }], { baseUris: sarifBase(io.cwd) });
       await io.out(JSON.stringify(log, null, 2));
@@ -517,6 +554,25 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
     return errorMessages ? EXIT_FINDINGS : EXIT_OK;
   }
   await io.out(result.script.trimEnd());
+  return EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------
+// compare
+
+async function cmdCompare(argv: string[], io: Io): Promise<number> {
+  const a = parseArgs(argv, COMPARE_FLAGS);
+  if (bool(a, 'help')) {
+    io.out(HELP.compare);
+    return EXIT_OK;
+  }
+  if (a.positional.length !== 2) throw new UsageError('compare needs exactly two message files: <before> <after>');
+  if (a.positional.includes('-')) throw new UsageError('compare reads two files, not standard input');
+  const s = await settingsFrom(a, io);
+  const [before, after] = [await analyzeSingle(a.positional[0], s, io), await analyzeSingle(a.positional[1], s, io)];
+  const c = compare(before, after);
+  if (bool(a, 'json')) await io.out(JSON.stringify(c, null, 2));
+  else await io.out(`Before: ${safe(a.positional[0], 300)}\nAfter:  ${safe(a.positional[1], 300)}\n\n${comparisonLinesText(c).trimEnd().split('\n').map((l) => safe(l, 4000)).join('\n')}`);
   return EXIT_OK;
 }
 
