@@ -14,7 +14,15 @@ const { UiRun } = require('../harness/workbench');
 const { packageVsix, listZip } = require('../harness/vsix');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const WORKSPACE = path.join(ROOT, 'test', 'vscode', 'workspace');
+const fs = require('fs');
+const os = require('os');
+// A temporary copy of the test workspace plus the Proofpoint sample, so the run never changes
+// tracked files.
+const WORKSPACE = fs.mkdtempSync(path.join(os.tmpdir(), 'mfl-ui-ws-'));
+for (const f of fs.readdirSync(path.join(ROOT, 'test', 'vscode', 'workspace'))) fs.copyFileSync(path.join(ROOT, 'test', 'vscode', 'workspace', f), path.join(WORKSPACE, f));
+const SAMPLE = 'proofpoint-to-exchange-online.eml';
+fs.copyFileSync(path.join(ROOT, 'samples', SAMPLE), path.join(WORKSPACE, SAMPLE));
+process.on('exit', () => fs.rmSync(WORKSPACE, { recursive: true, force: true }));
 const MESSAGE = 'quarterly-report.eml';
 const pkg = require(path.join(ROOT, 'package.json'));
 
@@ -23,6 +31,17 @@ const ui = new UiRun({
   workspace: WORKSPACE,
   screenshotsMode: process.argv.includes('--screenshots') || process.env.MFL_SCREENSHOTS === '1',
 });
+
+/** The workbench is a busy UI: a step that depends on a palette or a widget gets one more try. */
+async function twice(wb, body) {
+  try {
+    return await body();
+  } catch (e) {
+    ui.log(`retrying once after: ${String(e.message || e).split('\n')[0]}`);
+    await wb.closeWidgets();
+    return body();
+  }
+}
 
 ui.main(async () => {
   let vsix;
@@ -62,5 +81,52 @@ ui.main(async () => {
     const text = await wb.editorText();
     assert.match(text, /^Received: from DM6PR11MB4580\.namprd11\.prod\.outlook\.com/m);
     await wb.screenshot('eml-open', { readme: true });
+  });
+
+  await ui.test(`the route of ${SAMPLE}: hops by role, the gateway, the break marked`, async (wb) => {
+    await wb.closeWidgets();
+    await wb.openFile(SAMPLE);
+    await wb.waitForLanguageMode('Email message');
+    await wb.runCommand('Mail Flow Lens: Show Route');
+    await wb.waitForText('mx0b-00498f04.pphosted.com', { within: '.pane' });
+    await wb.waitForText('broke here', { within: '.pane' });
+    const rows = await wb.viewRows('Route');
+    ui.log(`route rows: ${JSON.stringify(rows.slice(0, 12))}`);
+    assert.ok(rows.some((r) => /Invoice INV-20417/.test(r)), 'summary row with the subject');
+    assert.ok(rows.some((r) => /mx0b-00498f04\.pphosted\.com/.test(r)), 'the Proofpoint hop');
+    await wb.screenshot('overview', { readme: true });
+  });
+
+  await ui.test('the quick fix generates the Enhanced Filtering command beside the message', async (wb) => {
+    await twice(wb, async () => {
+      await wb.runCommand('Mail Flow Lens: Generate Fix…', { opensPicker: true });
+      const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'EFSkipLastIP' }).first();
+      await row.waitFor({ timeout: 30000 });
+      // the recommended fix is the first, highlighted row
+      await wb.page.keyboard.press('Enter');
+      await wb.waitForText('Set-InboundConnector', { within: '.editor-group-container.active .monaco-editor' });
+    });
+    const text = await wb.editorText();
+    assert.match(text, /Set-InboundConnector -Identity '[^']*' -EFSkipLastIP \$true/);
+    await wb.screenshot('quick-fix', { readme: true });
+  });
+
+  await ui.test('the explanation panel renders the finding as inert text', async (wb) => {
+    await twice(wb, async () => {
+      await wb.runCommand('View: Focus First Editor Group');
+      // put the cursor on the receiver's Authentication-Results (line 14) and explain the finding there
+      await wb.page.keyboard.press('Control+G');
+      await wb.page.keyboard.type('14');
+      await wb.page.keyboard.press('Enter');
+      await wb.runCommand('Mail Flow Lens: Explain Finding at Cursor');
+      // the webview's own document sits in the inner iframe of the webview host frame
+      const frame = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+      await frame.locator('body', { hasText: /Why it matters|What happened/ }).first().waitFor({ timeout: 30000 });
+      // message text is inert: no element carries an event handler attribute
+      assert.equal(await frame.locator('[onerror],[onload],[onclick],[onmouseover]').count(), 0);
+      const text = await frame.locator('body').innerText();
+      assert.match(text, /Proofpoint|148\.163\.138\.245/);
+    });
+    await wb.screenshot('explanation', { readme: true });
   });
 });

@@ -62,7 +62,7 @@ class Workbench {
    * Runs a command through the F1 palette. Clicks the matching row instead of pressing Enter:
    * Enter sometimes ran a stale highlighted row.
    */
-  async runCommand(title, { timeout = this.timeout } = {}) {
+  async runCommand(title, { timeout = this.timeout, opensPicker = false } = {}) {
     const { page } = this;
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
@@ -79,7 +79,9 @@ class Workbench {
     // prefer the row whose label is exactly the title ("X" rather than "X (Workspace)")
     const exact = matching.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(title)}$`) }) });
     await ((await exact.count()) ? exact.first() : matching.first()).click();
-    await input.waitFor({ state: 'hidden', timeout });
+    // a command that opens its own quick pick keeps the widget visible: wait for its prompt instead
+    if (opensPicker) await page.locator('.quick-input-widget input:not([aria-label^="Type the name of a command"])').waitFor({ state: 'visible', timeout });
+    else await input.waitFor({ state: 'hidden', timeout });
   }
 
   /** Waits for an element containing `text` (inside `within`, a CSS selector) and returns it. */
