@@ -16,6 +16,7 @@ import { StatusBar } from './statusBar';
 import { Commands } from './commands';
 import { Samples } from './samples';
 import { registerFeatures } from './features';
+import { registerExtras } from './extras';
 import type { AnalysisStore } from './api';
 
 export const HAS_MESSAGE_CONTEXT = 'mailflowLens.hasMessage';
@@ -54,6 +55,11 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
     registerFeatures(context, store);
   } catch (e) {
     output.error(`Editor features could not start: ${(e as Error).stack ?? e}`);
+  }
+  try {
+    registerExtras(context, store);
+  } catch (e) {
+    output.error(`Outlook .msg, compare and report export could not start: ${(e as Error).stack ?? e}`);
   }
 
   store.start();
