@@ -51,7 +51,7 @@ const DEFAULT_MAX_HOPS = 100;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = {}): Analysis {
-  const split = splitHeaders(bytes);
+  const split = splitHeaders(bytes, { maxFields: options.maxHeaderFields });
   const problems: ParseProblem[] = [...split.problems];
   const fields = split.fields.filter((f) => !f.invalid);
 

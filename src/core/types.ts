@@ -595,4 +595,6 @@ export interface AnalyzeOptions {
   slowHopMs?: number;
   /** Maximum hops to trace; beyond it the rest is reported as a problem. */
   maxHops?: number;
+  /** Maximum header fields to read (default 20,000); beyond it the rest is reported as a problem. */
+  maxHeaderFields?: number;
 }
