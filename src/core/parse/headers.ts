@@ -7,7 +7,10 @@
  * header/body separator, lines that are not fields, mixed line endings, NUL bytes and 8-bit
  * header bytes (decoded as UTF-8, else windows-1252). Never throws: problems are returned.
  *
- * One pass over the bytes, no regular expressions over header text: linear in the input size.
+ * One pass over the header block, no regular expressions over header text: linear in the input
+ * size. Line ends are found with Buffer.indexOf (native), not byte by byte, and the body is never
+ * read on the way: `lineCount`, the only figure that needs the whole file, is counted on first
+ * access, so splitting the header of a 50 MB message costs the same as splitting a 50 KB one.
  */
 import libmime = require('libmime');
 import type { Eol, HeaderField, ParseProblem, SplitMessage } from '../types';
@@ -31,32 +34,124 @@ interface RawLine {
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 const cp1252 = new TextDecoder('windows-1252');
 
-function readLine(buf: Uint8Array, pos: number): RawLine {
-  const n = buf.length;
-  let i = pos;
-  while (i < n) {
-    const c = buf[i];
-    if (c === LF) return { start: pos, end: i, next: i + 1, eol: 'lf' };
-    if (c === CR) {
-      if (i + 1 < n && buf[i + 1] === LF) return { start: pos, end: i, next: i + 2, eol: 'crlf' };
-      return { start: pos, end: i, next: i + 1, eol: 'cr' };
-    }
-    i++;
+/** Bytes decoded per window (doubled for a line or field that does not fit). */
+const WINDOW = 64 * 1024;
+
+/**
+ * Reads lines through a window of the bytes decoded as latin1 (one character per byte, so string
+ * offsets are byte offsets): line ends are found with String.indexOf (native) instead of a byte
+ * loop, and field text is a slice of the window rather than a new decode per field. The next LF
+ * and CR found are remembered, so no character is searched twice while positions only move
+ * forward. Only the header block and at most one window past it are ever decoded: splitting the
+ * header of a 50 MB message does not read its body.
+ */
+class LineReader {
+  private win = '';
+  private winStart = 0;
+  private winEnd = 0;
+  private lfFrom = 0;
+  /** First LF at or after lfFrom; -1: none in [lfFrom, lfScanEnd). */
+  private lfAt = -1;
+  private lfScanEnd = 0;
+  private crFrom = 0;
+  private crAt = -1;
+  private crScanEnd = 0;
+
+  /** `keepFrom()` is the first offset the next window must still cover (the field being read). */
+  constructor(
+    private readonly b: Buffer,
+    private readonly keepFrom: (pos: number) => number = (pos) => pos,
+  ) {}
+
+  private load(from: number, minEnd: number): void {
+    const n = this.b.length;
+    const end = Math.min(n, Math.max(from + WINDOW, minEnd, from + 2 * (minEnd - from)));
+    this.win = this.b.toString('latin1', from, end);
+    this.winStart = from;
+    this.winEnd = end;
   }
-  return { start: pos, end: n, next: n, eol: null };
+
+  /** First LF in [pos, end of window), or -1 (the last answer is reused while still valid). */
+  private nextLf(pos: number): number {
+    if (pos >= this.lfFrom && (this.lfAt >= pos || (this.lfAt === -1 && this.lfScanEnd === this.winEnd))) return this.lfAt;
+    const i = this.win.indexOf('\n', pos - this.winStart);
+    this.lfFrom = pos;
+    this.lfAt = i === -1 ? -1 : this.winStart + i;
+    this.lfScanEnd = this.winEnd;
+    return this.lfAt;
+  }
+
+  /** First CR in [pos, end of window), or -1. */
+  private nextCr(pos: number): number {
+    if (pos >= this.crFrom && (this.crAt >= pos || (this.crAt === -1 && this.crScanEnd === this.winEnd))) return this.crAt;
+    const i = this.win.indexOf('\r', pos - this.winStart);
+    this.crFrom = pos;
+    this.crAt = i === -1 ? -1 : this.winStart + i;
+    this.crScanEnd = this.winEnd;
+    return this.crAt;
+  }
+
+  /** The line starting at `pos`, written into `out` (no allocation unless the window moves). */
+  read(pos: number, out: RawLine): RawLine {
+    const n = this.b.length;
+    if (pos < this.winStart || pos >= this.winEnd) this.load(this.keepFrom(pos), pos + 1);
+    let lf: number;
+    let crAt: number;
+    for (;;) {
+      lf = this.nextLf(pos);
+      crAt = this.nextCr(pos);
+      if (lf !== -1 || this.winEnd >= n) break;
+      if (crAt !== -1 && crAt + 1 < this.winEnd) break; // a lone CR ends the line inside the window
+      // the line goes past the window: decode a larger one that still holds the current field
+      this.load(Math.min(this.keepFrom(pos), pos), this.winEnd + 1);
+    }
+    const lineEnd = lf === -1 ? n : lf;
+    const cr = crAt !== -1 && crAt < lineEnd ? crAt : -1;
+    out.start = pos;
+    if (cr !== -1) {
+      out.end = cr;
+      if (cr + 1 === lf) {
+        out.next = cr + 2;
+        out.eol = 'crlf';
+      } else {
+        out.next = cr + 1;
+        out.eol = 'cr';
+      }
+    } else if (lf !== -1) {
+      out.end = lf;
+      out.next = lf + 1;
+      out.eol = 'lf';
+    } else {
+      out.end = n;
+      out.next = n;
+      out.eol = null;
+    }
+    return out;
+  }
+
+  /** latin1 text of [start, end): a slice of the window when it holds the range. */
+  text(start: number, end: number): string {
+    if (start >= this.winStart && end <= this.winEnd) return this.win.slice(start - this.winStart, end - this.winStart);
+    return this.b.toString('latin1', start, end);
+  }
 }
 
+function newLine(): RawLine {
+  return { start: 0, end: 0, next: 0, eol: null };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Any byte outside 7-bit ASCII (single character class: linear, no backtracking). */
+const EIGHT_BIT = /[\x80-\xff]/;
+
 /** Decode a byte range of header text; reports which charset was needed for 8-bit bytes. */
-function decodeBytes(buf: Uint8Array, start: number, end: number): { text: string; charset?: 'utf-8' | 'windows-1252' } {
-  let eightBit = false;
-  for (let i = start; i < end; i++) {
-    if (buf[i] >= 0x80) {
-      eightBit = true;
-      break;
-    }
-  }
+function decodeBytes(reader: LineReader, buf: Buffer, start: number, end: number): { text: string; charset?: 'utf-8' | 'windows-1252' } {
+  const latin1 = reader.text(start, end);
+  if (!EIGHT_BIT.test(latin1)) return { text: latin1 };
   const slice = buf.subarray(start, end);
-  if (!eightBit) return { text: Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength).toString('latin1') };
   try {
     return { text: utf8Fatal.decode(slice), charset: 'utf-8' };
   } catch {
@@ -127,7 +222,7 @@ export interface SplitOptions {
  * Split the header block of a message. `bytes` is the whole message (or just its header block).
  */
 export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): SplitMessage {
-  const buf = bytes;
+  const buf = asBuffer(bytes);
   const n = buf.length;
   const maxFields = options.maxFields ?? 20000;
   const problems: ParseProblem[] = [];
@@ -183,7 +278,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
         ? `This file is ${sig}, not an e-mail message (.eml).`
         : 'This file is binary data, not an e-mail message (.eml): too many control bytes.',
     });
-    return result({ lineCount: countLines(buf, 0, 0), bodyStartLine: 0, bodyStartByte: 0 });
+    return withLineCount(result({ bodyStartLine: 0, bodyStartByte: 0 }), buf, 0, 0);
   }
 
   let pos = 0;
@@ -204,7 +299,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
       return;
     }
     const valueStart = c.invalid ? c.start : c.colon + 1;
-    const { text: value, charset } = decodeBytes(buf, valueStart, c.end);
+    const { text: value, charset } = decodeBytes(reader, buf, valueStart, c.end);
     const unfolded = unfold(value);
     let decoded = unfolded;
     if (!c.invalid && unfolded.includes('=?')) {
@@ -229,16 +324,17 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
     fields.push(field);
   };
 
+  // a new window starts at the field being read, so its whole text stays one slice
+  const reader = new LineReader(buf, (p) => (current ? current.start : p));
+  const line = newLine();
+  /** Lines read, and the end of the last one's content: the span checked for NUL bytes. */
+  let linesRead = 0;
+  let scannedEnd = 0;
   while (pos < n) {
-    const line = readLine(buf, pos);
+    reader.read(pos, line);
+    linesRead++;
+    scannedEnd = line.end;
     if (line.eol) eolCounts[line.eol]++;
-    for (let i = line.start; i < line.end; i++) {
-      if (buf[i] === 0) {
-        nulLines++;
-        if (firstNulLine < 0) firstNulLine = lineNo;
-        break;
-      }
-    }
 
     // blank line: end of the header block
     if (line.end === line.start && line.eol) {
@@ -255,7 +351,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
 
     const first = buf[line.start];
     if (lineNo === 0 && line.end - line.start >= 5 && isMboxFrom(buf, line.start)) {
-      mboxFrom = { line: 0, text: decodeBytes(buf, line.start, line.end).text };
+      mboxFrom = { line: 0, text: decodeBytes(reader, buf, line.start, line.end).text };
       fields.push({
         index: fields.length,
         name: 'mbox-from',
@@ -281,7 +377,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
       const name = first === SP || first === HTAB ? null : scanFieldName(buf, line);
       if (name) {
         flush();
-        const nameText = Buffer.from(buf.buffer, buf.byteOffset + line.start, name.nameEnd - line.start).toString('latin1');
+        const nameText = reader.text(line.start, name.nameEnd);
         current = { name: nameText, nameEnd: name.nameEnd, start: line.start, startLine: lineNo, end: line.end, endLine: lineNo, colon: name.colon, invalid: false };
         if (name.obsWsp) {
           problems.push({
@@ -295,7 +391,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
       } else {
         // Not a field. If it is followed by more non-field lines, the separator is missing and the
         // body starts here; otherwise it is a stray line inside the header block.
-        if (fields.length > 0 && looksLikeBodyStart(buf, line)) {
+        if (fields.length > 0 && looksLikeBodyStart(buf, line.next)) {
           flush();
           problems.push({
             code: 'missing-separator',
@@ -343,18 +439,65 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
       message: 'The input holds header fields only (no blank line and no body): body checks such as DKIM body hashes are not available.',
     });
   }
-  const lineCount = countLines(buf, bodyStartByte < n ? bodyStartByte : n, bodyStartLine >= 0 ? bodyStartLine : lineNo);
+  // NUL bytes: one native search over the lines read; the lines are only walked again when found
+  if (scannedEnd > 0 && buf.subarray(0, scannedEnd).indexOf(0) !== -1) {
+    const again = new LineReader(buf);
+    const l = newLine();
+    let p = 0;
+    for (let k = 0; k < linesRead; k++) {
+      again.read(p, l);
+      const at = l.end > l.start ? buf.subarray(l.start, l.end).indexOf(0) : -1;
+      if (at !== -1) {
+        nulLines++;
+        if (firstNulLine < 0) firstNulLine = k;
+      }
+      p = l.next;
+    }
+  }
   const { problems: _p, ...rest } = result({});
   void _p;
-  return {
+  const split: SplitMessage = {
     ...rest,
     problems,
     hasSeparator,
-    bodyStartLine: bodyStartLine >= 0 ? bodyStartLine : lineCount,
+    bodyStartLine: bodyStartLine >= 0 ? bodyStartLine : 0,
     bodyStartByte: bodyStartLine >= 0 ? bodyStartByte : n,
-    lineCount,
+    lineCount: 0,
     mboxFrom,
   };
+  withLineCount(split, buf, bodyStartByte < n ? bodyStartByte : n, bodyStartLine >= 0 ? bodyStartLine : lineNo);
+  if (bodyStartLine < 0) split.bodyStartLine = split.lineCount; // nothing after the header: counting is free
+  return split;
+}
+
+/**
+ * Gives `split` its lineCount: counted right away when little is left after `fromByte`, else on
+ * first access (the body of a large message is not read just to split its header). Assigning
+ * lineCount replaces the counter with the value.
+ */
+function withLineCount(split: SplitMessage, buf: Buffer, fromByte: number, fromLine: number): SplitMessage {
+  if (buf.length - fromByte <= 64 * 1024) {
+    split.lineCount = countLines(buf, fromByte, fromLine);
+    return split;
+  }
+  let source: Buffer | undefined = buf;
+  let count = 0;
+  Object.defineProperty(split, 'lineCount', {
+    enumerable: true,
+    configurable: true,
+    get(): number {
+      if (source) {
+        count = countLines(source, fromByte, fromLine);
+        source = undefined; // the message bytes are not kept once counted
+      }
+      return count;
+    },
+    set(value: number) {
+      source = undefined;
+      Object.defineProperty(split, 'lineCount', { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
+  return split;
 }
 
 function isMboxFrom(buf: Uint8Array, start: number): boolean {
@@ -362,10 +505,12 @@ function isMboxFrom(buf: Uint8Array, start: number): boolean {
 }
 
 /** A non-field line starts the body when the next non-empty line is not a header field either. */
-function looksLikeBodyStart(buf: Uint8Array, line: RawLine): boolean {
-  let pos = line.next;
+function looksLikeBodyStart(buf: Buffer, from: number): boolean {
+  const reader = new LineReader(buf);
+  const next = newLine();
+  let pos = from;
   for (let k = 0; k < 2 && pos < buf.length; k++) {
-    const next = readLine(buf, pos);
+    reader.read(pos, next);
     if (next.end === next.start) return true;
     const first = buf[next.start];
     if (first === SP || first === HTAB) return false;
@@ -375,34 +520,21 @@ function looksLikeBodyStart(buf: Uint8Array, line: RawLine): boolean {
   return true;
 }
 
-/** Count lines the way VS Code does from a known (offset, line) position to the end. */
-function countLines(buf: Uint8Array, fromByte: number, fromLine: number): number {
-  let lines = fromLine;
-  const n = buf.length;
-  let i = fromByte;
-  // Fast path: Buffer.indexOf for LF when there is no CR in the remainder.
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const hasCr = b.indexOf(CR, fromByte) >= 0;
-  if (!hasCr) {
-    while (i < n) {
-      const j = b.indexOf(LF, i);
-      if (j < 0) break;
-      lines++;
-      i = j + 1;
-    }
-    return lines + 1;
+/**
+ * Count lines the way VS Code does (CRLF, LF and a lone CR each end a line) from a known
+ * (offset, line) position to the end: native searches for LF and CR, a CR directly before an LF
+ * counted once.
+ */
+function countLines(buf: Buffer, fromByte: number, fromLine: number): number {
+  let lf = 0;
+  for (let i = buf.indexOf(LF, fromByte); i !== -1; i = buf.indexOf(LF, i + 1)) lf++;
+  let cr = 0;
+  let crlf = 0;
+  for (let i = buf.indexOf(CR, fromByte); i !== -1; i = buf.indexOf(CR, i + 1)) {
+    cr++;
+    if (buf[i + 1] === LF) crlf++;
   }
-  while (i < n) {
-    const c = buf[i];
-    if (c === CR) {
-      lines++;
-      if (i + 1 < n && buf[i + 1] === LF) i++;
-    } else if (c === LF) {
-      lines++;
-    }
-    i++;
-  }
-  return lines + 1;
+  return fromLine + lf + cr - crlf + 1;
 }
 
 /** RFC 5322 unfolding: remove the line breaks, keep the whitespace; trim the ends. */

@@ -78,11 +78,31 @@ function unfold(value: string): string {
   return parts.join('').trim();
 }
 
+/**
+ * Scratch tables shared by every call (parsing is synchronous and a Ctx never outlives its
+ * parseInto call): allocating three typed arrays per Received field cost more than parsing it.
+ * They grow to the longest value seen (at most MAX_PARSE entries each).
+ */
+let scratchParen = new Int32Array(1024);
+let scratchStack = new Int32Array(1024);
+let scratchRB = new Int32Array(1024);
+let scratchGT = new Int32Array(1024);
+
+const CONTROL_CHARS = /[\x00-\x1f\x7f]/g;
+
 function buildCtx(raw: string): Ctx {
-  const w = raw.replace(/[\x00-\x1f\x7f]/g, ' ');
+  const w = raw.replace(CONTROL_CHARS, ' ');
   const n = w.length;
-  const parenMatch = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
+  if (scratchParen.length < n) {
+    const size = Math.max(n, scratchParen.length * 2);
+    scratchParen = new Int32Array(size);
+    scratchStack = new Int32Array(size);
+    scratchRB = new Int32Array(size);
+    scratchGT = new Int32Array(size);
+  }
+  const parenMatch = scratchParen;
+  parenMatch.fill(-1, 0, n);
+  const stack = scratchStack;
   let top = 0;
   for (let i = 0; i < n; i++) {
     const c = w.charCodeAt(i);
@@ -94,8 +114,8 @@ function buildCtx(raw: string): Ctx {
       parenMatch[stack[--top]] = i;
     }
   }
-  const nextRB = new Int32Array(n);
-  const nextGT = new Int32Array(n);
+  const nextRB = scratchRB;
+  const nextGT = scratchGT;
   let rb = -1;
   let gt = -1;
   for (let i = n - 1; i >= 0; i--) {
@@ -224,6 +244,9 @@ interface Literal {
   port?: boolean;
 }
 
+/** Five dot-separated numbers (the last a port); linear: each group is bounded and dot-delimited. */
+const IPV4_DOT_PORT = /^\d{1,5}\.\d{1,5}\.\d{1,5}\.\d{1,5}\.\d{1,5}$/;
+
 /**
  * Read an IP literal: `[1.2.3.4]`, `[IPv6:2001:db8::1]`, `[?IPv6:…?]`, `[1.2.3.4:50024]`,
  * `[1.2.3.4.50024]`, bare `1.2.3.4`, `1.2.3.4:23198`, `2603:10a6::12`, `fe80::1%12`.
@@ -250,12 +273,10 @@ function readLiteral(text: string): Literal | null {
         body = body.slice(0, firstColon);
         port = true;
       }
-    } else if (firstColon < 0) {
-      const parts = body.split('.');
-      if (parts.length === 5 && parts.every((p) => /^\d{1,5}$/.test(p))) {
-        body = parts.slice(0, 4).join('.');
-        port = true;
-      }
+    } else if (firstColon < 0 && IPV4_DOT_PORT.test(body)) {
+      // Sendmail/Courier "[192.0.2.1.50024]": the fifth number is the port
+      body = body.slice(0, body.lastIndexOf('.'));
+      port = true;
     }
   }
   // IPv4-looking (digits and dots) or IPv6-looking (hex, colons, optional zone); hostnames such
@@ -969,8 +990,11 @@ function parseInto(info: ReceivedInfo): void {
       used[i] = 2;
     }
     if (withInfo) continue;
-    let protocol = bracketProto ?? protoWords.map((i) => toks[i].v).join(' ');
-    const words = protoWords.map((i) => toks[i].v);
+    // plain loops, not map/join: an empty map() result has another array map than a full one,
+    // and that kept deoptimising this (large) function on every call
+    const words: string[] = [];
+    for (const i of protoWords) words.push(toks[i].v);
+    let protocol = bracketProto ?? joinWords(words);
     // MessageLabs: "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP"
     if (words.length >= 3 && words[1].toLowerCase() === 'encrypted') {
       mergeTls(acc, { cipher: words[0] });
@@ -1003,7 +1027,9 @@ function parseInto(info: ReceivedInfo): void {
   const protoLocal = !!withInfo && /^local/i.test(withInfo.protocol);
   let from: ReceivedFrom | undefined;
   if (fromClause) {
-    from = readFrom(ctx, fromClause.toks.map((i) => toks[i]), (n, state) => {
+    const fromToks: Tok[] = [];
+    for (const i of fromClause.toks) fromToks.push(toks[i]);
+    from = readFrom(ctx, fromToks, (n, state) => {
       used[fromClause!.toks[n]] = state;
     }, acc, { isExim, msStyle: msStyle || byBareIp, protoLocal });
   } else if (fromInComment) {
@@ -1041,7 +1067,18 @@ function parseInto(info: ReceivedInfo): void {
   }
   if (fullRaw.length > raw.length) pieces.push({ pos: raw.length, text: fullRaw.slice(raw.length) });
   pieces.sort((a, b) => a.pos - b.pos);
-  info.unparsed = pieces.map((p) => p.text.trim()).filter((s) => s.length > 0);
+  const unparsed: string[] = [];
+  for (const p of pieces) {
+    const t = p.text.trim();
+    if (t.length > 0) unparsed.push(t);
+  }
+  info.unparsed = unparsed;
+}
+
+function joinWords(words: string[]): string {
+  let s = '';
+  for (let i = 0; i < words.length; i++) s = i === 0 ? words[i] : `${s} ${words[i]}`;
+  return s;
 }
 
 interface FromOptions {

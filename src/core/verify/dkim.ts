@@ -8,7 +8,8 @@
 import * as crypto from 'node:crypto';
 import type { Analysis, DkimCheck, HeaderField } from '../types';
 import { vendorByDkimDomain, vendorByHost } from '../net/kb';
-import { mailauth, type MailauthDkimResult } from './mailauth';
+import { mailauth, type MailauthDkimResult, type MailauthDkimVerifyResult } from './mailauth';
+import { headerEnd, isCrlfOnly, toCrlf } from './message';
 import { errorCode, isNoRecord, OFFLINE_CODE, type DnsResolver } from './resolver';
 
 export interface DkimContext {
@@ -317,4 +318,361 @@ function markVendorResign(checks: DkimCheck[], fromDomain: string | undefined): 
     if (vendor) c.vendorResign = vendor;
     else if (hasFromSig && fromDomain && !c.aligned) c.vendorResign = c.domain;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast DKIM verification: mailauth's verifier with the body hashed here
+//
+// mailauth's DkimVerifier streams the whole message through two byte-by-byte JavaScript loops
+// (line-ending repair, then the canonicaliser): 6-10 times slower than hashing the bytes, and
+// twice that again for LF files. createDkimVerifier() runs the very same DkimVerifier (header
+// parsing, h= selection, header canonicalisation, key lookup, signature check, result objects)
+// but hands it only the header block; the body hashes it asks for are computed by
+// forEachCanonicalChunk() below, which copies unchanged stretches of the body to the hash with
+// native searches and rewrites only the lines that need it. Results are identical (the unit tests
+// compare them with mailauth's own dkimVerify on thousands of random bodies).
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const TAB = 0x09;
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+export type BodyCanonicalization = 'simple' | 'relaxed';
+
+/** Writes fixed-up lines into a reused buffer; flushed before any other chunk goes out. */
+class ChunkWriter {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private len = 0;
+  constructor(private readonly emit: (chunk: Buffer) => void) {}
+
+  /** Room for `n` more bytes (flushing, or growing for a line longer than the buffer). */
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  flush(): void {
+    if (this.len) {
+      this.emit(this.buf.subarray(0, this.len));
+      this.len = 0;
+    }
+  }
+
+  /** An unchanged stretch of the body: emitted as it is (no copy). */
+  raw(chunk: Buffer): void {
+    if (!chunk.length) return;
+    this.flush();
+    this.emit(chunk);
+  }
+
+  /** One line (without its line break) in relaxed form: WSP runs to one SP, trailing WSP dropped. */
+  relaxedLine(src: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    const out = this.buf;
+    let o = this.len;
+    let pendingSpace = false;
+    for (let i = start; i < end; i++) {
+      const c = src[i];
+      if (c === SP || c === TAB) {
+        pendingSpace = true;
+        continue;
+      }
+      if (pendingSpace) {
+        out[o++] = SP;
+        pendingSpace = false;
+      }
+      out[o++] = c;
+    }
+    this.len = o;
+  }
+
+  crlf(): void {
+    this.room(2);
+    this.buf[this.len++] = CR;
+    this.buf[this.len++] = LF;
+  }
+}
+
+/**
+ * The canonical form of a DKIM body (RFC 6376 §3.4.3 simple, §3.4.4 relaxed) as a series of
+ * chunks, exactly as mailauth canonicalises it: `body` must have no bare LF (see toCrlf); a CR
+ * not followed by LF is line content. Chunks are only valid during the callback.
+ *
+ * Linear: each byte is looked at by a bounded number of native searches (Buffer.indexOf), and
+ * only lines holding a TAB, two spaces in a row or a space before the line break are rewritten
+ * byte by byte. Base64 attachments, the bulk of large messages, pass through untouched.
+ */
+export function forEachCanonicalChunk(body: Buffer, canon: BodyCanonicalization, emit: (chunk: Buffer) => void): void {
+  if (canon === 'simple') {
+    // trailing empty lines collapse into the one CRLF every simple body ends with
+    let end = body.length;
+    while (end >= 2 && body[end - 2] === CR && body[end - 1] === LF) end -= 2;
+    if (end) emit(body.subarray(0, end));
+    emit(CRLF);
+    return;
+  }
+  // relaxed: trailing empty lines and trailing whitespace disappear; an empty result stays empty
+  let end = body.length;
+  for (;;) {
+    if (end >= 2 && body[end - 2] === CR && body[end - 1] === LF) end -= 2;
+    else if (end >= 1 && (body[end - 1] === SP || body[end - 1] === TAB)) end--;
+    else break;
+  }
+  if (end === 0) return;
+  const w = new ChunkWriter(emit);
+  // next place that needs rewriting, per kind; -1 = none left (each search resumes where needed)
+  let tab = -2;
+  let double = -2;
+  let trailing = -2;
+  let pos = 0;
+  while (pos < end) {
+    if (tab !== -1 && tab < pos) tab = body.indexOf(TAB, pos);
+    if (double !== -1 && double < pos) double = body.indexOf('  ', pos, 'latin1');
+    if (trailing !== -1 && trailing < pos) trailing = body.indexOf(' \r\n', pos, 'latin1');
+    let spot = end;
+    if (tab !== -1 && tab < spot) spot = tab;
+    if (double !== -1 && double < spot) spot = double;
+    if (trailing !== -1 && trailing < spot) spot = trailing;
+    if (spot >= end) {
+      w.raw(body.subarray(pos, end));
+      break;
+    }
+    // the line holding the spot: pos is always a line start, so the search back stops there
+    const lineStart = Math.max(pos, body.lastIndexOf(LF, spot) + 1);
+    const lb = body.indexOf('\r\n', spot, 'latin1');
+    const lineEnd = lb === -1 || lb >= end ? end : lb;
+    w.raw(body.subarray(pos, lineStart));
+    w.relaxedLine(body, lineStart, lineEnd);
+    if (lineEnd < end) {
+      w.crlf();
+      pos = lineEnd + 2;
+    } else {
+      pos = end;
+    }
+  }
+  w.crlf();
+  w.flush();
+}
+
+interface MailauthContentType {
+  value: string;
+  params: Record<string, string | undefined>;
+}
+
+interface MimeStartFinder {
+  setBoundary(boundary: string): void;
+  update(chunk: Buffer): void;
+  getMimeStructureStart(): number;
+}
+
+/** One body hash as mailauth's DkimVerifier reads it (the fields of its SimpleHash/RelaxedHash). */
+interface BodyHashFigures {
+  hash: string;
+  byteLength: number;
+  canonicalizedLength: number;
+  bodyHashedBytes: number;
+  mimeStructureStart: number;
+}
+
+function mimeStartFinder(): MimeStartFinder {
+  const { MimeStructureStartFinder } = require('mailauth/lib/dkim/mime-structure-start-finder') as { MimeStructureStartFinder: new () => MimeStartFinder };
+  return new MimeStructureStartFinder();
+}
+
+/** Computes one body hash the way mailauth's SimpleHash/RelaxedHash would over the same body. */
+export function bodyHashOf(
+  body: Buffer,
+  canon: BodyCanonicalization,
+  hashAlgo: string,
+  maxBodyLength: number | '' | undefined,
+  boundary?: string,
+): BodyHashFigures {
+  const hash = crypto.createHash(hashAlgo);
+  const limit = typeof maxBodyLength === 'number' && !isNaN(maxBodyLength) && maxBodyLength >= 0 ? maxBodyLength : Infinity;
+  const finder = boundary ? mimeStartFinder() : undefined;
+  if (finder) finder.setBoundary(boundary!);
+  let canonical = 0;
+  let hashed = 0;
+  forEachCanonicalChunk(body, canon, (chunk) => {
+    if (finder) finder.update(chunk);
+    canonical += chunk.length;
+    if (hashed >= limit) return;
+    const take = Math.min(chunk.length, limit - hashed);
+    hash.update(take === chunk.length ? chunk : chunk.subarray(0, take));
+    hashed += take;
+  });
+  return {
+    hash: hash.digest('base64'),
+    byteLength: body.length,
+    canonicalizedLength: canonical,
+    bodyHashedBytes: hashed,
+    mimeStructureStart: finder ? finder.getMimeStructureStart() : 0,
+  };
+}
+
+/** The multipart boundary mailauth's hashers look for (from the last Content-Type field). */
+function boundaryOf(ct: MailauthContentType | undefined): string | undefined {
+  if (!ct || !/^multipart\//i.test(ct.value) || !ct.params.boundary) return undefined;
+  return String(ct.params.boundary).trim() || undefined;
+}
+
+/**
+ * Stands in for mailauth's SimpleHash/RelaxedHash inside its DkimVerifier: it never receives body
+ * chunks; digest() computes the hash from the body held by the verification (or reuses the value
+ * computed for the same body by an earlier call).
+ */
+class PrecomputedBodyHash {
+  byteLength = 0;
+  canonicalizedLength = 0;
+  bodyHashedBytes = 0;
+  private boundary: string | undefined;
+  private figures: BodyHashFigures | undefined;
+
+  constructor(
+    private readonly canon: BodyCanonicalization,
+    private readonly hashAlgo: string,
+    private readonly maxBodyLength: number | '',
+    private readonly source: BodySource,
+  ) {}
+
+  setContentType(ct: MailauthContentType): void {
+    this.boundary = boundaryOf(ct);
+  }
+
+  update(): void {
+    // the body never streams through mailauth here
+  }
+
+  digest(encoding: string): string {
+    if (encoding !== 'base64') throw new Error(`unexpected body hash encoding ${encoding}`);
+    const f = this.source.figures(this.canon, this.hashAlgo, this.maxBodyLength, this.boundary);
+    this.figures = f;
+    this.byteLength = f.byteLength;
+    this.canonicalizedLength = f.canonicalizedLength;
+    this.bodyHashedBytes = f.bodyHashedBytes;
+    return f.hash;
+  }
+
+  getMimeStructureStart(): number {
+    return this.figures ? this.figures.mimeStructureStart : this.boundary ? -1 : 0;
+  }
+}
+
+/** The body of the message being verified, and the hashes already computed for identical bodies. */
+class BodySource {
+  constructor(
+    readonly body: Buffer,
+    private readonly cache: Map<string, BodyHashFigures>,
+  ) {}
+
+  figures(canon: BodyCanonicalization, hashAlgo: string, maxBodyLength: number | '', boundary: string | undefined): BodyHashFigures {
+    const key = `${canon}:${hashAlgo}:${maxBodyLength}:${boundary ?? ''}`;
+    let f = this.cache.get(key);
+    if (!f) {
+      f = bodyHashOf(this.body, canon, hashAlgo, maxBodyLength, boundary);
+      this.cache.set(key, f);
+    }
+    return f;
+  }
+}
+
+interface DkimVerifierInstance {
+  bodyHashes: Map<string, unknown>;
+  headerFrom: string[];
+  fromFields: number;
+  envelopeFrom: string | false;
+  results: MailauthDkimResult[];
+  headers?: unknown;
+  arc?: unknown;
+  seal?: unknown;
+  emitHeaders(chunk?: Buffer): Promise<void>;
+  finalChunk(): Promise<void>;
+}
+
+type VerifierClass = new (options: DkimVerifyOptions, source: BodySource) => DkimVerifierInstance;
+
+let fastClass: VerifierClass | null | undefined;
+
+/** mailauth's DkimVerifier with body hashes from a BodySource; null when its internals differ from 7.1.0's. */
+function fastVerifierClass(): VerifierClass | null {
+  if (fastClass !== undefined) return fastClass;
+  fastClass = null;
+  try {
+    const { DkimVerifier } = require('mailauth/lib/dkim/dkim-verifier') as { DkimVerifier: new (options: DkimVerifyOptions) => DkimVerifierInstance };
+    const proto = DkimVerifier?.prototype as unknown as Record<string, unknown> | undefined;
+    if (!proto || typeof proto.emitHeaders !== 'function' || typeof proto.finalChunk !== 'function' || typeof proto.addBodyHash !== 'function') return null;
+    const Base = DkimVerifier as unknown as new (options: DkimVerifyOptions) => DkimVerifierInstance;
+    class FastDkimVerifier extends Base {
+      constructor(
+        options: DkimVerifyOptions,
+        private readonly source: BodySource,
+      ) {
+        super(options);
+      }
+      addBodyHash(bodyCanon: string, hashAlgo: string, maxBodyLength: number | ''): string {
+        const key = [bodyCanon, hashAlgo, maxBodyLength].join(':');
+        if (!this.bodyHashes.has(key)) {
+          const canon: BodyCanonicalization = bodyCanon === 'relaxed' ? 'relaxed' : 'simple';
+          this.bodyHashes.set(key, new PrecomputedBodyHash(canon, hashAlgo || 'sha256', maxBodyLength, this.source));
+        }
+        return key;
+      }
+    }
+    fastClass = FastDkimVerifier as unknown as VerifierClass;
+  } catch {
+    fastClass = null;
+  }
+  return fastClass;
+}
+
+export interface DkimVerifyOptions {
+  resolver: DnsResolver;
+  sender?: string;
+  curTime: Date;
+  minBitLength?: number;
+}
+
+/** Same shape as mailauth's dkimVerify result (headers, arc and seal are non-enumerable there too). */
+function resultOf(v: DkimVerifierInstance): MailauthDkimVerifyResult {
+  const result = { headerFrom: v.headerFrom, fromFields: v.fromFields, envelopeFrom: v.envelopeFrom, results: v.results } as MailauthDkimVerifyResult;
+  for (const key of ['headers', 'arc', 'seal'] as const) {
+    if (v[key]) Object.defineProperty(result, key, { enumerable: false, configurable: false, writable: false, value: v[key] });
+  }
+  return result;
+}
+
+export type DkimVerifyFn = (message: Buffer) => Promise<MailauthDkimVerifyResult>;
+
+/**
+ * A DKIM verifier with mailauth's dkimVerify contract (same options, same result), for one
+ * verification run: messages given to it that share the same body (a message and the copies of
+ * it with newer ARC sets removed) are body-hashed once. `message` should be CRLF (toCrlf);
+ * anything else is converted first.
+ */
+export function createDkimVerifier(options: DkimVerifyOptions): DkimVerifyFn {
+  const Fast = fastVerifierClass();
+  if (!Fast) return (message) => mailauth().dkim.dkimVerify(message, options);
+  let lastBody: Buffer | undefined;
+  let cache = new Map<string, BodyHashFigures>();
+  return async (input: Buffer) => {
+    const message = isCrlfOnly(input) ? input : toCrlf(input);
+    const end = headerEnd(message);
+    const body = message.subarray(end);
+    if (!lastBody || !sameBytes(lastBody, body)) {
+      lastBody = body;
+      cache = new Map();
+    }
+    const v = new Fast(options, new BodySource(body, cache));
+    await v.emitHeaders(message.subarray(0, end));
+    await v.finalChunk();
+    return resultOf(v);
+  };
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  if (a.buffer === b.buffer && a.byteOffset === b.byteOffset) return true;
+  return a.equals(b);
 }

@@ -37,19 +37,35 @@ export function isCrlfOnly(buf: Buffer): boolean {
 export function toCrlf(input: Uint8Array): Buffer {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (crlfOnly.has(buf)) return buf;
-  let bare = 0;
+  // one search pass records where the bare LFs are, so the copy below needs no second search
+  let bare = new Int32Array(256);
+  let count = 0;
   for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
-    if (i === 0 || buf[i - 1] !== CR) bare++;
+    if (i === 0 || buf[i - 1] !== CR) {
+      if (count === bare.length) {
+        const grown = new Int32Array(bare.length * 2);
+        grown.set(bare);
+        bare = grown;
+      }
+      bare[count++] = i;
+    }
   }
   // A lone CR ends a line for the header splitter and the editor, but not for mailauth, which
   // then reads everything up to the next LF as one line (and its trailing-CR regex backtracks
   // quadratically on long runs of them). Lone CRs are not valid in mail: they become CRLF too.
-  let loneCr = 0;
+  let loneCr = false;
   for (let i = buf.indexOf(CR); i !== -1; i = buf.indexOf(CR, i + 1)) {
-    if (i + 1 >= buf.length || buf[i + 1] !== LF) loneCr++;
+    if (i + 1 >= buf.length || buf[i + 1] !== LF) {
+      loneCr = true;
+      break;
+    }
   }
-  if (loneCr > 0) {
-    const out = Buffer.allocUnsafe(buf.length + bare + loneCr);
+  if (loneCr) {
+    let lone = 0;
+    for (let i = buf.indexOf(CR); i !== -1; i = buf.indexOf(CR, i + 1)) {
+      if (i + 1 >= buf.length || buf[i + 1] !== LF) lone++;
+    }
+    const out = Buffer.allocUnsafe(buf.length + count + lone);
     let o = 0;
     for (let i = 0; i < buf.length; i++) {
       const c = buf[i];
@@ -66,25 +82,23 @@ export function toCrlf(input: Uint8Array): Buffer {
     crlfOnly.add(result);
     return result;
   }
-  if (bare === 0) {
+  if (count === 0) {
     crlfOnly.add(buf);
     return buf;
   }
-  const out = Buffer.allocUnsafe(buf.length + bare);
+  const out = Buffer.allocUnsafe(buf.length + count);
   let o = 0;
   let start = 0;
-  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
-    if (i === 0 || buf[i - 1] !== CR) {
-      o += buf.copy(out, o, start, i);
-      out[o++] = CR;
-      out[o++] = LF;
-      start = i + 1;
-    }
+  for (let k = 0; k < count; k++) {
+    const i = bare[k];
+    o += buf.copy(out, o, start, i);
+    out[o++] = CR;
+    out[o++] = LF;
+    start = i + 1;
   }
   o += buf.copy(out, o, start);
-  const result = o === out.length ? out : out.subarray(0, o);
-  crlfOnly.add(result);
-  return result;
+  crlfOnly.add(out);
+  return out;
 }
 
 /** Drops an mbox "From " separator line at the very top (it is not a header field). */
