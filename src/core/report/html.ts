@@ -33,6 +33,7 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: var(--head); font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
+.nw { white-space: nowrap; }
 tr.broke td { background: color-mix(in srgb, var(--err) 12%, transparent); }
 code, pre { font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 code { background: var(--code); padding: 0 3px; border-radius: 4px; overflow-wrap: anywhere; }
@@ -127,7 +128,7 @@ function tlsText(hop: Hop): string {
 export function renderRouteTableHtml(a: Analysis): string {
   const broke = breakHopIndex(a);
   const rows: string[] = [];
-  rows.push('<table class="route"><thead><tr><th>#</th><th>From</th><th>IP</th><th>By</th><th>Role</th><th>Protocol / TLS</th><th>Time (UTC)</th><th>Delay</th></tr></thead><tbody>');
+  rows.push('<table class="route"><thead><tr><th>#</th><th>From</th><th>IP</th><th>By</th><th>Role</th><th>Protocol / TLS</th><th class="nw">Time (UTC)</th><th class="nw">Delay</th></tr></thead><tbody>');
   for (const hop of a.hops) {
     const from =
       hop.from.rdns && hop.from.helo && hop.from.rdns.toLowerCase() !== hop.from.helo.toLowerCase()
@@ -136,7 +137,7 @@ export function renderRouteTableHtml(a: Analysis): string {
     const role = hop.vendor ? `${h(roleLabel(hop.role))} · ${h(shortVendorName(hop.vendor.name), 80)}` : h(roleLabel(hop.role));
     const isBroke = hop.index === broke;
     rows.push(
-      `<tr${isBroke ? ' class="broke"' : ''}><td class="num">${hop.index + 1}${isBroke ? ' ⚠' : ''}</td><td>${from}</td><td>${c(hop.from.ip)}</td><td>${c(hop.by.host)}</td><td>${role}</td><td>${tlsText(hop) ? c(tlsText(hop)) : '–'}</td><td>${h(utcTime(hop.timestamp)) || '–'}</td><td>${h(formatDelay(hop)) || '–'}</td></tr>`,
+      `<tr${isBroke ? ' class="broke"' : ''}><td class="num">${hop.index + 1}${isBroke ? ' ⚠' : ''}</td><td>${from}</td><td>${c(hop.from.ip)}</td><td>${c(hop.by.host)}</td><td>${role}</td><td>${tlsText(hop) ? c(tlsText(hop)) : '–'}</td><td class="nw">${h(utcTime(hop.timestamp)) || '–'}</td><td class="nw">${h(formatDelay(hop)) || '–'}</td></tr>`,
     );
   }
   if (!a.hops.length) rows.push('<tr><td colspan="8">No Received fields.</td></tr>');
