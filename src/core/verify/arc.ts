@@ -19,10 +19,10 @@ export interface ArcContext {
   lookups: DnsLookup[];
   headersOnly: boolean;
   offline: boolean;
-  /** The prepared (CRLF) message that mailauth verified. */
-  message: Buffer;
-  /** Runs dkimVerify on another version of the message with the same options. */
-  verify(message: Buffer): Promise<MailauthDkimVerifyResult>;
+  /** The header block (CRLF, blank line included) of the prepared message that was verified. */
+  header: Buffer;
+  /** Runs dkimVerify, with the same options and the same body, on another version of the header block. */
+  verify(header: Buffer): Promise<MailauthDkimVerifyResult>;
 }
 
 type ArcResult = NonNullable<Verification['arc']>;
@@ -91,7 +91,7 @@ export async function checkArc(ctx: ArcContext, data: MailauthArcData | undefine
     let ams: MailauthDkimResult | undefined;
     if (entry['arc-message-signature']) {
       try {
-        const dk = k === chain.length ? undefined : await ctx.verify(withoutArcNewerThan(ctx.message, k));
+        const dk = k === chain.length ? undefined : await ctx.verify(withoutArcNewerThan(ctx.header, k));
         const src = dk ? dk.arc : data;
         ams = src?.lastEntry?.i === entry.i ? src.lastEntry.messageSignature : undefined;
       } catch (e) {

@@ -643,7 +643,11 @@ function resultOf(v: DkimVerifierInstance): MailauthDkimVerifyResult {
   return result;
 }
 
-export type DkimVerifyFn = (message: Buffer) => Promise<MailauthDkimVerifyResult>;
+/**
+ * Verifies one message; with `body`, `message` is only its header block (blank line included)
+ * and `body` the body that goes with it, so a header edited elsewhere needs no copy of the body.
+ */
+export type DkimVerifyFn = (message: Buffer, body?: Buffer) => Promise<MailauthDkimVerifyResult>;
 
 /**
  * A DKIM verifier with mailauth's dkimVerify contract (same options, same result), for one
@@ -653,22 +657,46 @@ export type DkimVerifyFn = (message: Buffer) => Promise<MailauthDkimVerifyResult
  */
 export function createDkimVerifier(options: DkimVerifyOptions): DkimVerifyFn {
   const Fast = fastVerifierClass();
-  if (!Fast) return (message) => mailauth().dkim.dkimVerify(message, options);
+  if (!Fast) {
+    return (message, body) => mailauth().dkim.dkimVerify(body ? Buffer.concat([message, body]) : message, options);
+  }
   let lastBody: Buffer | undefined;
   let cache = new Map<string, BodyHashFigures>();
-  return async (input: Buffer) => {
-    const message = isCrlfOnly(input) ? input : toCrlf(input);
-    const end = headerEnd(message);
-    const body = message.subarray(end);
+  return async (input: Buffer, bodyInput?: Buffer) => {
+    let header: Buffer;
+    let body: Buffer;
+    if (bodyInput) {
+      header = isCrlfOnly(input) ? input : toCrlf(input);
+      body = isCrlfOnly(bodyInput) ? bodyInput : toCrlf(bodyInput);
+      if (!isHeaderBlock(header)) {
+        // not a header block that ends with its blank line: verify the whole thing as one message
+        const whole = toCrlf(Buffer.concat([header, body]));
+        const at = headerEnd(whole);
+        header = whole.subarray(0, at);
+        body = whole.subarray(at);
+      }
+    } else {
+      const message = isCrlfOnly(input) ? input : toCrlf(input);
+      const end = headerEnd(message);
+      header = message.subarray(0, end);
+      body = message.subarray(end);
+    }
     if (!lastBody || !sameBytes(lastBody, body)) {
       lastBody = body;
       cache = new Map();
     }
     const v = new Fast(options, new BodySource(body, cache));
-    await v.emitHeaders(message.subarray(0, end));
+    await v.emitHeaders(header);
     await v.finalChunk();
     return resultOf(v);
   };
+}
+
+/** A CRLF header block that ends with its blank line and holds no other (mailauth would split it there). */
+function isHeaderBlock(h: Buffer): boolean {
+  const n = h.length;
+  const endsBlank = (n === 2 && h[0] === CR && h[1] === LF) || (n >= 4 && h[n - 4] === CR && h[n - 3] === LF && h[n - 2] === CR && h[n - 1] === LF);
+  return endsBlank && headerEnd(h) === n;
 }
 
 function sameBytes(a: Buffer, b: Buffer): boolean {

@@ -10,10 +10,10 @@
 import { bodyHints } from './body-hints';
 import type { Analysis, DkimCheck, DnsMode, Verification } from '../types';
 import { checkArc } from './arc';
-import { checkDkim, MAX_DKIM_SIGNATURES } from './dkim';
+import { checkDkim, createDkimVerifier, MAX_DKIM_SIGNATURES } from './dkim';
 import { checkDmarc } from './dmarc';
-import { mailauth, quietly, type MailauthDkimVerifyResult } from './mailauth';
-import { keepFirstFields, stripMboxLine, toCrlf } from './message';
+import { quietly, type MailauthDkimVerifyResult } from './mailauth';
+import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf } from './message';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
 
@@ -163,13 +163,16 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
   const curTime = when.date ?? new Date(0);
   const mailFrom = mailFromOf(analysis);
 
-  const verify = (msg: Buffer): Promise<MailauthDkimVerifyResult> =>
-    mailauth().dkim.dkimVerify(msg, { resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) });
+  // mailauth's own verifier on the header block; the body hashes it asks for are computed once
+  // per body and canonicalisation (dkim.ts), so older ARC instances re-verified below reuse them
+  const dkimVerify = createDkimVerifier({ resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) });
+  const { header, body } = headerAndBody(message);
+  const verify = (headerBlock: Buffer): Promise<MailauthDkimVerifyResult> => dkimVerify(headerBlock, body);
 
   // --- DKIM
   let dk: MailauthDkimVerifyResult | undefined;
   try {
-    dk = await verify(message);
+    dk = await verify(header);
   } catch (e) {
     notes.push(`DKIM verification failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -202,7 +205,7 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
 
   // --- ARC
   try {
-    v.arc = await checkArc({ analysis, resolver, lookups: v.lookups, headersOnly, offline, message, verify }, dk?.arc);
+    v.arc = await checkArc({ analysis, resolver, lookups: v.lookups, headersOnly, offline, header, verify }, dk?.arc);
   } catch (e) {
     notes.push(`ARC verification failed: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -121,6 +121,15 @@ export function headerEnd(buf: Buffer): number {
   return i === -1 ? buf.length : i + 4;
 }
 
+/**
+ * The header block (blank line included) and the body of a CRLF message, as views of `buf`. Both
+ * keep toCrlf's mark: a cut right after a CRLF cannot leave a bare LF behind.
+ */
+export function headerAndBody(buf: Buffer): { header: Buffer; body: Buffer } {
+  const end = headerEnd(buf);
+  return { header: markCrlf(buf.subarray(0, end), buf), body: markCrlf(buf.subarray(end), buf) };
+}
+
 /** Offset where the body starts in a CRLF message (after the blank line); buf.length when none. */
 export function bodyStart(buf: Buffer): number {
   if (buf.length >= 2 && buf[0] === CR && buf[1] === LF) return 2;

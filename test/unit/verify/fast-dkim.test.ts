@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bodyHashOf, createDkimVerifier, forEachCanonicalChunk, type BodyCanonicalization } from '../../../src/core/verify/dkim';
-import { toCrlf, withoutArcNewerThan } from '../../../src/core/verify/message';
+import { headerAndBody, toCrlf, withoutArcNewerThan } from '../../../src/core/verify/message';
 import { SCENARIOS, buildLf, generateTestKey, zoneResolver } from '../../fixtures/scenarios';
 
 interface MailauthBodyHash {
@@ -121,6 +121,21 @@ describe('createDkimVerifier', () => {
     const want = await dkimVerify(older, opts);
     assert.deepEqual(strip(got), strip(want));
     assert.deepEqual(strip(got.arc), strip(want.arc));
+  });
+
+  test('a header block and its body given apart verify like the joined message', async () => {
+    const scenario = SCENARIOS.find((s) => s.id === 'proofpoint-subject-tag-arc-eop');
+    assert.ok(scenario);
+    const built = await scenario.build(generateTestKey);
+    const opts = { resolver: zoneResolver(built.dnsZone), curTime: new Date('2026-03-10T16:00:00Z') };
+    const verify = createDkimVerifier(opts);
+    const { header, body } = headerAndBody(toCrlf(built.bytes));
+    const older = withoutArcNewerThan(header, 1);
+    const want = await dkimVerify(Buffer.concat([older, body]), opts);
+    assert.deepEqual(strip(await verify(older, body)), strip(want));
+    // a "header" that is not a complete header block is joined with the body first
+    const cut = header.subarray(0, header.length - 2);
+    assert.deepEqual(strip(await verify(cut, body)), strip(await dkimVerify(Buffer.concat([cut, body]), opts)));
   });
 
   test('input that is not CRLF yet is converted first', async () => {
