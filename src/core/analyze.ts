@@ -157,7 +157,7 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
     input: {
       name: options.name,
       byteLength: split.byteLength,
-      lineCount: split.lineCount,
+      lineCount: 0, // replaced below by the splitter's lazy count
       eol: split.eol,
       mixedEol: split.mixedEol,
       hasSeparator: split.hasSeparator,
@@ -181,6 +181,9 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
     remedies: [],
     problems,
   };
+  // the splitter counts the lines of a large body only when asked: the route of a 50 MB message
+  // must not wait for a scan of its body (the editor has its own line count; JSON output asks)
+  forwardLineCount(analysis.input, split);
   if (split.byteLength > maxBytes) {
     problems.push({
       code: 'message-too-large',
@@ -265,4 +268,20 @@ function summarize(fields: HeaderField[], received: Array<{ info: ReceivedInfo }
     returnPath: rp ? flattenAddresses(rp.decoded)[0] : undefined,
     recipients: [...rcpts],
   };
+}
+
+/** `input.lineCount` reads the splitter's (lazily counted) value on first access, then keeps it. */
+function forwardLineCount(input: Analysis['input'], split: { readonly lineCount: number }): void {
+  Object.defineProperty(input, 'lineCount', {
+    enumerable: true,
+    configurable: true,
+    get(): number {
+      const value = split.lineCount;
+      Object.defineProperty(input, 'lineCount', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: number) {
+      Object.defineProperty(input, 'lineCount', { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }

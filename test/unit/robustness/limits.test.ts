@@ -45,3 +45,25 @@ describe('limits give clear messages and lose nothing', () => {
     }
   });
 });
+
+describe('the line count of a large body is read only when asked', () => {
+  test('input.lineCount of a message with a big body counts every line, CRLF and LF, and survives JSON', async () => {
+    const b = await scenarioById('proofpoint-banner-eop').build();
+    // a 2 MiB body of base64-like 76-character lines after the real message
+    const line = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0';
+    const extra = Array.from({ length: 27000 }, () => line).join('\r\n');
+    const crlf = Buffer.concat([b.bytes, Buffer.from(`${extra}\r\n`)]);
+    const lf = Buffer.from(crlf.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+    for (const bytes of [crlf, lf]) {
+      const text = bytes.toString('latin1');
+      const expected = text.split(/\r\n|\r|\n/).length;
+      const a = analyzeHeaders(bytes);
+      assert.equal(a.input.lineCount, expected);
+      assert.equal(JSON.parse(JSON.stringify(a)).input.lineCount, expected);
+      const full = await analyze(bytes, { dnsMode: 'off' });
+      assert.equal(JSON.parse(JSON.stringify(full)).input.lineCount, expected);
+      full.input.lineCount = 7;
+      assert.equal(full.input.lineCount, 7, 'the count can still be set');
+    }
+  });
+});
