@@ -15,7 +15,7 @@
  * Pure: bytes in, text out; no I/O, no clock. Never throws: what could not be read is reported in
  * `problems`.
  */
-import MsgReader from '@kenjiuno/msgreader';
+import type MsgReaderClass from '@kenjiuno/msgreader';
 import type { ParseProblem } from '../types';
 import { checkCompoundFile, isCompoundFile } from './cfb-guard';
 
@@ -214,7 +214,7 @@ export function readMsg(bytes: Uint8Array): MsgContent {
   let fields: Fields;
   try {
     const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const reader = new MsgReader(copy);
+    const reader = new (msgReaderClass())(copy);
     reader.parserConfig = { includeRawProps: true };
     fields = reader.getFileData() as Fields;
   } catch (e) {
@@ -286,4 +286,14 @@ export function readMsg(bytes: Uint8Array): MsgContent {
 export function msgToEml(bytes: Uint8Array): { text?: string; content: MsgContent } {
   const content = readMsg(bytes);
   return { text: content.headersText, content };
+}
+
+/**
+ * The .msg reader, loaded on first use: it is a third of the extension bundle's size and only
+ * Outlook files need it (the bundler can place it in a chunk of its own, see scripts/bundle.js).
+ */
+function msgReaderClass(): typeof MsgReaderClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const m = require('@kenjiuno/msgreader') as { default?: typeof MsgReaderClass } & typeof MsgReaderClass;
+  return m.default ?? m;
 }
