@@ -14,20 +14,8 @@
  * debug fields, an enormous References and recipient list) and LF-only copies.
  */
 import * as crypto from 'node:crypto';
-import {
-  CONTOSO,
-  EOP_PATHS,
-  MICROSOFT_ARC,
-  NORTHWIND,
-  PROOFPOINT,
-  contosoZone,
-  senderZone,
-} from '../../test/fixtures/scenarios/world';
-import { keyRecord, mergeZones, type DnsZone } from '../../test/fixtures/scenarios/dns';
-import { compose } from '../../test/fixtures/scenarios/build';
-import { deliverToEop } from '../../test/fixtures/scenarios/flows';
-import { newCtx, proofpointReceive, senderSubmit } from '../../test/fixtures/scenarios/vendors';
-import { htmlOf } from '../../test/fixtures/scenarios/common';
+import type { DnsZone } from '../../test/fixtures/scenarios/dns';
+import { subjectTagArcFlow } from '../../test/fixtures/scenarios/s09-proofpoint-subject-tag-arc-eop';
 import { CRLF, formatDate, hex, serialize, token, type Msg, type MultiPart } from '../../test/fixtures/scenarios/message';
 import type { KeyProvider } from '../../test/fixtures/scenarios/keys';
 
@@ -108,48 +96,14 @@ function attach(msg: Msg, name: string, data: Buffer, seed: string): void {
  * (ARC i=2). Its DKIM body hash is intact (Proofpoint only tagged the Subject, a signed header).
  */
 export async function buildBenchMessage(size: number, keys: KeyProvider): Promise<BenchMessage> {
-  const org = NORTHWIND;
-  const sender = org.people[1];
-  const rcpt = CONTOSO.people.isaiah;
-  const pp = PROOFPOINT.mx0a;
-  const zone = mergeZones(
-    senderZone(org, keys),
-    contosoZone(),
-    keyRecord(keys(PROOFPOINT.arc.domain, PROOFPOINT.arc.selector)),
-    keyRecord(keys(MICROSOFT_ARC.domain, MICROSOFT_ARC.selector)),
-  );
-  const seed = `bench-${size}`;
-  const ctx = newCtx(seed, '2026-03-10T15:02:11Z', keys, zone);
-  const msg = compose({
-    mua: 'thunderbird',
-    from: sender,
-    to: [rcpt],
+  const { msg, zone } = await subjectTagArcFlow(keys, {
+    seed: `bench-${size}`,
     subject: 'Framework agreement FA-2026-014 - draft and annexes',
-    date: ctx.clock.now(),
-    dateStyle: { offset: org.zone.offset },
-    seed: ctx.seed,
     text: TEXT,
-    html: htmlOf(TEXT),
-  });
-  const att = attachmentBytesFor(size);
-  if (att > 0) attach(msg, 'FA-2026-014 draft with annexes.pdf', pdfBytes(att, seed), seed);
-  await senderSubmit(msg, ctx, org, { rcpt: rcpt.address, authSender: sender.address });
-  await proofpointReceive(msg, ctx, {
-    host: pp,
-    from: { helo: org.mta.host, rdns: org.mta.host, ip: org.mta.ip },
-    mailFrom: sender.address,
-    rcpt: rcpt.address,
-    subjectTag: '[EXTERNAL]',
-    arc: true,
-  });
-  await deliverToEop(msg, ctx, {
-    path: EOP_PATHS.c,
-    connecting: { helo: pp.host, ip: pp.ip, ptr: pp.host, tls: 'TLS1_3' },
-    mailFrom: sender.address,
-    rcptDomain: CONTOSO.domain,
-    spam: { sfv: 'SPM', scl: 5, cat: 'SPOOF', dest: 'J' },
-    auth: { as: 'Anonymous', fromEntity: 'Internet' },
-    arcText: 'pass (0 oda=0 ltdi=0)',
+    beforeSubmit: (m, seed) => {
+      const att = attachmentBytesFor(size);
+      if (att > 0) attach(m, 'FA-2026-014 draft with annexes.pdf', pdfBytes(att, seed), seed);
+    },
   });
   const bytes = serialize(msg);
   return { bytes, zone, bodyStart: bytes.indexOf('\r\n\r\n') + 4 };
