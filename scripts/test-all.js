@@ -99,6 +99,10 @@ async function main() {
     console.log(`${dnsmasq} is missing and the unit tests need it: installing the test tools first`);
     layers = ['tools', ...layers.filter((l) => l !== 'tools')];
   }
+  // test keys are generated once per run and shared by the unit test processes
+  // (test/fixtures/scenarios/keys.ts); a new directory each run, removed at the end
+  const keyDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'mfl-test-keys-'));
+  process.env.MFL_TEST_KEY_DIR = keyDir;
   const t0 = Date.now();
   const summary = [];
   let failedLayers = 0;
@@ -119,6 +123,7 @@ async function main() {
     }
   }
 
+  fs.rmSync(keyDir, { recursive: true, force: true });
   const strays = await proc.settleStrays();
   if (strays.length) {
     failedLayers++;
