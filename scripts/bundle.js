@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Bundles the extension, the CLI and the engine library with esbuild (one CommonJS file each).
+// Bundles the extension (and its verification worker), the CLI and the engine library with esbuild
+// (one CommonJS file each).
 // mailauth's BIMI-only dependencies are replaced by stubs: we never run BIMI (and they need a newer
 // Node than VS Code's extension host may have); undici in particular crashes at load on Node 20.
 const esbuild = require('esbuild');
@@ -34,6 +35,8 @@ const common = {
 
 const entries = [
   { entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(root, 'dist/extension.js'), external: ['vscode'] },
+  // the extension's verification worker thread (started by src/extension/verify-client.ts)
+  { entryPoints: [path.join(root, 'src/extension/verify-worker.ts')], outfile: path.join(root, 'dist/verify-worker.js') },
   { entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: [path.join(root, 'src/core/index.ts')], outfile: path.join(root, 'dist/core.js') },
 ];
