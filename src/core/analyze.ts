@@ -19,6 +19,7 @@ import type {
   ParseProblem,
   ReceivedInfo,
   ReceivedSpf,
+  SplitMessage,
 } from './types';
 import { SCHEMA_VERSION } from './types';
 import { splitHeaders, printable } from './parse/headers';
@@ -30,7 +31,9 @@ import { trace } from './trace/trace';
 import { attachStamps } from './trace/stamps';
 import { diagnose } from './diagnose';
 import { generateRemedies, type RemedyOptions } from './remedy';
-import { verifyMessage, type VerifyOptions } from './verify';
+import { planStreamedVerification, verifyMessage, verifyStreamedMessage, type VerifyOptions } from './verify';
+import { BodyStreamReader } from './verify/body-stream';
+import { canVerifyStreamed } from './verify/dkim';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
 export interface FullAnalyzeOptions extends AnalyzeOptions, VerifyOptions, RemedyOptions {
@@ -51,7 +54,11 @@ const DEFAULT_MAX_HOPS = 100;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = {}): Analysis {
-  const split = splitHeaders(bytes, { maxFields: options.maxHeaderFields });
+  return analysisOfSplit(splitHeaders(bytes, { maxFields: options.maxHeaderFields }), options);
+}
+
+/** analyzeHeaders from a split message (its byteLength and lineCount are those of the whole message). */
+function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions): Analysis {
   const problems: ParseProblem[] = [...split.problems];
   const fields = split.fields.filter((f) => !f.invalid);
 
@@ -204,6 +211,112 @@ export async function analyze(bytes: Uint8Array, options: FullAnalyzeOptions = {
   analysis.findings = diagnose(analysis, options);
   analysis.remedies = generateRemedies(analysis, options);
   return analysis;
+}
+
+/** analyzeStream reads at least this much before splitting the header (the binary check reads the first 4 KiB). */
+const STREAM_MIN_HEAD = 4096;
+/** A header block that has not ended within this many bytes is not streamed: the message is read whole. */
+export const MAX_STREAMED_HEADER_BYTES = 1024 * 1024;
+
+const CR = 0x0d;
+
+/**
+ * Full analysis of a message that arrives in pieces: `head`, the start of the message (ideally at
+ * least its header block), then `rest`, every byte after it in order. The result is identical to
+ * analyze() on the joined bytes, but the body is never held: its DKIM and ARC body hashes (the
+ * ones the header block's signatures ask for), the body hints' windows and the line count are
+ * taken in one pass as the chunks go by (verify/body-stream.ts). Chunks may be cut anywhere.
+ *
+ * Read whole instead, with the same result (documented exceptions to the bounded memory):
+ *  - a message whose header block does not end with a blank line within MAX_STREAMED_HEADER_BYTES
+ *    (no separator: the splitter's guess at the body start needs the lines after it), unless its
+ *    first bytes already show it is not a message;
+ *  - verification internals that are not mailauth 7.1.0's (no precomputed hashes possible).
+ *
+ * `rest` is read to its end, or closed (return()) when the analysis stops early. Its chunks may
+ * be views of one reused buffer (valid until the next is asked for): what is kept is copied.
+ */
+export async function analyzeStream(head: Uint8Array, rest: AsyncIterable<Uint8Array>, options: FullAnalyzeOptions = {}): Promise<Analysis> {
+  const it = rest[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let have = 0;
+  let ended = false;
+  const add = (b: Uint8Array) => {
+    if (!b.length) return;
+    parts.push(Buffer.from(b)); // a copy: the source may reuse its buffer
+    have += b.length;
+  };
+  const pull = async (): Promise<void> => {
+    const r = await it.next();
+    if (r.done) ended = true;
+    else add(r.value);
+  };
+  const joined = (): Buffer => {
+    if (parts.length !== 1) parts.splice(0, parts.length, Buffer.concat(parts, have));
+    return parts[0] ?? Buffer.alloc(0);
+  };
+  /** Everything, read whole: analyze() itself. */
+  const whole = async (): Promise<Analysis> => {
+    while (!ended) await pull();
+    return analyze(joined(), options);
+  };
+  add(head);
+  try {
+    while (have < STREAM_MIN_HEAD && !ended) await pull();
+    let split: SplitMessage;
+    let buf: Buffer;
+    for (;;) {
+      buf = joined();
+      split = splitHeaders(buf, { maxFields: options.maxHeaderFields });
+      // the header block is known when its blank line is in buf, and does not end with a CR at
+      // the very end of buf (an LF in the next chunk would make that CR part of a CRLF)
+      if (split.hasSeparator && (ended || !(split.bodyStartByte >= buf.length && buf[buf.length - 1] === CR))) break;
+      if (split.problems.some((p) => p.code === 'not-a-message')) {
+        // decided by the first bytes: only the size and the line count need the rest
+        const counter = new BodyStreamReader({ requests: [], hints: false });
+        counter.push(buf);
+        while (!ended) {
+          const r = await it.next();
+          if (r.done) ended = true;
+          else counter.push(r.value);
+        }
+        const counted = counter.end();
+        split.byteLength = counted.byteLength;
+        split.lineCount = counted.lineBreaks + 1;
+        return analysisOfSplit(split, options);
+      }
+      if (ended || have >= MAX_STREAMED_HEADER_BYTES || !canVerifyStreamed()) return await whole();
+      // read on (doubling, so a header block in tiny chunks is not split again for every chunk)
+      const target = Math.min(have * 2, MAX_STREAMED_HEADER_BYTES);
+      while (have < target && !ended) await pull();
+    }
+    if (!canVerifyStreamed()) return await whole();
+    const bodyStart = split.bodyStartByte;
+    const header = Buffer.from(buf.subarray(0, bodyStart));
+    const requests = await planStreamedVerification(header, split.fields);
+    if (!requests) return await whole();
+    const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_BYTES;
+    const reader = new BodyStreamReader({ requests, hints: true, maxBytes: maxBytes - bodyStart });
+    reader.push(buf.subarray(bodyStart));
+    parts.length = 0;
+    buf = Buffer.alloc(0);
+    while (!ended) {
+      const r = await it.next();
+      if (r.done) ended = true;
+      else reader.push(r.value);
+    }
+    const body = reader.end();
+    split.byteLength = bodyStart + body.byteLength;
+    split.lineCount = split.bodyStartLine + body.lineBreaks + 1;
+    const analysis = analysisOfSplit(split, options);
+    if (!isMessage(analysis)) return analysis;
+    analysis.verification = await verifyStreamedMessage({ header, body }, analysis, options);
+    analysis.findings = diagnose(analysis, options);
+    analysis.remedies = generateRemedies(analysis, options);
+    return analysis;
+  } finally {
+    if (!ended) await it.return?.();
+  }
 }
 
 /** False when the input was not a message at all (binary, empty, no header fields). */

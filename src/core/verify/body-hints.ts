@@ -5,11 +5,16 @@
  * Reads the raw body (at most the first and last 256 KiB), with quoted-printable soft line breaks
  * and the common =XX escapes undone, so wrapped URLs and banner text are found. One linear pass per
  * pattern; no regex with nested quantifiers.
+ *
+ * The two windows are all it reads, so a body that streams past (body-stream.ts) keeps just them
+ * (BodyHintWindows) and gets the very same hints from bodyHintsOf().
  */
 import type { BodyHints } from '../types';
 import { vendorByUrlHost } from '../net/kb';
 
-const WINDOW = 256 * 1024;
+/** Bytes read at the start and at the end of the body. */
+export const BODY_HINT_WINDOW = 256 * 1024;
+const WINDOW = BODY_HINT_WINDOW;
 
 /** Phrases gateways put in external-sender banners and footers (lower case). */
 const BANNER_PHRASES = [
@@ -43,13 +48,25 @@ function stripTags(text: string): string {
 }
 
 export function bodyHints(bytes: Uint8Array, bodyStart: number): BodyHints {
-  const hints: BodyHints = { rewrittenUrlHosts: [], banners: [] };
-  if (bodyStart >= bytes.length) return hints;
+  if (bodyStart >= bytes.length) return { rewrittenUrlHosts: [], banners: [] };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = bytes.length - bodyStart;
-  const head = buf.subarray(bodyStart, bodyStart + Math.min(len, WINDOW)).toString('latin1');
-  const tail = len > WINDOW ? buf.subarray(Math.max(bodyStart + WINDOW, bytes.length - WINDOW)).toString('latin1') : '';
-  const text = softDecode(head + (tail ? `\n${tail}` : ''));
+  const head = buf.subarray(bodyStart, bodyStart + Math.min(len, WINDOW));
+  const tail = len > WINDOW ? buf.subarray(Math.max(bodyStart + WINDOW, bytes.length - WINDOW)) : undefined;
+  return bodyHintsOf(head, tail);
+}
+
+/**
+ * The hints from the body's windows: `head` = its first min(length, BODY_HINT_WINDOW) bytes,
+ * `tail` = its last bytes after the first window, at most BODY_HINT_WINDOW of them (none when
+ * the body fits in the first window).
+ */
+export function bodyHintsOf(head: Uint8Array, tail: Uint8Array | undefined): BodyHints {
+  const hints: BodyHints = { rewrittenUrlHosts: [], banners: [] };
+  const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  const headText = latin1(head);
+  const tailText = tail && tail.length ? latin1(tail) : '';
+  const text = softDecode(headText + (tailText ? `\n${tailText}` : ''));
 
   // rewritten links
   const counts = new Map<string, { host: string; vendorId?: string; count: number }>();
@@ -95,4 +112,47 @@ export function bodyHints(bytes: Uint8Array, bodyStart: number): BodyHints {
     hints.banners.push({ text: bannerText, position });
   }
   return hints;
+}
+
+/**
+ * Keeps the two windows bodyHintsOf() reads while a body streams past in chunks of any size:
+ * copies of at most 2 × BODY_HINT_WINDOW bytes, whatever the body's length.
+ */
+export class BodyHintWindows {
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private tail: Buffer[] = [];
+  private tailLen = 0;
+  private total = 0;
+
+  push(chunk: Uint8Array): void {
+    let c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (!c.length) return;
+    this.total += c.length;
+    if (this.headLen < WINDOW) {
+      const take = Math.min(WINDOW - this.headLen, c.length);
+      this.head.push(Buffer.from(c.subarray(0, take)));
+      this.headLen += take;
+      c = c.subarray(take);
+      if (!c.length) return;
+    }
+    // the tail: the newest bytes after the first window, at most WINDOW of them
+    const keep = c.length > WINDOW ? c.subarray(c.length - WINDOW) : c;
+    this.tail.push(Buffer.from(keep));
+    this.tailLen += keep.length;
+    while (this.tail.length > 1 && this.tailLen - this.tail[0].length >= WINDOW) this.tailLen -= this.tail.shift()!.length;
+  }
+
+  /** The body length so far. */
+  get length(): number {
+    return this.total;
+  }
+
+  hints(): BodyHints {
+    if (!this.total) return { rewrittenUrlHosts: [], banners: [] };
+    const head = Buffer.concat(this.head, this.headLen);
+    if (!this.tailLen) return bodyHintsOf(head, undefined);
+    const tail = Buffer.concat(this.tail, this.tailLen);
+    return bodyHintsOf(head, tail.subarray(Math.max(0, tail.length - WINDOW)));
+  }
 }

@@ -341,7 +341,7 @@ const CRLF = Buffer.from('\r\n', 'latin1');
 export type BodyCanonicalization = 'simple' | 'relaxed';
 
 /** Writes fixed-up lines into a reused buffer; flushed before any other chunk goes out. */
-class ChunkWriter {
+export class ChunkWriter {
   private buf = Buffer.allocUnsafe(64 * 1024);
   private len = 0;
   constructor(private readonly emit: (chunk: Buffer) => void) {}
@@ -422,11 +422,23 @@ export function forEachCanonicalChunk(body: Buffer, canon: BodyCanonicalization,
   }
   if (end === 0) return;
   const w = new ChunkWriter(emit);
+  relaxedLines(body, 0, end, w);
+  w.crlf();
+  w.flush();
+}
+
+/**
+ * The relaxed form of body[pos, end) (RFC 6376 §3.4.4 within lines: WSP runs to one SP, WSP before
+ * a line break dropped), written to `w` without the line break after the last line. `pos` is a
+ * line start or a non-WSP byte inside a line; body[end - 1] is not WSP, CR or LF (the caller has
+ * taken the trailing empty lines and whitespace off). Shared by the whole-body and the streaming
+ * (body-stream.ts) canonicalisers.
+ */
+export function relaxedLines(body: Buffer, pos: number, end: number, w: ChunkWriter): void {
   // next place that needs rewriting, per kind; -1 = none left (each search resumes where needed)
   let tab = -2;
   let double = -2;
   let trailing = -2;
-  let pos = 0;
   while (pos < end) {
     if (tab !== -1 && tab < pos) tab = body.indexOf(TAB, pos);
     if (double !== -1 && double < pos) double = body.indexOf('  ', pos, 'latin1');
@@ -452,8 +464,6 @@ export function forEachCanonicalChunk(body: Buffer, canon: BodyCanonicalization,
       pos = end;
     }
   }
-  w.crlf();
-  w.flush();
 }
 
 interface MailauthContentType {
@@ -461,14 +471,14 @@ interface MailauthContentType {
   params: Record<string, string | undefined>;
 }
 
-interface MimeStartFinder {
+export interface MimeStartFinder {
   setBoundary(boundary: string): void;
   update(chunk: Buffer): void;
   getMimeStructureStart(): number;
 }
 
 /** One body hash as mailauth's DkimVerifier reads it (the fields of its SimpleHash/RelaxedHash). */
-interface BodyHashFigures {
+export interface BodyHashFigures {
   hash: string;
   byteLength: number;
   canonicalizedLength: number;
@@ -476,7 +486,25 @@ interface BodyHashFigures {
   mimeStructureStart: number;
 }
 
-function mimeStartFinder(): MimeStartFinder {
+/** A body hash mailauth's verifier asks for: canonicalisation, hash, l= limit ('' = none), multipart boundary. */
+export interface BodyHashRequest {
+  canon: BodyCanonicalization;
+  hashAlgo: string;
+  maxBodyLength: number | '';
+  boundary?: string;
+}
+
+/** The key body hash figures are cached and looked up under (one per distinct request). */
+export function bodyHashKey(r: BodyHashRequest): string {
+  return `${r.canon}:${r.hashAlgo}:${r.maxBodyLength}:${r.boundary ?? ''}`;
+}
+
+/** The l= limit as the hashers apply it: a number of canonical bytes, or Infinity. */
+export function bodyHashLimit(maxBodyLength: number | '' | undefined): number {
+  return typeof maxBodyLength === 'number' && !isNaN(maxBodyLength) && maxBodyLength >= 0 ? maxBodyLength : Infinity;
+}
+
+export function mimeStartFinder(): MimeStartFinder {
   const { MimeStructureStartFinder } = require('mailauth/lib/dkim/mime-structure-start-finder') as { MimeStructureStartFinder: new () => MimeStartFinder };
   return new MimeStructureStartFinder();
 }
@@ -490,7 +518,7 @@ export function bodyHashOf(
   boundary?: string,
 ): BodyHashFigures {
   const hash = crypto.createHash(hashAlgo);
-  const limit = typeof maxBodyLength === 'number' && !isNaN(maxBodyLength) && maxBodyLength >= 0 ? maxBodyLength : Infinity;
+  const limit = bodyHashLimit(maxBodyLength);
   const finder = boundary ? mimeStartFinder() : undefined;
   if (finder) finder.setBoundary(boundary!);
   let canonical = 0;
@@ -521,7 +549,8 @@ function boundaryOf(ct: MailauthContentType | undefined): string | undefined {
 /**
  * Stands in for mailauth's SimpleHash/RelaxedHash inside its DkimVerifier: it never receives body
  * chunks; digest() computes the hash from the body held by the verification (or reuses the value
- * computed for the same body by an earlier call).
+ * computed for the same body by an earlier call, or takes the one computed while a streamed body
+ * went past).
  */
 class PrecomputedBodyHash {
   byteLength = 0;
@@ -545,9 +574,14 @@ class PrecomputedBodyHash {
     // the body never streams through mailauth here
   }
 
+  /** What this hash needs (read by the streaming planner before any body byte is seen). */
+  request(): BodyHashRequest {
+    return { canon: this.canon, hashAlgo: this.hashAlgo, maxBodyLength: this.maxBodyLength, ...(this.boundary !== undefined ? { boundary: this.boundary } : {}) };
+  }
+
   digest(encoding: string): string {
     if (encoding !== 'base64') throw new Error(`unexpected body hash encoding ${encoding}`);
-    const f = this.source.figures(this.canon, this.hashAlgo, this.maxBodyLength, this.boundary);
+    const f = this.source.figures({ canon: this.canon, hashAlgo: this.hashAlgo, maxBodyLength: this.maxBodyLength, boundary: this.boundary });
     this.figures = f;
     this.byteLength = f.byteLength;
     this.canonicalizedLength = f.canonicalizedLength;
@@ -560,19 +594,26 @@ class PrecomputedBodyHash {
   }
 }
 
-/** The body of the message being verified, and the hashes already computed for identical bodies. */
+/**
+ * The body of the message being verified, and the hashes already computed for identical bodies.
+ * Without a body (null), every figure must be in the cache already: the body was hashed while it
+ * streamed past (body-stream.ts), for the requests the planner below collected.
+ */
 class BodySource {
   constructor(
-    readonly body: Buffer,
-    private readonly cache: Map<string, BodyHashFigures>,
+    readonly body: Buffer | null,
+    private readonly cache: ReadonlyMap<string, BodyHashFigures> | Map<string, BodyHashFigures>,
   ) {}
 
-  figures(canon: BodyCanonicalization, hashAlgo: string, maxBodyLength: number | '', boundary: string | undefined): BodyHashFigures {
-    const key = `${canon}:${hashAlgo}:${maxBodyLength}:${boundary ?? ''}`;
+  figures(r: BodyHashRequest): BodyHashFigures {
+    const key = bodyHashKey(r);
     let f = this.cache.get(key);
     if (!f) {
-      f = bodyHashOf(this.body, canon, hashAlgo, maxBodyLength, boundary);
-      this.cache.set(key, f);
+      if (!this.body) {
+        throw new Error(`the ${r.canon}/${r.hashAlgo}${r.maxBodyLength === '' ? '' : ` l=${r.maxBodyLength}`} body hash was not computed while the body was read`);
+      }
+      f = bodyHashOf(this.body, r.canon, r.hashAlgo, r.maxBodyLength, r.boundary);
+      (this.cache as Map<string, BodyHashFigures>).set(key, f);
     }
     return f;
   }
@@ -580,12 +621,12 @@ class BodySource {
 
 interface DkimVerifierInstance {
   bodyHashes: Map<string, unknown>;
+  arc?: { chain?: unknown };
   headerFrom: string[];
   fromFields: number;
   envelopeFrom: string | false;
   results: MailauthDkimResult[];
   headers?: unknown;
-  arc?: unknown;
   seal?: unknown;
   emitHeaders(chunk?: Buffer): Promise<void>;
   finalChunk(): Promise<void>;
@@ -655,8 +696,25 @@ export type DkimVerifyFn = (message: Buffer, body?: Buffer) => Promise<MailauthD
  * it with newer ARC sets removed) are body-hashed once. `message` should be CRLF (toCrlf);
  * anything else is converted first.
  */
-export function createDkimVerifier(options: DkimVerifyOptions): DkimVerifyFn {
+export function createDkimVerifier(options: DkimVerifyOptions): DkimVerifyFn;
+/**
+ * The same verifier for a body that was hashed while it streamed past: it is given header blocks
+ * only, and every body hash comes from `precomputed` (keys from bodyHashKey). A hash missing
+ * there makes the verification fail with an error; plannedBodyHashes() lists them all.
+ */
+export function createDkimVerifier(options: DkimVerifyOptions, precomputed: ReadonlyMap<string, BodyHashFigures>): DkimVerifyFn;
+export function createDkimVerifier(options: DkimVerifyOptions, precomputed?: ReadonlyMap<string, BodyHashFigures>): DkimVerifyFn {
   const Fast = fastVerifierClass();
+  if (precomputed) {
+    if (!Fast) return () => Promise.reject(new Error('streamed verification needs mailauth 7.1.0\u2019s verifier internals'));
+    return async (input: Buffer) => {
+      const crlf = isCrlfOnly(input) ? input : toCrlf(input);
+      const v = new Fast(options, new BodySource(null, precomputed));
+      await v.emitHeaders(crlf.subarray(0, headerEnd(crlf)));
+      await v.finalChunk();
+      return resultOf(v);
+    };
+  }
   if (!Fast) {
     return (message, body) => mailauth().dkim.dkimVerify(body ? Buffer.concat([message, body]) : message, options);
   }
@@ -703,4 +761,31 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   if (a.length !== b.length) return false;
   if (a.buffer === b.buffer && a.byteOffset === b.byteOffset) return true;
   return a.equals(b);
+}
+
+/** True when verification can run on precomputed body hashes (mailauth's verifier internals are the expected ones). */
+export function canVerifyStreamed(): boolean {
+  return fastVerifierClass() !== null;
+}
+
+/**
+ * The body hashes mailauth's verifier will ask for when it verifies this CRLF header block (blank
+ * line included), and the length of the ARC chain it reads: the verifier's own header pass
+ * (signature tags, ARC chain, Content-Type boundary) is run without a body and without DNS, and
+ * the hashes it registers are collected. Null when the verifier internals are not the expected ones.
+ */
+export async function plannedBodyHashes(header: Buffer): Promise<{ requests: BodyHashRequest[]; arcChainLength: number } | null> {
+  const Fast = fastVerifierClass();
+  if (!Fast) return null;
+  const noDns: DnsResolver = () => Promise.reject(Object.assign(new Error('no DNS while planning'), { code: OFFLINE_CODE }));
+  const v = new Fast({ resolver: noDns, curTime: new Date(0) }, new BodySource(null, new Map()));
+  try {
+    await v.emitHeaders(header);
+  } catch {
+    // the verification itself fails the same way on the same header; what was registered stands
+  }
+  const requests: BodyHashRequest[] = [];
+  for (const h of v.bodyHashes.values()) if (h instanceof PrecomputedBodyHash) requests.push(h.request());
+  const chain = v.arc?.chain;
+  return { requests, arcChainLength: Array.isArray(chain) ? chain.length : 0 };
 }

@@ -8,12 +8,13 @@
  * first Received field.
  */
 import { bodyHints } from './body-hints';
-import type { Analysis, DkimCheck, DnsMode, Verification } from '../types';
+import type { Analysis, DkimCheck, DnsMode, HeaderField, Verification } from '../types';
 import { checkArc } from './arc';
-import { checkDkim, createDkimVerifier, MAX_DKIM_SIGNATURES } from './dkim';
+import { checkDkim, createDkimVerifier, plannedBodyHashes, MAX_DKIM_SIGNATURES, type BodyHashRequest } from './dkim';
 import { checkDmarc } from './dmarc';
 import { quietly, type MailauthDkimVerifyResult } from './mailauth';
-import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf } from './message';
+import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
+import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
 
@@ -21,6 +22,7 @@ export type { DnsResolver } from './resolver';
 export { offlineResolver, recordingResolver, OFFLINE_CODE, LIMIT_CODE, DEFAULT_MAX_LOOKUPS, type RecordingResolver } from './resolver';
 export { parseDnsSnapshot, validateDnsSnapshot, resolverFromSnapshot, formatDnsSnapshot, type DnsSnapshot, type DnsAnswer, type ParsedSnapshot } from './snapshot';
 export { toCrlf } from './message';
+export { BodyStreamReader, readBodyStream, type BodyStreamPlan, type StreamedBody } from './body-stream';
 export { MTA_NAME } from './spf';
 
 export interface VerifyOptions {
@@ -79,7 +81,71 @@ const ADDRESS_HEADERS = new Set(['from', 'sender', 'reply-to', 'return-path', 't
 const MAX_ADDRESS_HEADER = 16 * 1024;
 const MAX_FIELD_LINES = 5000;
 
+/** Why a message with these header fields is not re-verified (see verifyMessage), or undefined. */
+function refusal(headers: readonly HeaderField[]): string | undefined {
+  // mailauth reads the address headers with an address parser that is slow on absurd input; an
+  // address header of more than 16 KiB is never real mail (lines are limited to 998 characters),
+  // so such a message is not re-verified and the note says why.
+  // Its header reader also joins folded lines one at a time (quadratic in the lines of a field),
+  // so a field folded over thousands of lines is refused the same way.
+  const absurd = headers.find((h) => ADDRESS_HEADERS.has(h.key) && h.unfolded.length > MAX_ADDRESS_HEADER);
+  const tooFolded = headers.find((h) => h.lines.endLine - h.lines.startLine + 1 > MAX_FIELD_LINES);
+  if (absurd) return `the ${absurd.name || 'header'} field is ${Math.round(absurd.unfolded.length / 1024)} KiB long (line ${absurd.lines.startLine + 1})`;
+  if (tooFolded) return `the ${tooFolded.name || 'header'} field is folded over ${tooFolded.lines.endLine - tooFolded.lines.startLine + 1} lines (line ${tooFolded.lines.startLine + 1})`;
+  return undefined;
+}
+
+/** The header block exactly as run() hands it to the verifier: CRLF, no mbox line, at most MAX_DKIM_SIGNATURES signatures. */
+function preparedHeader(raw: Uint8Array): { message: Buffer; removed: number } {
+  return keepFirstFields(stripMboxLine(toCrlf(raw)), 'dkim-signature', MAX_DKIM_SIGNATURES);
+}
+
+/**
+ * A message whose body was read as a stream: its raw header block (the bytes before the body,
+ * blank line included) and what one pass over the body left (src/core/verify/body-stream.ts).
+ */
+export interface StreamedMessage {
+  header: Uint8Array;
+  body: StreamedBody;
+}
+
+/**
+ * The body hashes verifying this raw header block will need (its DKIM signatures, the newest
+ * ARC-Message-Signature, and the older ones checkArc re-verifies), so a streamed body can be
+ * hashed in one pass before verification starts. [] when the message will not be re-verified
+ * (refused headers); null when streamed verification is not available (unexpected mailauth
+ * internals): the caller then verifies the whole message in memory.
+ */
+export async function planStreamedVerification(header: Uint8Array, fields: readonly HeaderField[]): Promise<BodyHashRequest[] | null> {
+  if (refusal(fields)) return [];
+  const { header: block } = headerAndBody(preparedHeader(header).message);
+  const first = await plannedBodyHashes(block);
+  if (!first) return null;
+  const requests = [...first.requests];
+  // checkArc verifies every older instance on the header without the newer ARC sets (mailauth
+  // reads at most 50 instances, so this loop is bounded as checkArc's is)
+  for (let k = 1; k < first.arcChainLength; k++) {
+    const older = await plannedBodyHashes(withoutArcNewerThan(block, k));
+    if (older) requests.push(...older.requests);
+  }
+  return requests;
+}
+
 export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, options: VerifyOptions = {}): Promise<Verification> {
+  return verifyFrom({ bytes }, analysis, options);
+}
+
+/**
+ * verifyMessage for a message whose body was streamed: the same Verification as verifyMessage on
+ * the whole bytes, from the header block and the figures computed while the body went past.
+ */
+export async function verifyStreamedMessage(message: StreamedMessage, analysis: Analysis, options: VerifyOptions = {}): Promise<Verification> {
+  return verifyFrom({ streamed: message }, analysis, options);
+}
+
+type Source = { bytes: Uint8Array; streamed?: undefined } | { streamed: StreamedMessage; bytes?: undefined };
+
+async function verifyFrom(source: Source, analysis: Analysis, options: VerifyOptions): Promise<Verification> {
   const notes: string[] = [];
   let dnsMode: DnsMode = options.dnsMode === 'recorded' || options.dnsMode === 'live' ? options.dnsMode : 'off';
   let inner: DnsResolver;
@@ -95,48 +161,47 @@ export async function verifyMessage(bytes: Uint8Array, analysis: Analysis, optio
   // A missing header/body separator: the splitter found where the body starts; mailauth would
   // read every body line as part of the header (and slowly). Verify the message as the splitter
   // reads it, with the separator put back, and say so.
-  if (analysis.problems.some((p) => p.code === 'missing-separator') && analysis.input.bodyStartByte < bytes.length) {
+  let bytes = source.bytes;
+  if (bytes && analysis.problems.some((p) => p.code === 'missing-separator') && analysis.input.bodyStartByte < bytes.length) {
+    // (a streamed message always has its blank line: analyzeStream reads the others whole)
     const at = analysis.input.bodyStartByte;
     const eol = analysis.input.eol === 'LF' ? '\n' : analysis.input.eol === 'CR' ? '\r' : '\r\n';
     bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(eol), bytes.subarray(at)]);
     notes.push(`The message has no blank line between header and body; it was verified with one inserted before line ${analysis.input.bodyStartLine + 1}, where the body starts.`);
   }
-  // mailauth reads the address headers with an address parser that is slow on absurd input; an
-  // address header of more than 16 KiB is never real mail (lines are limited to 998 characters),
-  // so such a message is not re-verified and the note says why.
-  // Its header reader also joins folded lines one at a time (quadratic in the lines of a field),
-  // so a field folded over thousands of lines is refused the same way.
-  const absurd = analysis.headers.find((h) => ADDRESS_HEADERS.has(h.key) && h.unfolded.length > MAX_ADDRESS_HEADER);
-  const tooFolded = analysis.headers.find((h) => h.lines.endLine - h.lines.startLine + 1 > MAX_FIELD_LINES);
-  if (absurd || tooFolded) {
-    const why = absurd
-      ? `the ${absurd.name || 'header'} field is ${Math.round(absurd.unfolded.length / 1024)} KiB long (line ${absurd.lines.startLine + 1})`
-      : `the ${tooFolded!.name || 'header'} field is folded over ${tooFolded!.lines.endLine - tooFolded!.lines.startLine + 1} lines (line ${tooFolded!.lines.startLine + 1})`;
+  const why = refusal(analysis.headers);
+  if (why) {
     notes.push(`Not re-verified: ${why}, which no real message has; the receiver's own results are still shown.`);
     return v;
   }
   try {
-    if (!analysis.input.headersOnly) v.bodyHints = bodyHints(bytes, analysis.input.bodyStartByte);
+    if (!analysis.input.headersOnly) {
+      const hints = bytes ? bodyHints(bytes, analysis.input.bodyStartByte) : source.streamed!.body.hints();
+      if (hints) v.bodyHints = hints;
+    }
   } catch (e) {
     notes.push(`Body hints could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const body: Source = bytes ? { bytes } : { streamed: source.streamed! };
   try {
-    await quietly(() => run(bytes, analysis, dnsMode, rec.resolver, v));
+    await quietly(() => run(body, analysis, dnsMode, rec.resolver, v));
   } catch (e) {
     notes.push(`Verification stopped with an internal error: ${e instanceof Error ? e.message : String(e)}`);
   }
   return v;
 }
 
-async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, resolver: DnsResolver, v: Verification): Promise<void> {
+async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolver: DnsResolver, v: Verification): Promise<void> {
   const notes = v.notes;
   const offline = dnsMode === 'off';
   // --- input
   const input = analysis.input;
   const tooLarge = input.headersOnly && input.bodyStartByte < input.byteLength;
-  const raw = tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
-  const prepared = stripMboxLine(toCrlf(raw));
-  const capped = keepFirstFields(prepared, 'dkim-signature', MAX_DKIM_SIGNATURES);
+  // streamed: the header block only; the body's hashes were computed as it went past (for a
+  // message above the size limit they are those of an empty body, as here for the bytes)
+  const bytes = source.bytes;
+  const raw = !bytes ? source.streamed!.header : tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
+  const capped = preparedHeader(raw);
   const message = capped.message;
   if (capped.removed) {
     notes.push(`The message carries more than ${MAX_DKIM_SIGNATURES} DKIM signatures; ${capped.removed} of them were not checked.`);
@@ -165,9 +230,10 @@ async function run(bytes: Uint8Array, analysis: Analysis, dnsMode: DnsMode, reso
 
   // mailauth's own verifier on the header block; the body hashes it asks for are computed once
   // per body and canonicalisation (dkim.ts), so older ARC instances re-verified below reuse them
-  const dkimVerify = createDkimVerifier({ resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) });
+  const verifyOptions = { resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) };
+  const dkimVerify = bytes ? createDkimVerifier(verifyOptions) : createDkimVerifier(verifyOptions, source.streamed!.body.figures);
   const { header, body } = headerAndBody(message);
-  const verify = (headerBlock: Buffer): Promise<MailauthDkimVerifyResult> => dkimVerify(headerBlock, body);
+  const verify = (headerBlock: Buffer): Promise<MailauthDkimVerifyResult> => (bytes ? dkimVerify(headerBlock, body) : dkimVerify(headerBlock));
 
   // --- DKIM
   let dk: MailauthDkimVerifyResult | undefined;
