@@ -1,11 +1,12 @@
 /**
  * One message through the engine, the same way on the main thread (one file) and in the batch
- * workers: read (head-first above the size limit), analyse with the DNS mode asked for, and the
- * compact record the batch summary, SARIF and the consolidated fix are built from.
+ * workers: read (head-first above the size limit; streamed above STREAM_FILE_BYTES), analyse with
+ * the DNS mode asked for, and the compact record the batch summary, SARIF and the consolidated fix
+ * are built from.
  */
 import { promises as fsp } from 'node:fs';
 import type { Analysis, DnsLookup, DnsMode, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
-import { analyze, isMessage } from '../core/analyze';
+import { analyze, analyzeStream, isMessage } from '../core/analyze';
 import { isCompoundFile, readMsg } from '../core/msg/reader';
 import { resolverFromSnapshot, type DnsResolver } from '../core/verify';
 import { errorCode, isNoRecord, normalizeName } from '../core/verify/resolver';
@@ -71,6 +72,25 @@ export function openDns(setup: DnsSetup): DnsHandle {
   return { mode: 'off', close: () => undefined };
 }
 
+/**
+ * Files larger than this (up to the size limit) are analysed as a stream: the header block is
+ * read, then the body goes through the verification in 1 MiB chunks (analyzeStream), so memory
+ * stays at a few MiB per message whatever its size. Smaller files are read whole (faster, and
+ * small anyway). The output is the same either way.
+ */
+export const STREAM_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The streaming threshold in use: STREAM_FILE_BYTES, or the byte count in the environment variable
+ * MAILFLOW_LENS_STREAM_BYTES (not a user setting: the tests use it to compare the streamed and the
+ * in-memory path on the same file). Worker threads see the same environment.
+ */
+export function streamThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.MAILFLOW_LENS_STREAM_BYTES;
+  if (v !== undefined && /^[0-9]{1,15}$/.test(v.trim())) return Number(v.trim());
+  return STREAM_FILE_BYTES;
+}
+
 /** An Outlook .msg is read whole up to this size (its transport headers can sit anywhere in the file). */
 export const MAX_MSG_FILE_BYTES = 512 * 1024 * 1024;
 
@@ -93,7 +113,7 @@ export function messageBytes(read: ReadResult, name: string): { read: ReadResult
 /** Analyse bytes already read. Throws InputError when the bytes are not an e-mail message. */
 export async function analyzeRead(input: ReadResult, name: string, o: EngineOptions, dns: DnsHandle): Promise<Analysis> {
   const { read, problems: msgProblems } = messageBytes(input, name);
-  const analysis = await analyze(read.bytes, {
+  const options = {
     name,
     trustedRelays: o.trustedRelays,
     receivingDomains: o.receivingDomains,
@@ -102,7 +122,9 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
     maxMessageBytes: o.maxMessageBytes,
     dnsMode: dns.mode,
     resolver: dns.resolver,
-  });
+  };
+  // a streamed file: bytes is its head, the body follows in chunks and is never held whole
+  const analysis = read.rest ? await analyzeStream(read.bytes, read.rest, options) : await analyze(read.bytes, options);
   if (!isMessage(analysis)) {
     const p = analysis.problems.find((x) => x.severity === 'error');
     let why = p?.message ?? 'not an e-mail message';
@@ -122,12 +144,14 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
 }
 
 /**
- * Reads a message file: head-first above the size limit, except an Outlook .msg, which is read
- * whole (up to MAX_MSG_FILE_BYTES) because its header stream can be anywhere in the file.
+ * Reads a message file: head-first above the size limit, streamed above `streamAbove` (see
+ * STREAM_FILE_BYTES), read whole otherwise; except an Outlook .msg, which is read whole (up to
+ * MAX_MSG_FILE_BYTES) because its header stream can be anywhere in the file.
  */
-export async function readInputFile(file: string, maxMessageBytes: number): Promise<ReadResult> {
-  const read = await readMessageFile(file, maxMessageBytes);
-  if (!read.truncated || !isCompoundFile(read.bytes) || read.size > MAX_MSG_FILE_BYTES) return read;
+export async function readInputFile(file: string, maxMessageBytes: number, streamAbove = streamThreshold()): Promise<ReadResult> {
+  const read = await readMessageFile(file, maxMessageBytes, { streamAbove });
+  if (read.rest && !isCompoundFile(read.bytes)) return read;
+  if (!read.rest && (!read.truncated || !isCompoundFile(read.bytes) || read.size > MAX_MSG_FILE_BYTES)) return read;
   try {
     return { bytes: await fsp.readFile(file), size: read.size, truncated: false };
   } catch (e) {

@@ -3,12 +3,21 @@
  * reading and analysing one file at a time and posting back a compact record (plus the Analysis
  * as JSON text only when --json asks for it).
  *
- * Memory stays bounded however many files there are:
- *  - each worker holds one message at a time; files above the size limit are read head-first
- *    (src/node/read.ts), so a 2 GB file never lands in memory;
- *  - files larger than LARGE_FILE_BYTES go through one "large" slot: at most one of them is being
- *    analysed at any moment, whatever the pool size (a folder of 50 MB messages cannot multiply a
- *    50 MB body by the number of cores);
+ * Memory stays bounded however many files there are, and however large they are:
+ *  - each worker analyses one message at a time;
+ *  - a message above STREAM_FILE_BYTES (4 MiB, src/cli/engine.ts) is streamed: the worker reads
+ *    its header block, then the body in 1 MiB chunks that pass through the DKIM/ARC body hashes,
+ *    the body hints' windows and the line count and are dropped (analyzeStream in
+ *    src/core/analyze.ts). A 50 MB message with a 38 MB attachment costs a worker a few MiB, not
+ *    50 MB, and the result is the same as from the whole bytes;
+ *  - files above the size limit are read head-first (src/node/read.ts), so a 2 GB file never
+ *    lands in memory;
+ *  - what is still read whole when it is large goes through one "large" slot (at most one such
+ *    file analysed at any moment, whatever the pool size): an Outlook .msg, whose reader needs the
+ *    whole compound file (up to 512 MiB), and any file the streaming threshold does not cover (it
+ *    can be raised for tests). A message whose header block does not end within 1 MiB is read
+ *    whole too (analyzeStream), but its size is only known once read: it is bounded by the size
+ *    limit;
  *  - results are delivered in input order through a window: a task is dispatched only when it is
  *    fewer than `window` places ahead of the next result to deliver, so finished results waiting
  *    for a slow one cannot pile up;
@@ -18,14 +27,41 @@
  * The bundle re-enters itself: the worker runs the same file (dist/cli.js) with workerData marking
  * it as a worker (see isWorkerContext / runWorker, called from main.ts).
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
+import { isCompoundFile } from '../core/msg/cfb-guard';
 import { InputError } from '../node/read';
-import { analyzeFile, openDns, recordOf, type DnsSetup, type EngineOptions, type MessageRecord } from './engine';
+import { analyzeFile, openDns, recordOf, streamThreshold, type DnsSetup, type EngineOptions, type MessageRecord } from './engine';
 
 const MARKER = 'mailflow-lens-worker/1';
-/** Files above this size share one slot (at most one analysed at a time). */
+/** Files above this size that a worker reads whole share one slot (at most one analysed at a time). */
 export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+
+/** True when the file starts with the compound file signature (an Outlook .msg, read whole). */
+function startsAsCompoundFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const sig = Buffer.alloc(8);
+    return readSync(fd, sig, 0, 8, 0) === 8 && isCompoundFile(sig);
+  } catch {
+    return false; // the worker reports the error
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Whether a file takes the large slot: larger than `largeFileBytes` and read whole by the worker,
+ * i.e. an Outlook .msg (read whole at any size), or a message within the size limit that is not
+ * above the streaming threshold. Streamed messages and head-first reads above the size limit hold
+ * little memory and run side by side.
+ */
+export function holdsLargeFileWhole(path: string, size: number, o: { largeFileBytes: number; maxMessageBytes: number; streamAbove: number }): boolean {
+  if (size <= o.largeFileBytes) return false;
+  if (size <= o.maxMessageBytes && size <= o.streamAbove) return true;
+  return startsAsCompoundFile(path);
+}
 
 export interface WorkerInit {
   marker: typeof MARKER;
@@ -89,6 +125,8 @@ export interface PoolOptions {
   /** Results are delivered in input order; at most this many tasks ahead of the next delivery. */
   window?: number;
   largeFileBytes?: number;
+  /** Whether a file takes the large slot; default holdsLargeFileWhole() with the engine's limits. */
+  largeFile?: (path: string, size: number) => boolean;
   resourceLimits?: ResourceLimits;
   /** Called once per file, in input order; awaited before the next is delivered. */
   onResult: (index: number, result: TaskResult) => void | Promise<void>;
@@ -113,6 +151,10 @@ export function runPool(o: PoolOptions): Promise<void> {
   const size = Math.max(1, Math.min(o.size, n));
   const window = Math.max(size * 2, o.window ?? Math.max(64, size * 16));
   const large = o.largeFileBytes ?? LARGE_FILE_BYTES;
+  const engine = (o.init as Partial<WorkerInit> | undefined)?.engine;
+  const streamAbove = streamThreshold();
+  const takesLargeSlot =
+    o.largeFile ?? ((p: string, size: number) => holdsLargeFileWhole(p, size, { largeFileBytes: large, maxMessageBytes: engine?.maxMessageBytes ?? Infinity, streamAbove }));
   const dispatched = new Uint8Array(n);
   const isLarge = new Int8Array(n).fill(-1);
   const done = new Map<number, TaskResult>();
@@ -136,7 +178,7 @@ export function runPool(o: PoolOptions): Promise<void> {
       if (isLarge[i] === -1) {
         let big = false;
         try {
-          big = statSync(o.paths[i]).size > large;
+          big = takesLargeSlot(o.paths[i], statSync(o.paths[i]).size);
         } catch {
           big = false; // the worker reports the error
         }

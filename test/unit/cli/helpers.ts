@@ -30,6 +30,13 @@ export interface RunOptions {
   input?: Buffer | string;
   /** Run through `script` so stdout and stderr are a terminal. */
   tty?: boolean;
+  /**
+   * Start the CLI from a small /bin/sh instead of this process. Linux carries a process's peak
+   * RSS (getrusage maxRSS, what --stats prints) over from the process that forked it, so a CLI
+   * spawned straight from a test process that holds a 50 MB fixture reports at least that
+   * process's size; a shell in between starts the count afresh.
+   */
+  freshRss?: boolean;
 }
 
 /** Runs `node dist/cli.js …args` and collects its output. */
@@ -42,6 +49,10 @@ export function runCli(args: string[], o: RunOptions = {}): Promise<RunResult> {
     const line = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
     cmd = 'script';
     argv = ['-qefc', line, '/dev/null'];
+  } else if (o.freshRss) {
+    // "; exit" keeps the shell from exec'ing the command in its own place
+    cmd = '/bin/sh';
+    argv = ['-c', '"$@"; exit $?', 'sh', process.execPath, CLI, ...args];
   }
   return new Promise((resolve, reject) => {
     const child = proc.spawnTracked(cmd, argv, { cwd: o.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] }, { name: 'mailflow-lens' });
