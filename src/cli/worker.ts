@@ -8,8 +8,9 @@
  *  - a message above STREAM_FILE_BYTES (4 MiB, src/cli/engine.ts) is streamed: the worker reads
  *    its header block, then the body in 1 MiB chunks that pass through the DKIM/ARC body hashes,
  *    the body hints' windows and the line count and are dropped (analyzeStream in
- *    src/core/analyze.ts). A 50 MB message with a 38 MB attachment costs a worker a few MiB, not
- *    50 MB, and the result is the same as from the whole bytes;
+ *    src/core/analyze.ts). A 50 MB message with a large attachment costs a worker about 10 MB,
+ *    not 50 MB (100 MB for an LF file, converted to CRLF), and the result is the same as from
+ *    the whole bytes (test/unit/cli/large-stream.test.ts);
  *  - files above the size limit are read head-first (src/node/read.ts), so a 2 GB file never
  *    lands in memory;
  *  - what is still read whole when it is large goes through one "large" slot (at most one such
