@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import * as crypto from 'node:crypto';
 import assert from 'node:assert/strict';
 import { bodyHints } from '../../../src/core/verify/body-hints';
 import { splitHeaders } from '../../../src/core/parse/headers';
@@ -46,5 +47,43 @@ describe('body hints: what the gateway changed in the body', () => {
   test('headers only: nothing to read', () => {
     const msg = Buffer.from('Subject: x\r\nFrom: a@b.example');
     assert.deepEqual(bodyHints(msg, msg.length), { rewrittenUrlHosts: [], banners: [] });
+  });
+  test('an attachment between a top banner and a footer: both found apart, the banner at the top', () => {
+    const pdf = crypto.createHash('sha256').update('annex').digest();
+    const b64 = Buffer.concat(Array.from({ length: 9000 }, () => pdf)).toString('base64').replace(/.{76}/g, '$&\r\n');
+    for (const eol of ['\r\n', '\n']) {
+      const body = [
+        'This is a multi-part message in MIME format.',
+        '--------------a1B2c3D4e5F6g7H8i9J0k1L2',
+        'Content-Type: text/plain; charset=UTF-8',
+        'Content-Transfer-Encoding: 7bit',
+        '',
+        'CAUTION: This email originated from outside of the organization. Do not click links or open attachments unless you recognize the sender.',
+        '',
+        'Hi Isaiah, the signed annex is attached. Tracking reference:',
+        'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MTIzNDU2',
+        'Best, Priya',
+        '',
+        'This email has been scanned by the Northwind mail gateway.',
+        '--------------a1B2c3D4e5F6g7H8i9J0k1L2',
+        'Content-Type: application/pdf; name="annex.pdf"',
+        'Content-Disposition: attachment; filename="annex.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        b64.trimEnd(),
+        '--------------a1B2c3D4e5F6g7H8i9J0k1L2--',
+        '',
+      ].join('\r\n');
+      const msg = Buffer.from(`Subject: annex\r\nContent-Type: multipart/mixed; boundary="------------a1B2c3D4e5F6g7H8i9J0k1L2"\r\n\r\n${body}`.replace(/\r\n/g, eol), 'latin1');
+      assert.ok(msg.length > 256 * 1024, 'the attachment is large enough to fill the first window');
+      const h = bodyHints(msg, splitHeaders(msg).bodyStartByte);
+      const where = eol === '\n' ? 'LF' : 'CRLF';
+      assert.equal(h.banners.length, 2, where);
+      assert.match(h.banners[0].text, /^This email originated from outside of the organization\./, where);
+      assert.equal(h.banners[0].position, 'top', where);
+      assert.match(h.banners[1].text, /^This email has been scanned by the Northwind mail gateway\./, where);
+      // the attachment's bytes no longer count as text: the footer is not placed at the "top"
+      assert.notEqual(h.banners[1].position, 'top', where);
+    }
   });
 });
