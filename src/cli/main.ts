@@ -12,6 +12,7 @@
  * not a single message could be analysed). Files in a batch that cannot be analysed are reported
  * on stderr and in the summary, and skipped.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -304,8 +305,23 @@ function sarifBase(cwd: string): Record<string, string> {
 }
 
 function statsLine(s: { files: number; analysed: number; failed: number; workers: number; t0: number }): string {
-  const rss = process.resourceUsage().maxRSS; // kilobytes; the whole process, worker threads included
+  const rss = peakRssKiB();
   return `${TOOL_NAME}: stats: ${s.files} files, ${s.analysed} analysed, ${s.failed} failed, ${s.workers} worker${s.workers === 1 ? '' : 's'}, ${((Date.now() - s.t0) / 1000).toFixed(1)} s, peak RSS ${(rss / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * The process's own peak resident memory, KiB (worker threads included). Linux keeps getrusage's
+ * maxrss across fork and exec, so a CLI started by a big parent would report the parent's peak:
+ * VmHWM in /proc/self/status is this process's own; elsewhere getrusage is all there is.
+ */
+function peakRssKiB(): number {
+  try {
+    const m = /^VmHWM:\s*(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,10 +31,9 @@ export interface RunOptions {
   /** Run through `script` so stdout and stderr are a terminal. */
   tty?: boolean;
   /**
-   * Start the CLI from a small /bin/sh instead of this process. Linux carries a process's peak
-   * RSS (getrusage maxRSS, what --stats prints) over from the process that forked it, so a CLI
-   * spawned straight from a test process that holds a 50 MB fixture reports at least that
-   * process's size; a shell in between starts the count afresh.
+   * Start the CLI from a small /bin/sh instead of this process. --stats reads the CLI's own peak
+   * (VmHWM), but getrusage's maxRSS, its fallback off Linux, carries over from the process that
+   * forked it; a shell in between keeps the figure the CLI's own either way.
    */
   freshRss?: boolean;
 }

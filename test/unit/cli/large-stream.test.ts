@@ -6,12 +6,12 @@
 // The in-memory reference is the same CLI with the streaming threshold raised above the file size
 // (MAILFLOW_LENS_STREAM_BYTES, a test-only environment variable read by src/cli/engine.ts): the
 // worker then reads the file whole, as every file was read before streaming existed. Memory is
-// the process's peak RSS as --stats reports it (getrusage maxRSS, worker threads included),
+// the process's peak RSS as --stats reports it (VmHWM, worker threads included),
 // compared with a run on a small message: the streamed run must stay within half the file size of
 // it, and the in-memory run, measured the same way, must show at least most of the file, so the
 // measurement is shown to see a whole file when there is one. The CLI is started from a small
-// shell (freshRss), since Linux hands a new process the peak RSS of the one that forked it, and
-// this test process holds the 50 MB fixture. No time is measured.
+// shell (freshRss) so that no figure can be this test process's (it holds the 50 MB fixture).
+// No time is measured.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';

@@ -1,9 +1,8 @@
 // A folder of 1,000 messages, generated from the scenario templates (each copy with its own
 // Message-ID, recipient and original sender IP), plus two 20 MB messages and hostile files:
 // every message is counted, and the CLI's peak memory (the whole process, worker threads
-// included, as --stats reports it from getrusage) stays under a fixed bound. A memory bound,
-// not a time bound. The CLI starts from a small shell (freshRss): Linux hands a new process the
-// peak RSS of the process that forked it, which would otherwise be this test process's.
+// included, as --stats reports it from VmHWM) stays under a fixed bound. A memory bound, not a
+// time bound. The CLI starts from a small shell (freshRss), so no figure can be this process's.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
