@@ -21,6 +21,42 @@ const stubPlugin = {
   },
 };
 
+// mailauth pins older copies of libmime and nodemailer (its own node_modules); the bundle uses the
+// one copy the rest of the code uses (same major versions), as npm would if the pins allowed it.
+// That drops a second libmime with its MIME-type table and a second encoding-japanese (~300 KB).
+const DEDUPE = /^(libmime|nodemailer)(\/.*)?$/;
+const dedupePlugin = {
+  name: 'dedupe-mailauth-deps',
+  setup(build) {
+    build.onResolve({ filter: DEDUPE }, (a) => {
+      if (!a.importer.includes(`${path.sep}node_modules${path.sep}mailauth${path.sep}`)) return undefined;
+      return { path: require.resolve(a.path, { paths: [root] }) };
+    });
+  },
+};
+
+// Modules only some files need, loaded on first use from a file of their own (dist/chunks/),
+// so the bundle the extension host parses at start stays small: the .msg reader is a third of
+// the extension's size and only Outlook files use it. The stand-in is a proxy that requires the
+// chunk when the module is first touched; our code requires the reader inside a function.
+const LAZY = { '@kenjiuno/msgreader': 'msgreader' };
+const lazyPlugin = {
+  name: 'lazy-chunks',
+  setup(build) {
+    build.onResolve({ filter: /^@kenjiuno\/msgreader$/ }, (a) => ({ path: a.path, namespace: 'lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({
+      loader: 'js',
+      contents: `let m; const load = () => m || (m = require('./chunks/${LAZY[a.path]}.js'));
+module.exports = new Proxy({}, {
+  get: (_t, k) => load()[k],
+  has: (_t, k) => k in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_t, k) => { const d = Object.getOwnPropertyDescriptor(load(), k); if (d) d.configurable = true; return d; },
+});`,
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -30,13 +66,16 @@ const common = {
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
-  plugins: [stubPlugin],
+  plugins: [stubPlugin, dedupePlugin],
 };
+const withChunks = { plugins: [stubPlugin, dedupePlugin, lazyPlugin], external: ['./chunks/*'] };
 
 const entries = [
-  { entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(root, 'dist/extension.js'), external: ['vscode'] },
+  { entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(root, 'dist/extension.js'), ...withChunks, external: ['vscode', ...withChunks.external] },
   // the extension's verification worker thread (started by src/extension/verify-client.ts)
-  { entryPoints: [path.join(root, 'src/extension/verify-worker.ts')], outfile: path.join(root, 'dist/verify-worker.js') },
+  { entryPoints: [path.join(root, 'src/extension/verify-worker.ts')], outfile: path.join(root, 'dist/verify-worker.js'), ...withChunks },
+  // the chunks the two load on first use
+  ...Object.entries(LAZY).map(([mod, name]) => ({ entryPoints: [require.resolve(mod, { paths: [root] })], outfile: path.join(root, `dist/chunks/${name}.js`) })),
   { entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'), banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: [path.join(root, 'src/core/index.ts')], outfile: path.join(root, 'dist/core.js') },
 ];
