@@ -22,8 +22,8 @@ import {
   PROTOCOL,
   SnapshotLedger,
   VerifyJobError,
+  copyInSlices,
   stopText,
-  transferableCopy,
   type DnsPlan,
   type FromWorker,
   type ToWorker,
@@ -64,6 +64,8 @@ export interface VerifyResult {
   analysis: Analysis;
   /** Time the worker spent on the job (milliseconds). */
   ms: number;
+  /** The bytes' line count, when asked for (see run). */
+  lineCount?: number;
 }
 
 export interface VerifyJob {
@@ -75,6 +77,8 @@ export interface VerifyJob {
 interface Pending {
   worker: Worker;
   bytes: number;
+  /** False while the bytes are being copied: the worker knows nothing of the job yet. */
+  posted: boolean;
   resolve: (r: VerifyResult) => void;
   reject: (e: Error) => void;
 }
@@ -119,9 +123,16 @@ export class VerifyClient {
     return { ...this.counters };
   }
 
-  /** Jobs posted and not yet answered or cancelled. */
+  /** Jobs started (copying their bytes or posted) and not yet answered or cancelled. */
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /** Jobs the worker has been sent (their bytes copied and posted) and not yet answered. */
+  get posted(): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.posted) n++;
+    return n;
   }
 
   /** True while a worker thread exists (started and not stopped). */
@@ -129,8 +140,11 @@ export class VerifyClient {
     return !!this.worker;
   }
 
-  /** Posts one analysis. The bytes are copied (the caller keeps its buffer). */
-  run(bytes: Uint8Array, options: WireOptions, dns: DnsPlan): VerifyJob {
+  /**
+   * Posts one analysis. The bytes are copied in slices (copyInSlices; the caller keeps its buffer). `countLines`: the
+   * worker also counts the bytes' lines (VerifyResult.lineCount), so the host need not scan them.
+   */
+  run(bytes: Uint8Array, options: WireOptions, dns: DnsPlan, extra: { countLines?: boolean } = {}): VerifyJob {
     const id = this.nextId++;
     let resolve!: (r: VerifyResult) => void;
     let reject!: (e: Error) => void;
@@ -154,20 +168,40 @@ export class VerifyClient {
       reject(new VerifyJobError('unavailable', this.unavailableReason!));
       return job;
     }
-    const buffer = transferableCopy(bytes);
-    this.pending.set(id, { worker, bytes: bytes.byteLength, resolve, reject });
+    this.pending.set(id, { worker, bytes: bytes.byteLength, posted: false, resolve, reject });
     this.hold(worker);
     this.counters.jobs++;
-    try {
-      const message: ToWorker = { type: 'analyze', id, bytes: buffer, options, dns: this.ledger.outgoing(dns) };
-      worker.postMessage(message, [buffer]);
-    } catch (e) {
+    void this.send(id, worker, bytes, options, dns, extra);
+    return job;
+  }
+
+  /** Copies the bytes (in slices, see copyInSlices) and posts the job, unless it was cancelled or its worker stopped meanwhile. */
+  private async send(id: number, worker: Worker, bytes: Uint8Array, options: WireOptions, dns: DnsPlan, extra: { countLines?: boolean }): Promise<void> {
+    const still = () => this.pending.get(id)?.worker === worker;
+    const fail = (e: unknown) => {
+      const p = this.pending.get(id);
+      if (!p || p.worker !== worker) return;
       this.pending.delete(id);
       this.hold(worker);
       this.ledger.clear();
-      reject(new VerifyJobError('stopped', `the job could not be sent to the verification worker (${(e as Error).message})`));
+      p.reject(new VerifyJobError('stopped', `the job could not be sent to the verification worker (${(e as Error).message})`));
+    };
+    let buffer: ArrayBuffer | undefined;
+    try {
+      buffer = await copyInSlices(bytes, still);
+    } catch (e) {
+      fail(e);
+      return;
     }
-    return job;
+    // cancelled while copying, or the worker stopped (its exit already failed the job)
+    if (!buffer || !still()) return;
+    try {
+      const message: ToWorker = { type: 'analyze', id, bytes: buffer, options, dns: this.ledger.outgoing(dns), countLines: extra.countLines };
+      worker.postMessage(message, [buffer]);
+      this.pending.get(id)!.posted = true;
+    } catch (e) {
+      fail(e);
+    }
   }
 
   /** Drops the job's result; stops the work itself where that is possible (see the file comment). */
@@ -178,7 +212,7 @@ export class VerifyClient {
     this.hold(p.worker);
     this.counters.cancelled++;
     p.reject(new VerifyJobError('cancelled', 'the analysis was cancelled'));
-    if (p.worker !== this.worker) return;
+    if (p.worker !== this.worker || !p.posted) return;
     const others = [...this.pending.values()].some((q) => q.worker === p.worker);
     if (!others && p.bytes >= (this.options.terminateOnCancelBytes ?? TERMINATE_ON_CANCEL_BYTES)) {
       this.counters.terminatedForCancel++;
@@ -283,7 +317,7 @@ export class VerifyClient {
     this.hold(w);
     if (m.type === 'result') {
       this.counters.results++;
-      p.resolve({ analysis: m.analysis, ms: m.ms });
+      p.resolve({ analysis: m.analysis, ms: m.ms, lineCount: m.lineCount });
     } else if (m.type === 'failed') {
       const e = new Error(m.message);
       if (m.stack) e.stack = m.stack;

@@ -43,14 +43,15 @@ export interface WorkerData {
 }
 
 export type ToWorker =
-  | { type: 'analyze'; id: number; bytes: ArrayBuffer; options: WireOptions; dns: DnsPlan }
+  /** `countLines`: also count the bytes' lines (the host compares them with the editor's document). */
+  | { type: 'analyze'; id: number; bytes: ArrayBuffer; options: WireOptions; dns: DnsPlan; countLines?: boolean }
   /** Stop the job: its DNS lookups fail from now on and its result is not sent. */
   | { type: 'cancel'; id: number };
 
 export type FromWorker =
   /** Posted once the worker's code is loaded and it listens. */
   | { type: 'ready' }
-  | { type: 'result'; id: number; analysis: Analysis; ms: number }
+  | { type: 'result'; id: number; analysis: Analysis; ms: number; lineCount?: number }
   | { type: 'failed'; id: number; message: string; stack?: string };
 
 /** The options for the wire: drops the resolver and the DNS mode (the plan carries both). */
@@ -63,13 +64,40 @@ export function wireOptions(options: FullAnalyzeOptions & { efcMode?: string }):
 
 /**
  * A copy of the bytes in an ArrayBuffer of their own, for transferring. The caller's buffer may be
- * shared (a slice of a pooled Buffer, the file system's read buffer): transferring it would
- * detach memory that someone else still uses.
+ * shared (a slice of a pooled Buffer, the file system's read buffer, or still read by the
+ * headers-first analysis): transferring it would detach memory that someone else still uses.
  */
 export function transferableCopy(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return copy.buffer;
+}
+
+/** Slices of this size are copied between yields (see copyInSlices). */
+export const COPY_SLICE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * transferableCopy without one long stall: a 30 MB copy (fresh pages, and the garbage collection
+ * the new memory triggers) holds the extension host for 40-120 ms on a busy 2-core machine; in
+ * 4 MiB slices with the event loop running between them, no single stall is long. Resolves
+ * undefined when `wanted()` turns false between slices (the job was cancelled).
+ */
+export async function copyInSlices(bytes: Uint8Array, wanted: () => boolean = () => true, slice = COPY_SLICE_BYTES): Promise<ArrayBuffer | undefined> {
+  if (bytes.byteLength <= slice) return transferableCopy(bytes);
+  const copy = new Uint8Array(bytes.byteLength);
+  for (let at = 0; at < bytes.byteLength; at += slice) {
+    if (at > 0) {
+      await yieldToHost();
+      if (!wanted()) return undefined;
+    }
+    copy.set(bytes.subarray(at, Math.min(at + slice, bytes.byteLength)), at);
+  }
+  return copy.buffer;
+}
+
+/** Lets timers and I/O run (a macrotask boundary; setImmediate from an I/O callback would not let timers in). */
+export function yieldToHost(): Promise<void> {
+  return new Promise<void>((r) => setTimeout(r, 0));
 }
 
 /**
@@ -96,6 +124,19 @@ export class SnapshotLedger {
   clear(): void {
     this.sent.clear();
   }
+}
+
+/**
+ * Lines as VS Code counts them: CRLF, LF and a lone CR each end a line. Native searches rather
+ * than a loop over every byte (3-4 times faster on a 30 MB message).
+ */
+export function countLines(bytes: Uint8Array): number {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 1;
+  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
+  // a CR ends a line of its own unless an LF follows (then the LF above counted it)
+  for (let i = b.indexOf(0x0d); i !== -1; i = b.indexOf(0x0d, i + 1)) if (b[i + 1] !== 0x0a) n++;
+  return n;
 }
 
 /** Why the worker could not deliver a job. */

@@ -17,7 +17,7 @@ import { analyze } from '../core/analyze';
 import { resolverFromSnapshot } from '../core/verify/snapshot';
 import type { DnsResolver } from '../core/verify/resolver';
 import { createLiveResolver, type LiveResolver } from '../node/dns';
-import { PROTOCOL, type DnsPlan, type FromWorker, type ToWorker, type WorkerData } from './verify-protocol';
+import { PROTOCOL, countLines, type DnsPlan, type FromWorker, type ToWorker, type WorkerData } from './verify-protocol';
 
 export interface WorkerHandler {
   handle(message: ToWorker): void;
@@ -84,12 +84,14 @@ export function createWorkerHandler(post: (message: FromWorker) => void): Worker
     const t0 = performance.now();
     try {
       const inner = resolverFor(m.dns);
-      const analysis = await analyze(new Uint8Array(m.bytes), {
+      const bytes = new Uint8Array(m.bytes);
+      const lineCount = m.countLines ? countLines(bytes) : undefined;
+      const analysis = await analyze(bytes, {
         ...m.options,
         dnsMode: m.dns.mode,
         resolver: inner ? guarded(inner, job) : undefined,
       });
-      if (!job.cancelled) post({ type: 'result', id: m.id, analysis, ms: performance.now() - t0 });
+      if (!job.cancelled) post({ type: 'result', id: m.id, analysis, ms: performance.now() - t0, lineCount });
     } catch (e) {
       // also reached when the Analysis could not be cloned for posting (a bug worth a clear message)
       if (!job.cancelled) {

@@ -17,6 +17,8 @@ import { createWorkerHandler } from '../../../src/extension/verify-worker';
 import {
   SnapshotLedger,
   VerifyJobError,
+  copyInSlices,
+  countLines,
   isVerifyJobError,
   transferableCopy,
   wireOptions,
@@ -62,6 +64,18 @@ describe('verification worker protocol', () => {
     assert.deepEqual(structuredClone(wire), wire);
   });
 
+  test('copyInSlices gives the same bytes as one copy, and stops when the job is no longer wanted', async () => {
+    const bytes = Buffer.alloc(10 * 1024 * 1024 + 17);
+    for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251;
+    const copy = await copyInSlices(bytes.subarray(5), () => true, 4 * 1024 * 1024);
+    assert.ok(copy);
+    assert.equal(Buffer.compare(Buffer.from(copy), bytes.subarray(5)), 0);
+    let asked = 0;
+    const stopped = await copyInSlices(bytes, () => ++asked < 2, 4 * 1024 * 1024);
+    assert.equal(stopped, undefined);
+    assert.equal(asked, 2, 'asked between slices, stopped at the first "no"');
+  });
+
   test('transferableCopy copies exactly the view, never the buffer behind it', () => {
     const pool = Buffer.from('xxHeader: valueyy');
     const view = pool.subarray(2, 15);
@@ -85,6 +99,41 @@ describe('verification worker protocol', () => {
   });
 });
 
+describe('countLines (the editor\'s line count, from bytes)', () => {
+  const reference = (b: Uint8Array) => {
+    let n = 1;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] === 0x0a) n++;
+      else if (b[i] === 0x0d) {
+        n++;
+        if (b[i + 1] === 0x0a) i++;
+      }
+    }
+    return n;
+  };
+
+  test('CRLF, LF and a lone CR each end a line', () => {
+    assert.equal(countLines(Buffer.from('')), 1);
+    assert.equal(countLines(Buffer.from('Subject: x\r\n\r\nbody\r\n')), 4);
+    assert.equal(countLines(Buffer.from('a\rb\n\rc')), 4);
+    assert.equal(countLines(Buffer.from('a\r')), 2);
+  });
+
+  test('agrees with a byte-by-byte count on mixed line ends, also for views into larger buffers', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const alphabet = [0x0d, 0x0a, 0x41, 0x20, 0x0d, 0x0a];
+    for (let k = 0; k < 200; k++) {
+      const big = Buffer.alloc(Math.floor(rnd() * 300) + 4, 0);
+      for (let i = 0; i < big.length; i++) big[i] = alphabet[Math.floor(rnd() * alphabet.length)];
+      const from = Math.floor(rnd() * 3);
+      const to = big.length - Math.floor(rnd() * 3);
+      const view = new Uint8Array(big.buffer, big.byteOffset + from, to - from);
+      assert.equal(countLines(view), reference(view), JSON.stringify(Buffer.from(view).toString('latin1')));
+    }
+  });
+});
+
 describe('verification worker thread', () => {
   test('every scenario: the worker gives exactly what analyze() gives on this thread, recorded DNS lookups included', async () => {
     const c = client();
@@ -101,6 +150,16 @@ describe('verification worker thread', () => {
     }
     assert.equal(c.stats.starts, 1, 'one long-lived worker');
     assert.equal(c.stats.results, SCENARIOS.length);
+  });
+
+  test('the worker counts the lines of the bytes when asked (so the host need not scan a large body)', async () => {
+    const { bytes } = await buildCached('barracuda-gmail');
+    const c = client();
+    const counted = await c.run(bytes, { name: 'b.eml' }, { mode: 'off' }, { countLines: true }).promise;
+    assert.equal(counted.lineCount, countLines(bytes));
+    assert.equal(counted.lineCount, counted.analysis.input.lineCount);
+    const plain = await c.run(bytes, { name: 'b.eml' }, { mode: 'off' }).promise;
+    assert.equal(plain.lineCount, undefined);
   });
 
   test('DNS off in the worker: nothing is looked up, body hashes are still checked', async () => {
@@ -166,6 +225,7 @@ describe('verification worker thread', () => {
     const c = client({ terminateOnCancelBytes: 0 });
     await c.run(bytes, { name: 'warm.eml' }, { mode: 'off' }).promise;
     const job = c.run(withMailLoop(bytes, 5000), { name: 'loop.eml', maxHops: 5000 }, { mode: 'off' });
+    await waitUntil(() => c.posted === 1, 'the job to reach the worker');
     job.cancel();
     await assert.rejects(job.promise, (e: unknown) => isVerifyJobError(e, 'cancelled'));
     assert.equal(c.stats.terminatedForCancel, 1);
@@ -174,6 +234,23 @@ describe('verification worker thread', () => {
     const next = await c.run(bytes, { name: 'next.eml' }, { mode: 'off' }).promise;
     assert.ok(next.analysis.verification);
     assert.equal(c.stats.starts, 2);
+  });
+
+  test('cancel while the bytes are still being copied: nothing reaches the worker, which stays up', async () => {
+    const { bytes } = await buildCached('proofpoint-banner-eop');
+    const c = client({ terminateOnCancelBytes: 0 });
+    await c.run(bytes, { name: 'warm.eml' }, { mode: 'off' }).promise;
+    // 12 MiB: copied in three slices with the event loop running between them
+    const padded = Buffer.concat([bytes, Buffer.alloc(12 * 1024 * 1024, 0x41)]);
+    const job = c.run(padded, { name: 'big.eml' }, { mode: 'off' });
+    assert.equal(c.posted, 0, 'still copying');
+    job.cancel();
+    await assert.rejects(job.promise, (e: unknown) => isVerifyJobError(e, 'cancelled'));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual([c.posted, c.stats.terminatedForCancel, c.stats.starts], [0, 0, 1]);
+    assert.ok(c.running, 'the worker was not stopped for a job it never got');
+    const next = await c.run(bytes, { name: 'next.eml' }, { mode: 'off' }).promise;
+    assert.equal(next.analysis.input.name, 'next.eml');
   });
 
   test('cancel: a small job is cancelled inside the worker, which keeps running the others', async () => {
