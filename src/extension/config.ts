@@ -7,8 +7,9 @@
 import * as vscode from 'vscode';
 import type { FullAnalyzeOptions } from '../core/analyze';
 import type { DnsMode } from '../core/types';
-import { parseDnsSnapshot, resolverFromSnapshot } from '../core/verify/snapshot';
+import { parseDnsSnapshot, resolverFromSnapshot, type DnsSnapshot } from '../core/verify/snapshot';
 import { createLiveResolver } from '../node/dns';
+import type { DnsPlan } from './verify-protocol';
 
 export const SECTION = 'mailflowLens';
 
@@ -90,6 +91,11 @@ export interface ResolvedOptions {
   settings: LensSettings;
   /** The DNS mode actually used (live falls back to off in an untrusted workspace). */
   dnsMode: DnsMode;
+  /**
+   * The same decision as data for the verification worker (no resolver function): 'live' only
+   * when dnsMode is 'live', i.e. never in an untrusted workspace.
+   */
+  dns: DnsPlan;
   /** One sentence per setting that could not be applied (shown in the output channel and tooltips). */
   notes: string[];
 }
@@ -114,6 +120,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
   if (settings.connectorName) options.connectorName = settings.connectorName;
 
   let dnsMode: DnsMode = 'off';
+  let dns: DnsPlan = { mode: 'off' };
   if (settings.dnsMode === 'live') {
     if (!vscode.workspace.isTrusted) {
       notes.push('Live DNS is off in an untrusted workspace (Restricted Mode); DNS-dependent checks are shown as not verifiable offline.');
@@ -121,6 +128,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
       try {
         options.resolver = caches.live(settings.dnsServer);
         dnsMode = 'live';
+        dns = { mode: 'live', server: settings.dnsServer };
       } catch (e) {
         notes.push(`Live DNS is off: ${(e as Error).message}`);
       }
@@ -131,14 +139,15 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     } else {
       const r = await caches.snapshot(settings.dnsSnapshotFile, document.uri);
       notes.push(...r.notes);
-      if (r.resolver) {
+      if (r.resolver && r.snapshot) {
         options.resolver = r.resolver;
         dnsMode = 'recorded';
+        dns = { mode: 'recorded', key: r.snapshot.key, version: r.snapshot.version, snapshot: r.snapshot.data };
       }
     }
   }
   options.dnsMode = dnsMode;
-  return { options, settings, dnsMode, notes };
+  return { options, settings, dnsMode, dns, notes };
 }
 
 /** The name shown for a document: its file name, or "Untitled-1" for an untitled one. */
@@ -148,10 +157,24 @@ export function displayName(uri: vscode.Uri): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
+/** A parsed snapshot file: `key` (its URI) and `version` (its mtime) let the worker keep it between jobs. */
+export interface SnapshotData {
+  key: string;
+  version: number;
+  data: DnsSnapshot;
+}
+
+interface SnapshotEntry {
+  mtime: number;
+  resolver?: ReturnType<typeof resolverFromSnapshot>;
+  snapshot?: SnapshotData;
+  notes: string[];
+}
+
 /** Caches for the live resolver (one per server address) and the parsed snapshot files. */
 export class OptionCaches {
   private liveResolvers = new Map<string, ReturnType<typeof createLiveResolver>>();
-  private snapshots = new Map<string, { mtime: number; resolver?: ReturnType<typeof resolverFromSnapshot>; notes: string[] }>();
+  private snapshots = new Map<string, SnapshotEntry>();
 
   live(server: string) {
     let r = this.liveResolvers.get(server);
@@ -163,7 +186,7 @@ export class OptionCaches {
   }
 
   /** Resolves the snapshot path (absolute, or relative to the document's workspace folder) and parses it. */
-  async snapshot(file: string, documentUri: vscode.Uri): Promise<{ resolver?: ReturnType<typeof resolverFromSnapshot>; notes: string[] }> {
+  async snapshot(file: string, documentUri: vscode.Uri): Promise<{ resolver?: ReturnType<typeof resolverFromSnapshot>; snapshot?: SnapshotData; notes: string[] }> {
     const uri = snapshotUri(file, documentUri);
     if (!uri) return { notes: [`The DNS snapshot file "${file}" is relative but the message is not in a workspace folder; DNS stays off.`] };
     const key = uri.toString();
@@ -176,12 +199,12 @@ export class OptionCaches {
     }
     const cached = this.snapshots.get(key);
     if (cached && cached.mtime === stat.mtime) return cached;
-    let entry: { mtime: number; resolver?: ReturnType<typeof resolverFromSnapshot>; notes: string[] };
+    let entry: SnapshotEntry;
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
       const parsed = parseDnsSnapshot(new TextDecoder('utf-8').decode(bytes));
       const notes = parsed.problems.slice(0, 5).map((p) => `DNS snapshot: ${p}`);
-      entry = { mtime: stat.mtime, resolver: resolverFromSnapshot(parsed), notes };
+      entry = { mtime: stat.mtime, resolver: resolverFromSnapshot(parsed), snapshot: { key, version: stat.mtime, data: parsed.snapshot }, notes };
     } catch (e) {
       entry = { mtime: stat.mtime, notes: [`The DNS snapshot file could not be read (${(e as Error).message}); DNS stays off.`] };
     }

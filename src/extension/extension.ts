@@ -5,8 +5,10 @@
  *
  * activate() returns the extension's API object. It is what
  * `vscode.extensions.getExtension('mailflow-lens.mailflow-lens').exports` gives, used by the
- * integration tests to read the views' state.
+ * integration tests to read the views' state (and, through `store.stats` and `store.verifier`,
+ * where the full analyses ran).
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { Store } from './store';
 import { RouteView, type RouteTreeProvider } from './tree';
@@ -38,7 +40,9 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
   context.subscriptions.push(output);
   output.info(`Mail Flow Lens ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}).`);
 
-  const store = new Store((line) => output.info(line));
+  // the verification worker is bundled next to this file (dist/verify-worker.js); when it is
+  // missing the store verifies on this thread and says so once in the output channel
+  const store = new Store((line) => output.info(line), { workerEntry: path.join(__dirname, 'verify-worker.js') });
   const routeView = new RouteView(store);
   const diagnostics = new Diagnostics(store);
   const decorations = new BreakDecorations(store);

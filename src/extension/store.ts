@@ -3,19 +3,46 @@
  *
  * Two phases per run: the headers-first analysis (analyzeHeaders: synchronous, no body, the whole
  * route in milliseconds) is published at once, then the full analysis (re-verification of DKIM
- * body hashes, ARC, SPF what-if, DMARC) replaces it when it is done. Large messages get a progress
- * indicator; a run whose document changed or closed in the meantime is dropped.
+ * body hashes, ARC, SPF what-if, DMARC) replaces it when it is done. The full analysis of a
+ * message of WORKER_MIN_BYTES or more runs on the verification worker thread (./verify-client.ts),
+ * so the extension host stays responsive; smaller ones run here. A run whose document changed or
+ * closed in the meantime is cancelled and dropped; a slow one shows progress in the status bar.
  */
 import * as vscode from 'vscode';
 import { analyze, analyzeHeaders, isMessage } from '../core/analyze';
 import type { Analysis } from '../core/types';
 import type { AnalysisStore, Selection } from './api';
 import { OptionCaches, resolveOptions, SECTION, type ResolvedOptions } from './config';
+import { VerifyClient, type VerifyStats } from './verify-client';
+import { countLines, isVerifyJobError, wireOptions, yieldToHost } from './verify-protocol';
+
+export { countLines };
 
 export const LANGUAGE_ID = 'eml';
 export const DEBOUNCE_MS = 300;
-/** Above this size the full analysis shows a progress indicator. */
+/** On the host path (no worker), above this size the full analysis shows a progress indicator. */
 export const LARGE_MESSAGE_BYTES = 5 * 1024 * 1024;
+/**
+ * Messages of this size or more are verified on the worker thread; smaller ones on the host.
+ *
+ * Measured with the engine on Node 20 (2 cores; realistic signed messages from
+ * scripts/bench/messages.ts, recorded DNS): the full analysis costs the host a flat 15-25 ms up to
+ * about 1 MiB (parsing, diagnosis, mailauth's set-up and the RSA checks, whatever the size), then
+ * grows with the body: 30 MiB takes 45-60 ms with CRLF line ends and 100-150 ms LF-only (the body
+ * is converted to CRLF for hashing), 64 MiB LF-only 250-330 ms; in the extension host (Node 24,
+ * with VS Code's own work around it) the same 30 MiB verification held the host 220-430 ms. Through
+ * the worker a job costs the host the copy of its bytes (negligible below a few MiB; 30 MiB took
+ * 40-120 ms in the extension host, done in 4 MiB slices so no single stall is long) and reading the
+ * Analysis back (1-2 ms); but the first job waits for the worker to start (0.3-0.4 s here) and the
+ * thread costs memory.
+ *
+ * 256 KiB is above nearly every message without an attachment, so a user who reads plain mail and
+ * pasted headers never starts a thread, and typing into a small message is re-analysed at once;
+ * every message with an attachment, whose cost grows with its size, is verified off the host.
+ */
+export const WORKER_MIN_BYTES = 256 * 1024;
+/** A worker job still running after this long shows progress in the status bar. */
+export const PROGRESS_DELAY_MS = 300;
 
 export type Phase = 'headers' | 'full';
 
@@ -32,6 +59,40 @@ interface Running {
   version: number;
   generation: number;
   promise: Promise<Analysis | undefined>;
+  /** Set while the full analysis runs on the worker: stops it and drops its result. */
+  cancel?: () => void;
+}
+
+export interface StoreOptions {
+  /** The verification worker script (dist/verify-worker.js). Unset: everything runs on the host. */
+  workerEntry?: string;
+}
+
+/** Where full analyses ran (for the output channel and the integration tests). */
+export interface StoreStats {
+  /** Full analyses run on the extension host. */
+  host: number;
+  /** Full analyses delivered by the worker. */
+  worker: number;
+  /** Worker jobs that failed because the worker stopped (each shows a problem on its message). */
+  workerStopped: number;
+  /** Worker jobs cancelled because their document changed, closed or settings changed. */
+  cancelled: number;
+  /** The document of the latest cancelled job. */
+  lastCancelled?: string;
+  /** Why the worker is not used, when it is not. */
+  workerUnavailable?: string;
+  /** The worker's own counters. */
+  verifier?: VerifyStats;
+  /** The latest full analysis that completed. */
+  last?: RunInfo & { uri: string };
+}
+
+/** Where a full analysis ran, the size of the message and how long it took (milliseconds). */
+export interface RunInfo {
+  where: 'host' | 'worker';
+  bytes: number;
+  ms: number;
 }
 
 export function isEml(document: vscode.TextDocument | undefined): document is vscode.TextDocument {
@@ -56,7 +117,18 @@ export class Store implements AnalysisStore, vscode.Disposable {
   readonly onDidChangeActive = this.activeEmitter.event;
   readonly onDidSelect = this.selectEmitter.event;
 
-  constructor(private readonly log: (line: string) => void = () => undefined) {
+  /** The verification worker; undefined when no worker entry was given. */
+  readonly verifier: VerifyClient | undefined;
+  private readonly counts = { host: 0, worker: 0, workerStopped: 0, cancelled: 0 };
+  private lastRun: StoreStats['last'];
+  private lastCancelled: string | undefined;
+  private readonly runs = new Map<string, RunInfo>();
+
+  constructor(
+    private readonly log: (line: string) => void = () => undefined,
+    options: StoreOptions = {},
+  ) {
+    this.verifier = options.workerEntry ? new VerifyClient({ entry: options.workerEntry, log }) : undefined;
     this.disposables.push(
       this.changeEmitter,
       this.activeEmitter,
@@ -65,7 +137,11 @@ export class Store implements AnalysisStore, vscode.Disposable {
         if (isEml(d)) void this.analyze(d);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (isEml(e.document) && e.contentChanges.length > 0) this.schedule(e.document);
+        if (isEml(e.document) && e.contentChanges.length > 0) {
+          // the running verification is for a version that no longer exists
+          this.cancelRun(e.document.uri.toString());
+          this.schedule(e.document);
+        }
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.window.onDidChangeActiveTextEditor((e) => this.updateActive(e)),
@@ -112,6 +188,22 @@ export class Store implements AnalysisStore, vscode.Disposable {
     return uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
   }
 
+  /** Where the document's latest full analysis ran (undefined before the first, or when it failed). */
+  runInfo(uri: vscode.Uri): RunInfo | undefined {
+    return this.runs.get(uri.toString());
+  }
+
+  /** Where full analyses ran so far. */
+  get stats(): StoreStats {
+    return {
+      ...this.counts,
+      workerUnavailable: this.verifier ? (this.verifier.unavailable ?? undefined) : 'no worker entry',
+      verifier: this.verifier?.stats,
+      last: this.lastRun,
+      lastCancelled: this.lastCancelled,
+    };
+  }
+
   get selection(): Selection | undefined {
     return this.currentSelection;
   }
@@ -145,8 +237,12 @@ export class Store implements AnalysisStore, vscode.Disposable {
     }
     const run = this.running.get(key);
     if (!force && run && run.version === document.version && run.generation === this.generation) return run.promise;
-    const promise = this.run(document);
-    this.running.set(key, { version: document.version, generation: this.generation, promise });
+    // a forced or newer run supersedes the one in flight
+    this.cancelRun(key);
+    const slot: Running = { version: document.version, generation: this.generation, promise: undefined as unknown as Promise<Analysis | undefined> };
+    const promise = this.run(document, slot);
+    slot.promise = promise;
+    this.running.set(key, slot);
     try {
       return await promise;
     } finally {
@@ -154,7 +250,8 @@ export class Store implements AnalysisStore, vscode.Disposable {
     }
   }
 
-  private async run(document: vscode.TextDocument): Promise<Analysis | undefined> {
+  /** `asText`: analyse the document's text even when it is a saved file (its bytes on disk did not match it). */
+  private async run(document: vscode.TextDocument, slot: Running, asText = false): Promise<Analysis | undefined> {
     const key = document.uri.toString();
     const version = document.version;
     const generation = this.generation;
@@ -162,14 +259,23 @@ export class Store implements AnalysisStore, vscode.Disposable {
     const current = () => this.entries.get(key)?.analysis;
 
     let resolved: ResolvedOptions;
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | undefined;
+    /** The bytes came from disk and their lines were not compared with the document yet (the worker counts them). */
+    let unchecked = false;
     try {
       resolved = await resolveOptions(document, this.caches);
-      bytes = await documentBytes(document);
+      const read = await readDocument(document, {
+        asText,
+        uncheckedFrom: this.verifier && !this.verifier.unavailable ? WORKER_MIN_BYTES : undefined,
+      });
+      bytes = read.bytes;
+      unchecked = read.unchecked;
     } catch (e) {
       this.log(`Could not read ${document.uri.toString(true)}: ${(e as Error).message}`);
       return current();
     }
+    // a large message: reading it and splitting its header are two stalls of the host, not one
+    if (bytes.byteLength >= WORKER_MIN_BYTES) await yieldToHost();
     if (stale()) return current();
     for (const n of resolved.notes) this.log(n);
 
@@ -181,34 +287,133 @@ export class Store implements AnalysisStore, vscode.Disposable {
       return current();
     }
     const message = isMessage(head);
+    // no worker job will count the lines of what is not a message: compare them here, so a file
+    // the editor decodes differently (UTF-16 without a byte order mark) is read as its text
+    if (!message && unchecked && countLines(bytes) !== document.lineCount) return this.run(document, slot, true);
     this.set(document.uri, { version, generation, analysis: head, phase: message ? 'headers' : 'full', notes: resolved.notes, dnsMode: resolved.dnsMode });
     if (!message) return head;
 
     // let the views render the route before the verification starts
-    await new Promise<void>((r) => setImmediate(r));
+    await yieldToHost();
     if (stale()) return current();
 
-    const full = async (): Promise<Analysis> => {
+    const size = bytes.byteLength;
+    const failed = (e: unknown, code = 'verification-failed', text = 'Re-verification failed'): Analysis => {
+      this.log(`Verification of ${document.uri.toString(true)} failed: ${(e as Error).stack ?? e}`);
+      return {
+        ...head,
+        problems: [...head.problems, { code, severity: 'warning', message: `${text}: ${(e as Error).message}. The route and the receiver's own results are shown.` }],
+      };
+    };
+    let ran: RunInfo | undefined;
+    const onHost = async (): Promise<Analysis> => {
+      const t0 = performance.now();
       try {
-        return await analyze(bytes, resolved.options);
+        return await analyze(bytes!, resolved.options);
       } catch (e) {
-        this.log(`Verification of ${document.uri.toString(true)} failed: ${(e as Error).stack ?? e}`);
-        return {
-          ...head,
-          problems: [...head.problems, { code: 'verification-failed', severity: 'warning', message: `Re-verification failed: ${(e as Error).message}. The route and the receiver's own results are shown.` }],
-        };
+        return failed(e);
+      } finally {
+        this.counts.host++;
+        ran = { where: 'host', bytes: size, ms: performance.now() - t0 };
       }
     };
-    const result =
-      bytes.byteLength > LARGE_MESSAGE_BYTES
-        ? await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Window, title: `Mail Flow Lens: verifying ${(bytes.byteLength / 1048576).toFixed(0)} MB message` },
-            full,
-          )
-        : await full();
+
+    let result: Analysis | undefined;
+    let redoAsText = false;
+    if (this.verifier && size >= WORKER_MIN_BYTES && !this.verifier.unavailable) {
+      const job = this.verifier.run(bytes, wireOptions(resolved.options), resolved.dns, { countLines: unchecked });
+      // the worker has its own copy; the host's can go as soon as the head analysis lets go of it
+      bytes = undefined;
+      slot.cancel = () => job.cancel();
+      try {
+        const r = await this.withSlowProgress(job.promise, size);
+        if (unchecked && r.lineCount !== document.lineCount) {
+          // the file on disk is not what the editor shows (changed since, or decoded differently,
+          // e.g. UTF-16): analyse the document's text, as for an edited document
+          if (stale()) return current();
+          this.log(`${document.uri.toString(true)}: the file has ${r.lineCount} lines, the open document ${document.lineCount}; analysing the document's text.`);
+          redoAsText = true;
+        } else {
+          this.counts.worker++;
+          ran = { where: 'worker', bytes: size, ms: r.ms };
+          result = r.analysis;
+        }
+      } catch (e) {
+        if (isVerifyJobError(e, 'cancelled')) return current();
+        if (isVerifyJobError(e, 'unavailable')) {
+          // the worker could not start at all (logged once): verify here, as without a worker
+          bytes = await this.rereadBytes(document);
+          if (!bytes || stale()) return current();
+        } else if (isVerifyJobError(e)) {
+          this.counts.workerStopped++;
+          result = failed(e, 'verification-stopped', 'Re-verification stopped');
+          result.problems[result.problems.length - 1].message += ' Run "Mail Flow Lens: Analyze Message" to try again.';
+        } else result = failed(e);
+      } finally {
+        slot.cancel = undefined;
+      }
+    }
+    if (redoAsText) return this.run(document, slot, true);
+    if (!result) {
+      result =
+        size > LARGE_MESSAGE_BYTES
+          ? await vscode.window.withProgress(
+              { location: vscode.ProgressLocation.Window, title: `Mail Flow Lens: verifying ${(size / 1048576).toFixed(0)} MB message` },
+              onHost,
+            )
+          : await onHost();
+    }
     if (stale()) return current();
+    if (ran) this.noteRun(key, ran);
+    else this.runs.delete(key); // the verification failed or stopped
     this.set(document.uri, { version, generation, analysis: result, phase: 'full', notes: resolved.notes, dnsMode: resolved.dnsMode });
     return result;
+  }
+
+  private noteRun(key: string, info: RunInfo): void {
+    this.lastRun = { uri: key, ...info };
+    this.runs.set(key, info);
+  }
+
+  /** Shows "verifying" in the status bar when the job is still running after PROGRESS_DELAY_MS. */
+  private withSlowProgress<T>(promise: Promise<T>, size: number): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    timer = setTimeout(() => {
+      timer = undefined;
+      const mb = size / 1048576;
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Mail Flow Lens: verifying ${mb >= 1 ? `${mb.toFixed(0)} MB` : `${Math.ceil(size / 1024)} KB`} message` },
+        () => settled,
+      );
+    }, PROGRESS_DELAY_MS);
+    return promise.finally(() => {
+      if (timer) clearTimeout(timer);
+    });
+  }
+
+  /** The bytes again, for the host fallback after the worker took (and lost) the first copy. */
+  private async rereadBytes(document: vscode.TextDocument): Promise<Uint8Array | undefined> {
+    try {
+      return await documentBytes(document);
+    } catch (e) {
+      this.log(`Could not read ${document.uri.toString(true)}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private cancelRun(key: string): void {
+    const run = this.running.get(key);
+    if (run?.cancel) {
+      const cancel = run.cancel;
+      run.cancel = undefined;
+      this.counts.cancelled++;
+      this.lastCancelled = key;
+      cancel();
+    }
   }
 
   private set(uri: vscode.Uri, entry: Entry): void {
@@ -223,7 +428,9 @@ export class Store implements AnalysisStore, vscode.Disposable {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
+    this.cancelRun(key);
     this.running.delete(key);
+    this.runs.delete(key);
     const had = this.entries.delete(key);
     if (had) this.changeEmitter.fire(uri);
     if (this.currentSelection?.uri === key) this.select(undefined);
@@ -249,6 +456,7 @@ export class Store implements AnalysisStore, vscode.Disposable {
 
   private invalidateAll(): void {
     this.generation++;
+    for (const key of this.running.keys()) this.cancelRun(key);
     for (const d of vscode.workspace.textDocuments) if (isEml(d)) void this.analyze(d);
   }
 
@@ -256,6 +464,8 @@ export class Store implements AnalysisStore, vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.caches.clear();
+    for (const key of this.running.keys()) this.cancelRun(key);
+    void this.verifier?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
@@ -270,32 +480,32 @@ function sameSelection(a: Selection | undefined, b: Selection | undefined): bool
 
 /**
  * The message bytes. A saved file is read from disk (the exact bytes, so 8-bit bodies hash as sent)
- * when its lines still match the document; otherwise (edited, untitled, virtual) the document text
- * is encoded as UTF-8.
+ * when its lines still match the document; otherwise (edited, untitled, virtual, or saved as
+ * UTF-16, as Windows PowerShell's Out-File does) the document text is encoded as UTF-8.
  */
 export async function documentBytes(document: vscode.TextDocument): Promise<Uint8Array> {
-  if (!document.isDirty && !document.isUntitled && document.uri.scheme === 'file') {
+  return (await readDocument(document, {})).bytes;
+}
+
+/**
+ * documentBytes, with two choices for the store: `asText` skips the file; `uncheckedFrom` takes a
+ * file of at least that many bytes without comparing its lines with the document (`unchecked`:
+ * the worker counts them off the host, and the store compares the count when the result is back).
+ */
+async function readDocument(document: vscode.TextDocument, o: { asText?: boolean; uncheckedFrom?: number }): Promise<{ bytes: Uint8Array; unchecked: boolean }> {
+  if (!o.asText && !document.isDirty && !document.isUntitled && document.uri.scheme === 'file') {
     try {
       let raw = await vscode.workspace.fs.readFile(document.uri);
       if (raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
-      if (countLines(raw) === document.lineCount) return raw;
+      // a UTF-16 byte order mark: the editor shows the decoded text, the bytes are not the message
+      const utf16 = raw.length >= 2 && ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff));
+      if (!utf16) {
+        if (o.uncheckedFrom !== undefined && raw.byteLength >= o.uncheckedFrom) return { bytes: raw, unchecked: true };
+        if (countLines(raw) === document.lineCount) return { bytes: raw, unchecked: false };
+      }
     } catch {
       // fall through to the document text
     }
   }
-  return Buffer.from(document.getText(), 'utf8');
-}
-
-/** Lines as VS Code counts them: CRLF, LF and a lone CR each end a line. */
-export function countLines(bytes: Uint8Array): number {
-  let n = 1;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i];
-    if (c === 0x0a) n++;
-    else if (c === 0x0d) {
-      n++;
-      if (bytes[i + 1] === 0x0a) i++;
-    }
-  }
-  return n;
+  return { bytes: Buffer.from(document.getText(), 'utf8'), unchecked: false };
 }
