@@ -739,3 +739,87 @@ export function spfWhatIfOriginal(a: Analysis): { ip: string; result: string } |
   const w = a.verification?.spf.find((s) => s.role === 'original-sender');
   return w && w.result ? { ip: w.ip, result: w.result.toLowerCase() } : null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A DKIM signature that broke on the way (dkim-body-modified, dkim-header-modified)
+
+/** One signature that broke, from our re-verification and/or the receiver's verdict. */
+export interface BrokenDkim {
+  domain?: string;
+  selector?: string;
+  sigField?: number;
+  evidence: Array<Evidence | null>;
+  receiverFailed: boolean;
+  receiverPassed: boolean;
+}
+
+/** The broken signatures by domain and selector; a result without a selector joins a known signature of its domain. */
+export class BrokenDkimTable<T extends BrokenDkim> {
+  private readonly byKey = new Map<string, T>();
+  constructor(private readonly make: (domain: string | undefined, selector: string | undefined) => T) {}
+
+  get(domain?: string, selector?: string): T {
+    let k = `${(domain ?? '?').toLowerCase()}\u0000${(selector ?? '').toLowerCase()}`;
+    if (!this.byKey.has(k) && !selector) {
+      for (const [kk, b] of this.byKey) if (b.domain === domain?.toLowerCase()) k = kk;
+    }
+    let b = this.byKey.get(k);
+    if (!b) this.byKey.set(k, (b = this.make(domain?.toLowerCase(), selector)));
+    return b;
+  }
+
+  values(): IterableIterator<T> {
+    return this.byKey.values();
+  }
+}
+
+/** Marks the signatures the receiver itself still verified (the change happened after it checked). */
+export function noteReceiverPasses(a: Analysis, v: ReturnType<typeof verdictResults>, table: BrokenDkimTable<BrokenDkim>): void {
+  if (!v) return;
+  for (const b of table.values()) {
+    if (v.results.some((r) => r.result === 'pass' && dkimResultMatches(r, b.domain, b.selector))) {
+      b.receiverPassed = true;
+      b.evidence.push(stampEvidence(a, v.from.stamp, 'dkim=pass at the receiver'));
+    }
+  }
+}
+
+/** How a rule words each case of where the signature broke. */
+export interface DkimChangeWords {
+  afterReceiver: (receiver: string) => string;
+  afterGateway: (gatewayStamp: string, relay: string, receiver: string) => string;
+  onlyRelay: (relay: string, receiver: string) => string;
+  noRelay: string;
+}
+
+/** Where a broken signature was most likely changed, the hop to mark, its name, and the rest of what both rules decide alike. */
+export function dkimBreakSite(a: Analysis, b: BrokenDkim, words: DkimChangeWords) {
+  const sigField = b.sigField ?? dkimSignatureField(a, b.domain, b.selector);
+  const sigName = `DKIM signature d=${b.domain ?? '?'}${b.selector ? ` s=${quote(b.selector, 40)}` : ''}`;
+  const receiver = receiverLabel(a);
+  const earlier = dkimPassedEarlier(a, b.domain, b.selector);
+  let where: string;
+  let hopIndex: number | null;
+  if (b.receiverPassed) {
+    where = words.afterReceiver(receiver);
+    hopIndex = a.boundary.entryHopIndex;
+  } else if (earlier) {
+    where = words.afterGateway(stampName(earlier.stamp), relayLabel(a), receiver);
+    hopIndex = earlier.stamp.hopIndex ?? lastRelayHop(a)?.index ?? a.boundary.entryHopIndex;
+  } else if (hasRelays(a)) {
+    where = words.onlyRelay(relayLabel(a), receiver);
+    hopIndex = lastRelayHop(a)?.index ?? a.boundary.entryHopIndex;
+  } else {
+    where = words.noRelay;
+    hopIndex = a.boundary.entryHopIndex;
+  }
+  const other = alignedDkimPassAtReceiver(a, { domain: b.domain, selector: b.selector });
+  const severity: Finding['severity'] = b.receiverPassed ? 'info' : other ? 'warning' : 'error';
+  const remedies: string[] = [];
+  if (!b.receiverPassed && a.boundary.receiver === 'exchange-online' && hasRelays(a)) {
+    remedies.push('efc-skip-ips', 'efc-skip-last-ip');
+    if (gatewayArcSet(a)) remedies.push('arc-trusted-sealer');
+  }
+  const otherText = other ? ` Another aligned signature (d=${other}) still passed, so DMARC is not affected by this one.` : '';
+  return { sigField, sigName, receiver, earlier, where, hopIndex, severity, remedies, otherText };
+}

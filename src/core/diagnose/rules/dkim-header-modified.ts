@@ -7,34 +7,19 @@
 import type { Analysis, Evidence, Finding } from '../../types';
 import type { Rule } from '../index';
 import {
-  alignedDkimPassAtReceiver,
+  BrokenDkimTable,
   commentsText,
-  dkimPassedEarlier,
+  dkimBreakSite,
   dkimResultDomain,
-  dkimResultMatches,
-  dkimSignatureField,
   fieldEvidence,
-  gatewayArcSet,
-  hasRelays,
   isHeaderSigComment,
-  lastRelayHop,
   makeFinding,
+  noteReceiverPasses,
   quote,
-  receiverLabel,
-  relayLabel,
   stampEvidence,
-  stampName,
   verdictResults,
+  type BrokenDkim,
 } from '../util';
-
-interface Broken {
-  domain?: string;
-  selector?: string;
-  sigField?: number;
-  evidence: Array<Evidence | null>;
-  receiverFailed: boolean;
-  receiverPassed: boolean;
-}
 
 const SUBJECT_TAG = /^\s{0,5}(\[[^\]\r\n]{1,40}\]|\*{1,3}[^*\r\n]{1,40}\*{1,3}|\(?EXT(?:ERNAL)?\)?\s?:)/i;
 
@@ -66,81 +51,49 @@ export const dkimHeaderModified: Rule = {
   id: 'dkim-header-modified',
   description: 'A DKIM signature fails on its headers while the body hash matches: a signed header (e.g. Subject tag [EXTERNAL]) was changed.',
   run({ analysis: a }) {
-    const broken = new Map<string, Broken>();
-    const get = (d?: string, s?: string): Broken => {
-      let k = `${(d ?? '?').toLowerCase()}\u0000${(s ?? '').toLowerCase()}`;
-      if (!broken.has(k) && !s) for (const [kk, b] of broken) if (b.domain === d?.toLowerCase()) k = kk;
-      let b = broken.get(k);
-      if (!b) broken.set(k, (b = { domain: d?.toLowerCase(), selector: s, evidence: [], receiverFailed: false, receiverPassed: false }));
-      return b;
-    };
+    const broken = new BrokenDkimTable<BrokenDkim>((domain, selector) => ({ domain, selector, evidence: [], receiverFailed: false, receiverPassed: false }));
     for (const c of a.verification?.dkim ?? []) {
       if (c.status !== 'header-modified') continue;
-      const b = get(c.domain, c.selector);
+      const b = broken.get(c.domain, c.selector);
       b.sigField = c.fieldIndex;
       b.evidence.push(fieldEvidence(a, c.fieldIndex, 'body hash matches, header signature does not'));
     }
     // the receiver's verdict, when our own check did not say the body changed
     const bodyBroken = new Set((a.verification?.dkim ?? []).filter((c) => c.status === 'body-modified').map((c) => c.domain?.toLowerCase()));
     const v = verdictResults(a, 'dkim');
-    if (v) {
-      for (const r of v.results) {
-        const d = dkimResultDomain(r);
-        if (r.result !== 'pass' && r.result !== 'none' && isHeaderSigComment(commentsText(r)) && !bodyBroken.has(d)) {
-          const b = get(d, r.props['header.s']);
-          b.receiverFailed = true;
-          b.evidence.push(stampEvidence(a, v.from.stamp, `dkim=${r.result} (${quote(r.comments.join(' '), 60)})`));
-        }
-      }
-      for (const b of broken.values()) {
-        if (v.results.some((r) => r.result === 'pass' && dkimResultMatches(r, b.domain, b.selector))) {
-          b.receiverPassed = true;
-          b.evidence.push(stampEvidence(a, v.from.stamp, 'dkim=pass at the receiver'));
-        }
+    for (const r of v?.results ?? []) {
+      const d = dkimResultDomain(r);
+      if (r.result !== 'pass' && r.result !== 'none' && isHeaderSigComment(commentsText(r)) && !bodyBroken.has(d)) {
+        const b = broken.get(d, r.props['header.s']);
+        b.receiverFailed = true;
+        b.evidence.push(stampEvidence(a, v!.from.stamp, `dkim=${r.result} (${quote(r.comments.join(' '), 60)})`));
       }
     }
+    noteReceiverPasses(a, v, broken);
 
     const out: Finding[] = [];
     for (const b of broken.values()) {
-      const sigField = b.sigField ?? dkimSignatureField(a, b.domain, b.selector);
-      const sigName = `DKIM signature d=${b.domain ?? '?'}${b.selector ? ` s=${quote(b.selector, 40)}` : ''}`;
-      const receiver = receiverLabel(a);
-      const earlier = dkimPassedEarlier(a, b.domain, b.selector);
-      let where: string;
-      let hopIndex: number | null;
-      if (b.receiverPassed) {
-        where = `${receiver} still verified it, so a header changed after ${receiver} checked it`;
-        hopIndex = a.boundary.entryHopIndex;
-      } else if (earlier) {
-        where = `it still passed at the gateway (${stampName(earlier.stamp)}), so ${relayLabel(a)} changed a signed header before handing the message to ${receiver}`;
-        hopIndex = earlier.stamp.hopIndex ?? lastRelayHop(a)?.index ?? a.boundary.entryHopIndex;
-      } else if (hasRelays(a)) {
-        where = `${relayLabel(a)} is the only host in between that could have changed a signed header`;
-        hopIndex = lastRelayHop(a)?.index ?? a.boundary.entryHopIndex;
-      } else {
-        where = 'a signed header was changed in transit after signing';
-        hopIndex = a.boundary.entryHopIndex;
-      }
-      const cause = b.receiverPassed ? null : headerChangeCause(a, sigField);
-      const other = alignedDkimPassAtReceiver(a, { domain: b.domain, selector: b.selector });
-      const severity = b.receiverPassed ? 'info' : other ? 'warning' : 'error';
-      const seen = b.receiverFailed ? `${receiver} reported the signature as not verifying while the body hash was fine` : 'our re-verification found the body hash matching but the header signature failing';
-      let msg = `${sigName}: ${seen}; ${where}.`;
+      const site = dkimBreakSite(a, b, {
+        afterReceiver: (receiver) => `${receiver} still verified it, so a header changed after ${receiver} checked it`,
+        afterGateway: (stamp, relay, receiver) => `it still passed at the gateway (${stamp}), so ${relay} changed a signed header before handing the message to ${receiver}`,
+        onlyRelay: (relay) => `${relay} is the only host in between that could have changed a signed header`,
+        noRelay: 'a signed header was changed in transit after signing',
+      });
+      const cause = b.receiverPassed ? null : headerChangeCause(a, site.sigField);
+      const seen = b.receiverFailed
+        ? `${site.receiver} reported the signature as not verifying while the body hash was fine`
+        : 'our re-verification found the body hash matching but the header signature failing';
+      let msg = `${site.sigName}: ${seen}; ${site.where}.`;
       if (cause) msg += ` Likely cause: ${cause.text}.`;
-      if (other) msg += ` Another aligned signature (d=${other}) still passed, so DMARC is not affected by this one.`;
-      const remedies: string[] = [];
-      if (!b.receiverPassed && a.boundary.receiver === 'exchange-online' && hasRelays(a)) {
-        remedies.push('efc-skip-ips', 'efc-skip-last-ip');
-        if (gatewayArcSet(a)) remedies.push('arc-trusted-sealer');
-      }
+      msg += site.otherText;
       out.push(
         makeFinding(
           'dkim-header-modified',
-          severity,
+          site.severity,
           msg,
-          hopIndex,
-          [fieldEvidence(a, sigField, 'signature whose header hash broke'), ...b.evidence, ...(cause?.evidence ?? []), stampEvidence(a, earlier?.stamp, 'dkim=pass before the change')],
-          remedies,
+          site.hopIndex,
+          [fieldEvidence(a, site.sigField, 'signature whose header hash broke'), ...b.evidence, ...(cause?.evidence ?? []), stampEvidence(a, site.earlier?.stamp, 'dkim=pass before the change')],
+          site.remedies,
         ),
       );
     }
