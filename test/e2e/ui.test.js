@@ -52,7 +52,7 @@ ui.main(async () => {
     const names = listZip(file);
     const inExt = names.filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
     ui.log(`${path.relative(ROOT, file)}: ${inExt.length} files`);
-    for (const must of ['package.json', pkg.main.replace(/^\.\//, ''), 'LICENSE.txt']) {
+    for (const must of ['package.json', pkg.main.replace(/^\.\//, ''), 'dist/verify-worker.js', 'dist/chunks/msgreader.js', 'LICENSE.txt']) {
       assert.ok(inExt.includes(must), `${must} missing from the .vsix (${inExt.join(', ')})`);
     }
     const forbidden = inExt.filter((n) => /^(src|test|out|scripts|node_modules|\.ci|\.test-output|media\/screenshots)\//.test(n) ||
@@ -97,8 +97,53 @@ ui.main(async () => {
     await wb.screenshot('overview', { readme: true });
   });
 
-  await ui.test('the quick fix generates the Enhanced Filtering command beside the message', async (wb) => {
+  await ui.test('expanding the Proofpoint hop shows the sender it received the message from, and how', async (wb) => {
     await twice(wb, async () => {
+      const hop = wb.page.locator('.pane .monaco-list-row', { hasText: 'mx0b-00498f04.pphosted.com' }).first();
+      await hop.waitFor({ timeout: 30000 });
+      if ((await hop.getAttribute('aria-expanded')) !== 'true') {
+        await hop.click();
+        await wb.page.keyboard.press('ArrowRight');
+      }
+      await wb.waitForText('reverse DNS', { within: '.pane' });
+    });
+    const rows = await wb.viewRows('Route');
+    ui.log(`expanded hop rows: ${JSON.stringify(rows.slice(0, 24))}`);
+    // the original sender's IP, which only the gateway saw: what Enhanced Filtering recovers
+    assert.ok(rows.some((r) => /^IP\s*203\.0\.113\.25\b/.test(r)), 'the hop shows the IP the gateway received the message from');
+    assert.ok(rows.some((r) => /^from \(HELO\)\s*mail\.northwindtraders\.com/.test(r)), 'the hop shows the HELO name');
+    assert.ok(rows.some((r) => /^TLS\s*TLSv1\.3/.test(r)), 'the hop shows its TLS version');
+  });
+
+  await ui.test('the lightbulb on the broken Authentication-Results offers the fix and writes it beside the message', async (wb) => {
+    await twice(wb, async () => {
+      await wb.closeWidgets();
+      await wb.runCommand('View: Close All Editors');
+      await wb.openFile(SAMPLE);
+      await wb.runCommand('View: Focus First Editor Group');
+      // line 14: the receiver's Authentication-Results, where the findings are reported
+      await wb.page.keyboard.press('Control+G');
+      await wb.page.keyboard.type('14');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.locator('.statusbar-item', { hasText: 'Ln 14,' }).first().waitFor({ timeout: 10000 });
+      await wb.runCommand('Quick Fix...');
+      const item = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Generate Set-InboundConnector (Enhanced Filtering) for 148.163.138.245' }).first();
+      await item.waitFor({ timeout: 30000 });
+      await wb.screenshot('quick-fix-menu', { readme: true });
+      await item.click();
+      await wb.waitForText('EFSkipIPs', { within: '.editor-group-container.active .monaco-editor' });
+    });
+    const text = await wb.editorText();
+    assert.match(text, /^Set-InboundConnector -Identity '[^']*' -EFSkipLastIP \$false -EFSkipIPs '148\.163\.138\.245'$/m);
+    assert.equal(await wb.languageMode(), 'PowerShell', 'the script opens as PowerShell');
+    await wb.screenshot('quick-fix', { readme: true });
+  });
+
+  await ui.test('Generate Fix from the palette offers the recommended fix first', async (wb) => {
+    await twice(wb, async () => {
+      await wb.closeWidgets();
+      // the message is still open in the first group, the script from the lightbulb beside it
+      await wb.runCommand('View: Focus First Editor Group');
       await wb.runCommand('Mail Flow Lens: Generate Fix…', { opensPicker: true });
       const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'EFSkipLastIP' }).first();
       await row.waitFor({ timeout: 30000 });
@@ -108,7 +153,6 @@ ui.main(async () => {
     });
     const text = await wb.editorText();
     assert.match(text, /Set-InboundConnector -Identity '[^']*' -EFSkipLastIP \$true/);
-    await wb.screenshot('quick-fix', { readme: true });
   });
 
   await ui.test('the explanation panel renders the finding as inert text', async (wb) => {
