@@ -57,8 +57,12 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
   return analysisOfSplit(splitHeaders(bytes, { maxFields: options.maxHeaderFields }), options);
 }
 
-/** analyzeHeaders from a split message (its byteLength and lineCount are those of the whole message). */
-function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions): Analysis {
+/**
+ * analyzeHeaders from a split message (its byteLength and lineCount are those of the whole
+ * message). `conclude: false` leaves findings and remedies for the caller, which verifies first
+ * and would only compute them again.
+ */
+function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, conclude = true): Analysis {
   const problems: ParseProblem[] = [...split.problems];
   const fields = split.fields.filter((f) => !f.invalid);
 
@@ -198,6 +202,11 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions): Anal
       message: `The message is ${(split.byteLength / 1048576).toFixed(1)} MiB, above the ${(maxBytes / 1048576).toFixed(0)} MiB limit: only its headers were analysed.`,
     });
   }
+  return conclude ? concluded(analysis, options) : analysis;
+}
+
+/** Findings and remedies from what the analysis holds. */
+function concluded(analysis: Analysis, options: FullAnalyzeOptions): Analysis {
   analysis.findings = diagnose(analysis, options);
   analysis.remedies = generateRemedies(analysis, options);
   return analysis;
@@ -205,12 +214,10 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions): Anal
 
 /** Full analysis: headers, then re-verification of DKIM/ARC/SPF/DMARC, then findings and remedies. */
 export async function analyze(bytes: Uint8Array, options: FullAnalyzeOptions = {}): Promise<Analysis> {
-  const analysis = analyzeHeaders(bytes, options);
-  if (!isMessage(analysis)) return analysis;
+  const analysis = analysisOfSplit(splitHeaders(bytes, { maxFields: options.maxHeaderFields }), options, false);
+  if (!isMessage(analysis)) return concluded(analysis, options);
   analysis.verification = await verifyMessage(bytes, analysis, options);
-  analysis.findings = diagnose(analysis, options);
-  analysis.remedies = generateRemedies(analysis, options);
-  return analysis;
+  return concluded(analysis, options);
 }
 
 /** analyzeStream reads at least this much before splitting the header (the binary check reads the first 4 KiB). */
@@ -308,12 +315,10 @@ export async function analyzeStream(head: Uint8Array, rest: AsyncIterable<Uint8A
     const body = reader.end();
     split.byteLength = bodyStart + body.byteLength;
     split.lineCount = split.bodyStartLine + body.lineBreaks + 1;
-    const analysis = analysisOfSplit(split, options);
-    if (!isMessage(analysis)) return analysis;
+    const analysis = analysisOfSplit(split, options, false);
+    if (!isMessage(analysis)) return concluded(analysis, options);
     analysis.verification = await verifyStreamedMessage({ header, body }, analysis, options);
-    analysis.findings = diagnose(analysis, options);
-    analysis.remedies = generateRemedies(analysis, options);
-    return analysis;
+    return concluded(analysis, options);
   } finally {
     if (!ended) await it.return?.();
   }
