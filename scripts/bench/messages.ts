@@ -16,7 +16,8 @@
 import * as crypto from 'node:crypto';
 import type { DnsZone } from '../../test/fixtures/scenarios/dns';
 import { subjectTagArcFlow } from '../../test/fixtures/scenarios/s09-proofpoint-subject-tag-arc-eop';
-import { CRLF, formatDate, hex, serialize, token, type Msg, type MultiPart } from '../../test/fixtures/scenarios/message';
+import { attachFile } from '../../test/fixtures/scenarios/build';
+import { CRLF, formatDate, hex, serialize, token } from '../../test/fixtures/scenarios/message';
 import type { KeyProvider } from '../../test/fixtures/scenarios/keys';
 
 export interface BenchMessage {
@@ -63,33 +64,6 @@ function attachmentBytesFor(total: number): number {
   return Math.max(0, Math.floor((encoded * 76) / 78 * 3 / 4));
 }
 
-/** Turns the composed multipart/alternative into multipart/mixed with an attachment. */
-function attach(msg: Msg, name: string, data: Buffer, seed: string): void {
-  if (msg.body.kind !== 'multipart') throw new Error('expected a multipart body');
-  const alt = msg.body as MultiPart;
-  const ctIndex = msg.headers.findIndex((h) => /^content-type:/i.test(h));
-  if (ctIndex < 0) throw new Error('no Content-Type');
-  const mixed = `------------${token(`${seed}:mixed`, 24)}`;
-  alt.headers = [`Content-Type: multipart/alternative;${CRLF} boundary="${alt.boundary}"`];
-  alt.preamble = undefined;
-  msg.headers[ctIndex] = `Content-Type: multipart/mixed; boundary="${mixed}"`;
-  msg.body = {
-    kind: 'multipart',
-    headers: [],
-    boundary: mixed,
-    preamble: 'This is a multi-part message in MIME format.',
-    parts: [
-      alt,
-      {
-        kind: 'leaf',
-        type: 'application/pdf',
-        data,
-        encoding: 'base64',
-        headers: [`Content-Type: application/pdf; name="${name}"`, `Content-Disposition: attachment; filename="${name}"`],
-      },
-    ],
-  };
-}
 
 /**
  * A message of about `size` bytes through sender → Proofpoint (ARC i=1) → Exchange Online
@@ -102,7 +76,7 @@ export async function buildBenchMessage(size: number, keys: KeyProvider): Promis
     text: TEXT,
     beforeSubmit: (m, seed) => {
       const att = attachmentBytesFor(size);
-      if (att > 0) attach(m, 'FA-2026-014 draft with annexes.pdf', pdfBytes(att, seed), seed);
+      if (att > 0) attachFile(m, { name: 'FA-2026-014 draft with annexes.pdf', type: 'application/pdf', data: pdfBytes(att, seed) }, seed);
     },
   });
   const bytes = serialize(msg);

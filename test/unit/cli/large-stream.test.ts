@@ -20,7 +20,8 @@ import * as path from 'node:path';
 import { runCli, tempDir, parseJsonLines } from './helpers';
 import { generateTestKey, toLf, buildCached } from '../../fixtures/scenarios';
 import { subjectTagArcFlow } from '../../fixtures/scenarios/s09-proofpoint-subject-tag-arc-eop';
-import { CRLF, serialize, token, type MultiPart } from '../../fixtures/scenarios/message';
+import { attachFile } from '../../fixtures/scenarios/build';
+import { serialize } from '../../fixtures/scenarios/message';
 import { readMessageFile, InputError } from '../../../src/node/read';
 import { hasBlankLine, openMessageStream } from '../../../src/node/stream';
 import { STREAM_FILE_BYTES, streamThreshold, readInputFile } from '../../../src/cli/engine';
@@ -43,30 +44,9 @@ async function largeMessage(size: number): Promise<{ bytes: Buffer; zone: object
     subject: 'Site survey photos (all 212)',
     text: 'Hi Isaiah,\n\nthe site survey photos are attached as one archive.\n\nBest,\nPriya',
     beforeSubmit: (m, seed) => {
-      const alt = m.body as MultiPart;
-      const ct = m.headers.findIndex((h) => /^content-type:/i.test(h));
-      const mixed = `------------${token(`${seed}:mixed`, 24)}`;
-      alt.headers = [`Content-Type: multipart/alternative;${CRLF} boundary="${alt.boundary}"`];
-      alt.preamble = undefined;
-      m.headers[ct] = `Content-Type: multipart/mixed; boundary="${mixed}"`;
       // base64 in 76-character lines: 4/3 and a CRLF every 76 characters
       const raw = Math.floor((((size - 12 * 1024) * 76) / 78) * 3 / 4);
-      m.body = {
-        kind: 'multipart',
-        headers: [],
-        boundary: mixed,
-        preamble: 'This is a multi-part message in MIME format.',
-        parts: [
-          alt,
-          {
-            kind: 'leaf',
-            type: 'application/zip',
-            data: archiveBytes(raw, seed),
-            encoding: 'base64',
-            headers: ['Content-Type: application/zip; name="survey-photos.zip"', 'Content-Disposition: attachment; filename="survey-photos.zip"'],
-          },
-        ],
-      };
+      attachFile(m, { name: 'survey-photos.zip', type: 'application/zip', data: archiveBytes(raw, seed) }, seed);
     },
   });
   return { bytes: serialize(msg), zone };
