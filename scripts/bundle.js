@@ -43,7 +43,8 @@ const LAZY = { '@kenjiuno/msgreader': 'msgreader' };
 const lazyPlugin = {
   name: 'lazy-chunks',
   setup(build) {
-    build.onResolve({ filter: /^@kenjiuno\/msgreader$/ }, (a) => ({ path: a.path, namespace: 'lazy' }));
+    const names = Object.keys(LAZY).map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'lazy' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({
       loader: 'js',
       contents: `let m; const load = () => m || (m = require('./chunks/${LAZY[a.path]}.js'));

@@ -30,12 +30,6 @@ export interface RunOptions {
   input?: Buffer | string;
   /** Run through `script` so stdout and stderr are a terminal. */
   tty?: boolean;
-  /**
-   * Start the CLI from a small /bin/sh instead of this process. --stats reads the CLI's own peak
-   * (VmHWM), but getrusage's maxRSS, its fallback off Linux, carries over from the process that
-   * forked it; a shell in between keeps the figure the CLI's own either way.
-   */
-  freshRss?: boolean;
 }
 
 /** Runs `node dist/cli.js …args` and collects its output. */
@@ -48,10 +42,6 @@ export function runCli(args: string[], o: RunOptions = {}): Promise<RunResult> {
     const line = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
     cmd = 'script';
     argv = ['-qefc', line, '/dev/null'];
-  } else if (o.freshRss) {
-    // "; exit" keeps the shell from exec'ing the command in its own place
-    cmd = '/bin/sh';
-    argv = ['-c', '"$@"; exit $?', 'sh', process.execPath, CLI, ...args];
   }
   return new Promise((resolve, reject) => {
     const child = proc.spawnTracked(cmd, argv, { cwd: o.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] }, { name: 'mailflow-lens' });
