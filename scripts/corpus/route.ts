@@ -3,8 +3,8 @@
  * compare against the ground truth comes through routeOf(): when the route/trust model moves (for
  * example to a facts step), only this adapter is repointed.
  *
- * Today the engine's answers live in `analysis.boundary` (receiver, connecting IP, relays,
- * entry hop) and `analysis.hops[i].vendor` / `.role`.
+ * The engine's answers live in `analysis.facts` (receiver, entry, relays, segments) and
+ * `analysis.hops[i].vendor` / `.writer` / `.segment`.
  */
 import type { Analysis } from '../../src/core/types';
 
@@ -26,34 +26,31 @@ export interface RouteView {
   vendorHops: Array<{ hopIndex: number; vendorId: string; vendorName: string; confidence: string; side: HopSide | null }>;
 }
 
-function sideOfRole(role: string | undefined): HopSide | null {
-  switch (role) {
-    case 'gateway':
-    case 'receiver-edge':
-    case 'receiver-internal':
-      return 'recipient';
-    case 'origin':
-    case 'sender-internal':
-      return 'sender';
-    case 'unknown':
-      return 'unknown';
-    default:
-      return null;
-  }
+function sideOfSegment(a: Analysis, hopIndex: number): HopSide {
+  const seg = a.hops[hopIndex]?.segment;
+  const role = seg !== undefined ? a.facts.segments[seg]?.role : undefined;
+  if (role === 'recipient' || role === 'recipient-gateway') return 'recipient';
+  if (role === 'sender' || role === 'intermediary') return 'sender';
+  return 'unknown';
 }
 
 export function routeOf(a: Analysis): RouteView {
-  const b = a.boundary;
-  const consumer = (b as unknown as { consumer?: unknown }).consumer;
+  const f = a.facts;
+  const vendorHops: RouteView['vendorHops'] = [];
+  for (const h of a.hops) {
+    // a relay of the recipient named by its vendor, or a hop a vendor's host wrote (either side)
+    const id = h.vendor && h.vendor.confidence === 'strong' ? h.vendor.id : h.writer?.vendorId;
+    if (!id) continue;
+    const name = h.vendor && h.vendor.confidence === 'strong' ? h.vendor.name : h.writer!.name;
+    vendorHops.push({ hopIndex: h.index, vendorId: id, vendorName: name, confidence: h.vendor?.confidence ?? 'writer', side: sideOfSegment(a, h.index) });
+  }
   return {
-    receiverKind: b.receiver,
-    receiverName: b.receiverName,
-    connectingIp: b.connectingIp,
-    consumer: typeof consumer === 'boolean' ? consumer : null,
-    relayIps: [...b.relayIps],
-    entryHopIndex: b.entryHopIndex,
-    vendorHops: a.hops
-      .filter((h) => !!h.vendor)
-      .map((h) => ({ hopIndex: h.index, vendorId: h.vendor!.id, vendorName: h.vendor!.name, confidence: h.vendor!.confidence, side: sideOfRole(h.role) })),
+    receiverKind: f.receiver.kind,
+    receiverName: f.receiver.name,
+    connectingIp: f.entry.connectingIp,
+    consumer: f.receiver.kind === 'exchange-online' || f.receiver.kind === 'gmail' ? f.receiver.consumer : null,
+    relayIps: f.relays.map((r) => r.ip).filter((x): x is string => !!x),
+    entryHopIndex: f.entry.hopIndex,
+    vendorHops,
   };
 }

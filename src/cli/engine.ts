@@ -5,7 +5,7 @@
  * are built from.
  */
 import { promises as fsp } from 'node:fs';
-import type { Analysis, DnsLookup, DnsMode, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
+import type { Analysis, DnsLookup, DnsMode, EfcState, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
 import { analyze, analyzeStream, isMessage } from '../core/analyze';
 import { isCompoundFile, readMsg } from '../core/msg/reader';
 import { resolverFromSnapshot, type DnsResolver } from '../core/verify';
@@ -180,9 +180,9 @@ export interface EfcFacts {
   receiver: ReceiverKind;
   hasRelay: boolean;
   nonLinear: boolean;
-  /** off: no skip-listing headers; works: ExternalOriginal recovered; out-of-scope: SkipListed only; incomplete: stopped at a relay. */
-  state: 'off' | 'works' | 'out-of-scope' | 'incomplete';
-  relays: Array<{ ip: string; public: boolean; vendor?: string; host?: string; connecting: boolean }>;
+  /** The facts step's Enhanced Filtering state (one vocabulary everywhere). */
+  state: EfcState;
+  relays: Array<{ ip: string; public: boolean; vendor?: string; host?: string; connecting: boolean; strength: 'strong' | 'weak'; fromConfig?: string }>;
 }
 
 export interface MessageRecord {
@@ -234,25 +234,19 @@ export function relayVendors(a: Analysis): string[] {
 
 export function efcFacts(a: Analysis): EfcFacts {
   const f = gatherFacts(a, defaultKb);
-  const relaySet = new Set(f.relays.map((r) => r.ip.ip));
-  const recovered = f.efc.externalOriginalIp ?? f.efc.skipListedIp;
-  let state: EfcFacts['state'] = 'off';
-  if (f.efc.skipListed || f.efc.externalOriginal) {
-    if (recovered && relaySet.has(recovered.ip)) state = 'incomplete';
-    else if (f.efc.externalOriginal) state = 'works';
-    else state = 'out-of-scope';
-  }
   return {
     receiver: f.receiver,
     hasRelay: f.hasRelay,
     nonLinear: f.nonLinear,
-    state,
+    state: f.efcState,
     relays: f.relays.map((r) => ({
       ip: r.ip.ip,
       public: isPublicIp(r.ip),
       ...(r.vendorName ? { vendor: shortVendor(r.vendorName) } : {}),
       ...(r.host ? { host: r.host } : {}),
       connecting: r.connecting,
+      strength: r.strength,
+      ...(r.fromConfig ? { fromConfig: r.fromConfig } : {}),
     })),
   };
 }

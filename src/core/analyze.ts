@@ -29,6 +29,7 @@ import { parseArcMessageSignatureTags, parseArcSealTags, parseDkimSignature } fr
 import { decodeMicrosoftHeaders } from './parse/microsoft';
 import { trace } from './trace/trace';
 import { attachStamps } from './trace/stamps';
+import { concludeFacts } from './facts';
 import { diagnose } from './diagnose';
 import { generateRemedies, type RemedyOptions } from './remedy';
 import { planStreamedVerification, verifyMessage, verifyStreamedMessage, type VerifyOptions } from './verify';
@@ -132,32 +133,35 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, concl
 
   const microsoft = decodeMicrosoftHeaders(fields);
   const summary = summarize(fields, received);
-  const recipientDomains = [...new Set(summary.recipients.map((r) => r.split('@')[1]?.toLowerCase()).filter((d): d is string => !!d))];
   const arcSets = [...arcByInstance.values()].sort((a, b) => a.instance - b.instance);
 
   const traced = trace({
     fields,
     received,
+    authResults,
+    receivedSpf,
     microsoft,
-    headerNames: [...new Set(fields.map((f) => f.key))],
-    authservIds: authResults.map((a) => a.parsed.authservId).filter((x): x is string => !!x),
-    arcSealers: arcSets.map((s) => s.seal?.domain).filter((x): x is string => !!x),
-    recipientDomains: [...new Set([...recipientDomains, ...(options.receivingDomains ?? []).map((d) => d.toLowerCase())])],
-    trustedRelays: options.trustedRelays ?? [],
+    recipients: summary.recipients,
+    receivingDomains: options.receivingDomains ?? [],
+    trustedRelays: { list: options.trustedRelays ?? [], source: options.trustedRelaysSource ?? 'the trusted relays setting' },
     maxHops,
     totalReceived: receivedSeen,
-    eopVerdicts: authResults.filter((x) => x.field.key === 'authentication-results' && x.parsed.authservId === null && x.parsed.form === 'eop').length,
   });
   for (const p of traced.problems) problems.push({ code: p.code, severity: 'warning', message: p.message, fieldIndex: p.fieldIndex });
+  // Exchange Online's tenant headers are the receiver's only when Exchange Online delivered the
+  // message; otherwise they are a sender's or an intermediary's and are not read as verdicts.
+  const receiverMicrosoft = traced.facts.receiver.kind === 'exchange-online' ? microsoft : null;
 
   const stamps = attachStamps({
     hops: traced.hops,
     boundary: traced.boundary,
+    facts: traced.facts,
+    verdictFields: traced.verdictFields,
     authResults,
     receivedSpf,
     dkim: dkimSignatures,
     arcSets,
-    microsoft,
+    microsoft: receiverMicrosoft,
     trustedAuthservIds: options.trustedAuthservIds ?? [],
   });
 
@@ -180,12 +184,13 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, concl
     headers: split.fields,
     hops: traced.hops,
     boundary: traced.boundary,
+    facts: traced.facts,
     stamps,
     authResults: authResults.map(({ field, parsed }) => ({ fieldIndex: field.index, lines: field.lines, header: field.name, parsed })),
     receivedSpf: receivedSpf.map(({ field, parsed }) => ({ fieldIndex: field.index, lines: field.lines, parsed })),
     dkimSignatures,
     arcSets,
-    microsoft,
+    microsoft: receiverMicrosoft,
     vendors: traced.vendors,
     verification: null,
     findings: [],
@@ -207,6 +212,7 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, concl
 
 /** Findings and remedies from what the analysis holds. */
 function concluded(analysis: Analysis, options: FullAnalyzeOptions): Analysis {
+  concludeFacts(analysis);
   analysis.findings = diagnose(analysis, options);
   analysis.remedies = generateRemedies(analysis, options);
   return analysis;

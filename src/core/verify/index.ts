@@ -17,6 +17,7 @@ import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerT
 import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
+import { lookupRecipientMx } from './mx';
 
 export type { DnsResolver } from './resolver';
 export { offlineResolver, recordingResolver, OFFLINE_CODE, LIMIT_CODE, DEFAULT_MAX_LOOKUPS, type RecordingResolver } from './resolver';
@@ -291,6 +292,16 @@ async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolve
       v.spf = await spfWhatIf({ analysis, resolver, mailFrom, notes });
     } catch (e) {
       notes.push(`SPF what-if failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // --- the recipient domain's MX (relay evidence from the recipient's own DNS)
+  if (!offline) {
+    try {
+      const mx = await lookupRecipientMx(analysis, resolver);
+      if (mx.length) v.mx = mx;
+    } catch (e) {
+      notes.push(`The recipient's MX could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

@@ -9,14 +9,15 @@
 import type { Rule } from '../index';
 import { lookupProviderByIp } from '../../net/kb';
 import { isPublicIp } from '../../net/ip';
-import { entryHop, fromLabel, hasRelays, hopEvidence, isIntraOrg, makeFinding, quote, receiverLabel, shortName } from '../util';
+import { entryHop, fromLabel, hasRelays, hopEvidence, isConsumer, isIntraOrg, makeFinding, quote, receiverLabel, shortName } from '../util';
 
 export const directToTenant: Rule = {
   id: 'direct-to-tenant',
   description: 'Mail reached the tenant directly from the internet, bypassing the gateway (HELO claims the vendor, or the configured relays are not on the route).',
   run({ analysis: a, options }) {
     const b = a.boundary;
-    if ((b.receiver !== 'exchange-online' && b.receiver !== 'gmail') || hasRelays(a)) return [];
+    // a consumer mailbox has no gateway to bypass and nothing to lock down
+    if ((b.receiver !== 'exchange-online' && b.receiver !== 'gmail') || hasRelays(a) || isConsumer(a)) return [];
     const e = entryHop(a);
     if (!e || !e.from.ip || !isPublicIp(e.from.ip)) return [];
     const prov = lookupProviderByIp(e.from.ip);
