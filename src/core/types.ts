@@ -95,6 +95,14 @@ export interface MailDate {
   utc: string | null;
   /** Offset from UTC in minutes as written (e.g. -480 for -0800), null when absent or unknown. */
   offsetMinutes: number | null;
+  /**
+   * Set when the text states no time zone at all ("4/20/2018 11:01:36 PM", or a zone name that
+   * cannot be read, such as the ambiguous "IST"). `utc` is then computed as if the time were UTC
+   * and may be off by up to ±14 hours: show it, but never compare it with other times (delays,
+   * clock skew). Absent when a zone was stated (including "-0000" and military letters, which
+   * RFC 5322 §4.3 reads as UTC).
+   */
+  zoneless?: true;
 }
 
 export interface ReceivedFrom {

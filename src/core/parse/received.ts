@@ -22,7 +22,7 @@
  */
 import type { MailDate, ReceivedFrom, ReceivedInfo, ReceivedWith, TlsInfo } from '../types';
 import { parseIp } from '../net/ip';
-import { looksLikeDateStart, scanMailDate } from './date';
+import { looksLikeDateStart, mailDateOf, scanMailDate } from './date';
 
 /** Only this much of a value is tokenized; the rest (never seen in real mail) goes to unparsed. */
 const MAX_PARSE = 65536;
@@ -680,7 +680,7 @@ function parseInto(info: ReceivedInfo): void {
     const start = toks[lastSemi].e;
     const sc = scanMailDate(ctx.w, start);
     if (sc.matched) {
-      date = { raw: raw.slice(start, sc.end).trim(), utc: sc.utc, offsetMinutes: sc.offsetMinutes };
+      date = mailDateOf(raw.slice(start, sc.end).trim(), sc);
       markRange(start, sc.end);
     }
   }
@@ -700,7 +700,7 @@ function parseInto(info: ReceivedInfo): void {
       if (looksLikeDateStart(t.v, next && next.k === 'word' ? next.v : undefined)) {
         const sc = scanMailDate(ctx.w, t.s);
         if (sc.matched && sc.utc !== null) {
-          date = { raw: raw.slice(t.s, sc.end).trim(), utc: sc.utc, offsetMinutes: sc.offsetMinutes };
+          date = mailDateOf(raw.slice(t.s, sc.end).trim(), sc);
           markRange(t.s, sc.end);
           continue;
         }
