@@ -114,7 +114,11 @@ export interface ReceivedFrom {
   ip?: string;
   /** The IP exactly as written, for evidence. */
   ipRaw?: string;
-  /** RFC 1413 ident or other `user@` prefix found in the comment. */
+  /**
+   * RFC 1413 ident or other `user@` prefix found in the comment; for a local or API submission the
+   * submitter the line names (Sendmail "(from user@localhost)", vger's "(majordomo@…)", qmail's
+   * "uid 89", the Gmail API client number).
+   */
   ident?: string;
   /** The whole comment text after the from-domain, e.g. "(mail.example.com [192.0.2.1])". */
   comment?: string;

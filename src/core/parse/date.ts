@@ -376,9 +376,12 @@ function readZone(sc: Scanner, p: Parts): void {
         break;
       }
       const t = inner.trim();
-      // only zone-like comments belong to the date: "(PST)", "(UTC)", "(GMT+02:00)",
-      // "(Pacific Standard Time)"; anything else ("(envelope-from x)") is left to the caller
-      const zoneLike = /^[A-Za-z][A-Za-z .]{0,39}$/.test(t) || /^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t);
+      // only zone-like comments belong to the date: "(PST)", "(MET DST)", "(UTC)", "(GMT+02:00)",
+      // "(Pacific Standard Time)"; anything else ("(envelope-from x)", a note) is left to the caller
+      const zoneLike =
+        /^[A-Za-z]{1,6}(?: [A-Za-z]{1,6}){0,2}$/.test(t) ||
+        /^[A-Za-z][A-Za-z .]{0,39} Time$/i.test(t) ||
+        /^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t);
       if (!zoneLike) {
         sc.pos = save;
         break;
