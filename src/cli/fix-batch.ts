@@ -31,7 +31,7 @@ export interface ConsolidatedEfc {
   messagesTotal: number;
 }
 
-const PRIVATE_REASON = 'loopback or private address: Enhanced Filtering skips these by itself and EFSkipIPs does not accept them';
+const PRIVATE_REASON = 'Enhanced Filtering skips these by itself and EFSkipIPs does not accept them';
 const MICROSOFT_REASON = "Microsoft 365's own address: never skip Microsoft's IPs";
 const MAX_LISTED_FILES = 20;
 

@@ -51,6 +51,23 @@ const AUTH_RESULT_KEYS = new Set([
   'x-original-authentication-results',
 ]);
 
+/** A value made of RFC 2047 encoded-words only ("=?charset?B|Q?text?=", whitespace between). */
+const ONLY_ENCODED_WORDS = /^\s*(?:=\?[^?\s]{1,64}\?[BbQq]\?[^?\s]*\?=\s*)+$/;
+
+/**
+ * The field as the parsers read it. Exchange Online sometimes writes a whole stamp
+ * (Authentication-Results, Received-SPF, X-Forefront-Antispam-Report,
+ * X-MS-Exchange-Organization-*, X-Microsoft-Antispam-Mailbox-Delivery) as RFC 2047 encoded-words,
+ * and its verdicts can only be read decoded. Only a value that is nothing but encoded-words is
+ * replaced by its decoded text (line breaks as spaces); index, lines and bytes stay the field's. Any
+ * other value, such as an Authentication-Results whose comment merely contains "=?", is read as
+ * written. analysis.headers keeps the fields as written.
+ */
+function readableField(field: HeaderField): HeaderField {
+  if (field.decoded === field.unfolded || !ONLY_ENCODED_WORDS.test(field.unfolded)) return field;
+  return { ...field, unfolded: field.decoded.replace(/[\r\n]+/g, ' ') };
+}
+
 const DEFAULT_MAX_HOPS = 100;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -65,7 +82,7 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
  */
 function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, conclude = true): Analysis {
   const problems: ParseProblem[] = [...split.problems];
-  const fields = split.fields.filter((f) => !f.invalid);
+  const fields = split.fields.filter((f) => !f.invalid).map(readableField);
 
   const received: Array<{ field: HeaderField; info: ReceivedInfo }> = [];
   const authResults: Array<{ field: HeaderField; parsed: AuthResultsHeader }> = [];

@@ -95,6 +95,14 @@ export interface MailDate {
   utc: string | null;
   /** Offset from UTC in minutes as written (e.g. -480 for -0800), null when absent or unknown. */
   offsetMinutes: number | null;
+  /**
+   * Set when the text states no time zone at all ("4/20/2018 11:01:36 PM", or a zone name that
+   * cannot be read, such as the ambiguous "IST"). `utc` is then computed as if the time were UTC
+   * and may be off by up to ±14 hours: show it, but never compare it with other times (delays,
+   * clock skew). Absent when a zone was stated (including "-0000" and military letters, which
+   * RFC 5322 §4.3 reads as UTC).
+   */
+  zoneless?: true;
 }
 
 export interface ReceivedFrom {
@@ -106,7 +114,11 @@ export interface ReceivedFrom {
   ip?: string;
   /** The IP exactly as written, for evidence. */
   ipRaw?: string;
-  /** RFC 1413 ident or other `user@` prefix found in the comment. */
+  /**
+   * RFC 1413 ident or other `user@` prefix found in the comment; for a local or API submission the
+   * submitter the line names (Sendmail "(from user@localhost)", vger's "(majordomo@…)", qmail's
+   * "uid 89", the Gmail API client number).
+   */
   ident?: string;
   /** The whole comment text after the from-domain, e.g. "(mail.example.com [192.0.2.1])". */
   comment?: string;

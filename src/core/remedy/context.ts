@@ -4,7 +4,7 @@
  * port, IP list building with the exclusions each target needs, and the `omitted` collector.
  */
 import type { Analysis, EfcState, Hop, Remedy, RemedyKind } from '../types';
-import { classifyIp, isPrivateOrLoopback, isPublicIp, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
+import { classifyIp, ipClassName, isPrivateOrLoopback, isPublicIp, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
 import * as kb from '../net/kb';
 import { arg, checkConnectorName, checkDomain, commentText, displayValue, psCommand, psComment } from './powershell';
 import type { RemedyOptions } from './index';
@@ -286,6 +286,7 @@ export interface IpInput {
 export interface IpListPolicy {
   /** Shown in reasons: "EFSkipIPs", "SenderIPAddresses", … */
   target: string;
+  /** Why a private, loopback or other internal address is left out; shown after its class name. */
   privateReason: string;
   excludeMicrosoft: boolean;
   microsoftReason?: string;
@@ -375,7 +376,7 @@ export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k:
         omitted.add(shown, `the range overlaps private, loopback or other non-public address space; ${policy.target} needs public addresses`);
       } else {
         const c = classifyIp(spec.text);
-        omitted.add(shown, c === 'private' || c === 'loopback' ? policy.privateReason : isPrivateOrLoopback(spec.text) ? `${c} address: ${policy.privateReason}` : `${c} address: not a public internet address (${policy.target} needs public addresses)`);
+        omitted.add(shown, `${ipClassName(c)}: ${isPrivateOrLoopback(spec.text) ? policy.privateReason : `not a public internet address (${policy.target} needs public addresses)`}`);
       }
       continue;
     }

@@ -4,7 +4,7 @@
  * article), DOMAIN.md §1.5, §2.1, §2.2.
  */
 import type { EfcState, Remedy } from '../types';
-import { isPublicIp, type ParsedIp } from '../net/ip';
+import { classifyIp, ipClassName, isPublicIp, type ParsedIp } from '../net/ip';
 import { arg, checkAddress, checkDomain, psCommand, type PsArg } from './powershell';
 import {
   buildIpList,
@@ -30,8 +30,8 @@ export const PRECHECK_ALLOW_LIST = 'Get-HostedConnectionFilterPolicy -Identity D
 export const MAX_EF_SKIP_IPS = 200;
 export const MAX_EF_USERS = 100;
 
-const PRIVATE_REASON =
-  'loopback or private (RFC 1918) address: Enhanced Filtering skips these by itself and does not accept them in EFSkipIPs. If this relay sits behind NAT, configure NAT to give it a public IP';
+/** Why a non-public relay address is left out; shown after the address class (ipClassName). */
+const PRIVATE_REASON = 'Enhanced Filtering skips these by itself and does not accept them in EFSkipIPs. If this relay sits behind NAT, configure NAT to give it a public IP';
 const MICROSOFT_REASON = "Microsoft 365's own address: never skip Microsoft's IPs (not supported by Enhanced Filtering)";
 
 interface Plan {
@@ -179,7 +179,7 @@ export function efcSkipLastIp(f: Facts, options: RemedyOptions, k: RemedyKb): Re
   const omitted = new Omitted();
   const c = connectorIdentity(options, omitted);
   for (const r of privateRelays(f)) {
-    omitted.add(r.ip.ip, `${PRIVATE_REASON}. EFSkipLastIP skips it automatically as well`);
+    omitted.add(r.ip.ip, `${ipClassName(classifyIp(r.ip))}: ${PRIVATE_REASON}. EFSkipLastIP skips it automatically as well`);
   }
   for (const r of f.relays) if (k.lookupProviderByIp(r.ip.ip)?.id === 'microsoft365') omitted.add(r.ip.ip, MICROSOFT_REASON);
 

@@ -48,7 +48,7 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
     inputs,
     {
       target: 'Gateway IPs',
-      privateReason: 'private or loopback address: Gmail does not accept private IPs as gateway IPs (it skips internal hops itself)',
+      privateReason: 'Gmail does not accept private IPs as gateway IPs (it skips internal hops itself)',
       excludeMicrosoft: false,
       excludeGoogle: true,
       googleReason: "Google's own address, not a gateway in front of Gmail",

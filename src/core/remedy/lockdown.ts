@@ -105,7 +105,7 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
     inputs,
     {
       target: 'SenderIPAddresses',
-      privateReason: 'private or loopback address: Microsoft 365 sees the public address the gateway connects from; give the gateway a public IP',
+      privateReason: 'Microsoft 365 sees the public address the gateway connects from; give the gateway a public IP',
       excludeMicrosoft: true,
       microsoftReason: "Microsoft 365's own address: a lock-down connector lists the gateway, never Microsoft",
       excludeGoogle: false,

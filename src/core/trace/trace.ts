@@ -71,10 +71,12 @@ function buildHops(input: TraceInput): Hop[] {
       raw: info.raw,
     });
   });
+  // a time written without a zone may be hours off: no delay (and so no clock skew) next to it
+  const zoneless = (i: number) => list[i].info.date?.zoneless === true;
   for (let i = 1; i < hops.length; i++) {
     const a = hops[i - 1].timestamp;
     const b = hops[i].timestamp;
-    if (a && b) {
+    if (a && b && !zoneless(i - 1) && !zoneless(i)) {
       const d = Date.parse(b) - Date.parse(a);
       hops[i].delayMs = d;
     }

@@ -91,6 +91,22 @@ describe('EFSkipIPs entries', () => {
     assert.deepEqual(paramLiterals(command(r)).EFSkipIPs, ['148.163.138.245']);
   });
 
+  test('a link-local relay address is called link-local in the reasons, never RFC 1918', () => {
+    // an on-premises Exchange hop recorded by its link-local address, and one typed by the user
+    const a = proofpointOnPremToEop();
+    a.hops[1].from.ip = 'fe80::1c2d:3e4f:5a6b:7c8d';
+    a.boundary.relayIps = ['fe80::1c2d:3e4f:5a6b:7c8d', '198.51.100.20'];
+    const r = efc(a, { efSkipIps: ['fe80::1'] });
+    const reasons = [...r['efc-skip-last-ip'].omitted, ...r['efc-skip-ips'].omitted].filter((o) => o.value.startsWith('fe80::'));
+    assert.equal(reasons.length, 3);
+    for (const o of reasons) {
+      assert.match(o.reason, /^link-local address: Enhanced Filtering skips these by itself/);
+      assert.doesNotMatch(o.reason, /1918|private/);
+    }
+    const priv = efc(proofpointToEop(), { efSkipIps: ['10.1.2.3', '127.0.0.1'] })['efc-skip-ips'].omitted;
+    assert.match(priv.find((o) => o.value === '127.0.0.1')?.reason ?? '', /^loopback address: /);
+  });
+
   test('a relay inside Microsoft 365 ranges (non-linear route): no Enhanced Filtering script at all', () => {
     const a = proofpointOnPremToEop();
     assert.ok(efc(a)['efc-skip-ips'], 'the linear route gets one');
