@@ -18,6 +18,9 @@ import { normalizeIp, isPublicIp } from '../net/ip';
 import { normalizeHost } from '../net/kb';
 import { isEopOutboundIp, isGoogleIp, isInternalAddress, isMeaninglessIp, isMicrosoftInternalIp, registeredDomain } from './orgs';
 
+/** Names of Exchange Online's own servers (never an outside sender's). */
+const MICROSOFT_INTERNAL_NAME = /\.(prod\.outlook\.com|prod\.exchangelabs\.com|outlook\.office365\.com|prod\.protection\.outlook\.com)\.?$/i;
+
 /** Outlook.com / Hotmail consumer mailboxes share this Microsoft 365 tenant. */
 export const CONSUMER_TENANT_ID = '84df9e7f-e9f6-40af-b435-aaaaaaaaaaaa';
 const CONSUMER_GOOGLE = new Set(['gmail.com', 'googlemail.com']);
@@ -51,6 +54,12 @@ function qualifiedReceiverHop(hops: Hop[], writers: HopWriter[]): number {
 /** Is the sending side of hop i inside the receiver's own network? Decided by the address, never the name. */
 function insideReceiver(h: Hop, kind: ReceiverFacts['kind'], receiverOrg: string | null): boolean {
   const ip = h.from.ip;
+  if (!ip && kind === 'exchange-online' && MICROSOFT_INTERNAL_NAME.test(h.from.helo ?? h.from.rdns ?? '')) {
+    // Exchange Online always records the address of a connection it takes from outside, so a line
+    // between its own servers whose address could not be read (damaged or anonymised copies) is
+    // still one of its internal lines
+    return true;
+  }
   if (!ip) {
     // no sending address recorded: a local pickup, a mailbox hop over HTTP(S)/MAPI, or Gmail's
     // internal "by 2002:…" lines; an entry from the internet always records the client's address
