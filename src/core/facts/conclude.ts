@@ -16,7 +16,7 @@
 import type { Analysis, AuthResult, AuthResultsHeader, AuthStamp, EfcFacts, Evidence, RelayEvidence, RelayFact, VerdictFacts } from '../types';
 import { normalizeIp } from '../net/ip';
 import { normalizeHost, vendorByHost } from '../net/kb';
-import { describe } from './relays';
+import { describe, skipListing } from './relays';
 import { registeredDomain } from './orgs';
 
 const AR_KINDS = new Set<AuthStamp['kind']>(['authentication-results', 'x-ms-exchange-authentication-results', 'arc-authentication-results', 'authentication-results-original']);
@@ -118,14 +118,19 @@ export function efcState(a: Analysis): EfcFacts {
   if (f.receiver.kind !== 'exchange-online') return { state: 'not-applicable', recoveredIp: null, why: 'Enhanced Filtering for Connectors is an Exchange Online feature; this message was delivered by another receiver.', evidence: [] };
   if (f.receiver.consumer) return { state: 'not-applicable', recoveredIp: null, why: 'A consumer mailbox (Outlook.com) has no connectors, so Enhanced Filtering does not apply.', evidence: [] };
   const ms = a.microsoft;
-  const skip = ms?.externalOriginal ?? ms?.skipListed;
+  const entryHop = f.entry.hopIndex !== null ? a.hops[f.entry.hopIndex] : undefined;
+  const sk = skipListing(ms, f.entry, entryHop?.from.ip);
+  const skip = sk.state === 'applied' || sk.state === 'listed' ? (ms?.externalOriginal ?? ms?.skipListed) : undefined;
   const recoveredIp = normalizeIp(skip?.ip) ?? null;
   const evidence = [fieldEv(a, ms?.externalOriginal?.fieldIndex, 'recovered original sender'), fieldEv(a, ms?.skipListed?.fieldIndex, 'skip-listed')].filter((e): e is Evidence => !!e);
+  if (sk.state === 'contradicted' && !f.relays.length) {
+    return { state: 'not-applicable', recoveredIp: null, why: `X-MS-Exchange-ExternalOriginalInternetSender names ${sk.recoveredIp ?? 'an address'}, but Exchange Online evaluated the connecting address itself: it did not write that header, which came with the message.`, evidence };
+  }
   if (skip) {
     if (recoveredIp && f.relays.some((r) => r.ip === recoveredIp)) {
       return { state: 'incomplete', recoveredIp, why: `Enhanced Filtering recovered ${recoveredIp}, which is itself a relay of the recipient: the skip list misses a hop.`, evidence };
     }
-    if (ms?.externalOriginal) return { state: 'active', recoveredIp, why: `Enhanced Filtering is active: Exchange Online recovered the original sender ${recoveredIp ?? '(unreadable)'}.`, evidence };
+    if (sk.state === 'applied' || (sk.state === 'listed' && ms?.externalOriginal)) return { state: 'active', recoveredIp, why: `Enhanced Filtering is active: Exchange Online recovered the original sender ${recoveredIp ?? '(unreadable)'}.`, evidence };
     return { state: 'recipient-not-in-scope', recoveredIp, why: 'The connection was skip-listed, but Enhanced Filtering was not applied for this recipient (it is limited to some recipients).', evidence };
   }
   if (!f.relays.length) return { state: 'not-applicable', recoveredIp: null, why: 'No relay of the recipient sits in front of Exchange Online, so Enhanced Filtering has nothing to skip.', evidence: [] };

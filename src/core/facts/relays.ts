@@ -123,7 +123,7 @@ export function findRelays(input: RelayInput): RelayResult {
   // Gmail (and any receiver) that evaluated SPF on an older hop than its entry skips the hosts in
   // between: its inbound-gateway setting lists them.
   const spfSkipTo = (() => {
-    const r = entry.records.find((x) => !x.agrees && (x.kind === 'received-spf' || x.kind === 'auth-results'));
+    const r = entry.records.find((x) => x.ip !== hops[E].from.ip && (x.kind === 'received-spf' || x.kind === 'auth-results'));
     if (!r || receiver.kind !== 'gmail') return null;
     for (let k = E - 1; k >= 0; k--) if (hops[k].from.ip === r.ip) return { hopIndex: k, record: r };
     return null;
@@ -143,11 +143,18 @@ export function findRelays(input: RelayInput): RelayResult {
     const t = trustedMatch(trusted, ip, recordedHost);
     if (t) ev.push({ kind: 'trusted-relay', strength: 'strong', detail: `listed as a trusted relay (${t}) in ${input.trustedRelays.source}`, source: input.trustedRelays.source });
     if (k === E && ms) {
-      const skip = ms.externalOriginal ?? ms.skipListed;
-      if (skip) {
-        const name = ms.externalOriginal ? 'X-MS-Exchange-ExternalOriginalInternetSender' : 'X-MS-Exchange-SkipListedInternetSender';
-        const e = evOf(fields, skip.fieldIndex, 'Enhanced Filtering skipped this connection');
-        ev.push({ kind: 'skip-listed', strength: 'strong', detail: `Exchange Online skip-listed this connection (${name}): an inbound connector with Enhanced Filtering covers it`, ...(e ? { evidence: e } : {}) });
+      const sk = skipListing(ms, entry, h.from.ip);
+      if (sk.state === 'applied' || sk.state === 'listed') {
+        const e = evOf(fields, sk.fieldIndex, 'Enhanced Filtering skipped this connection');
+        ev.push({
+          kind: 'skip-listed',
+          strength: sk.state === 'applied' ? 'strong' : 'weak',
+          detail:
+            sk.state === 'applied'
+              ? `Exchange Online skip-listed this connection and evaluated the recovered sender ${sk.recoveredIp}: an inbound connector with Enhanced Filtering covers it`
+              : 'X-MS-Exchange-SkipListedInternetSender says Exchange Online skip-listed this connection (not applied for this recipient); the header alone is not proof',
+          ...(e ? { evidence: e } : {}),
+        });
       }
       const authAs = ms.org.authAs?.toLowerCase();
       const hybrid = (ms.fromEntity ?? '').toLowerCase() === 'hybridonprem';
@@ -323,4 +330,34 @@ export function findRelays(input: RelayInput): RelayResult {
 export function describe(r: RelayFact): string {
   const name = r.host ? `${r.host}${r.ip ? ` [${r.ip}]` : ''}` : r.ip ? `[${r.ip}]` : 'an unknown host';
   return r.vendor ? `the ${r.vendor.name} relay ${name}` : `the relay ${name}`;
+}
+
+/**
+ * Enhanced Filtering's skip-listing headers, checked against what Exchange Online itself
+ * evaluated. A header can be written by anyone; when Enhanced Filtering is applied, Exchange
+ * Online's own results (the id-less Authentication-Results' "sender IP is", Received-SPF, CIP) name
+ * the recovered sender instead of the connecting address:
+ *   applied       ExternalOriginalInternetSender, and the receiver's records name its address;
+ *   contradicted  ExternalOriginalInternetSender, but the receiver evaluated the connecting address:
+ *                 Exchange Online did not write it (it came with the message);
+ *   listed        SkipListedInternetSender only (applied to other recipients): cannot be checked;
+ *   none          no skip-listing header.
+ */
+export function skipListing(
+  ms: MicrosoftHeaders | null,
+  entry: EntryFacts,
+  connectingIp: string | undefined,
+): { state: 'applied' | 'contradicted' | 'listed' | 'none'; recoveredIp: string | null; fieldIndex?: number } {
+  if (!ms) return { state: 'none', recoveredIp: null };
+  const ext = ms.externalOriginal;
+  if (ext) {
+    const ip = ext.ip ?? null;
+    const evaluated = entry.records.filter((r) => r.kind !== 'x-sender-ip').map((r) => r.ip);
+    if (ip && ip !== connectingIp && evaluated.includes(ip)) return { state: 'applied', recoveredIp: ip, fieldIndex: ext.fieldIndex };
+    if (evaluated.length) return { state: 'contradicted', recoveredIp: ip, fieldIndex: ext.fieldIndex };
+    // no record to check against (an export without them): taken as written, but only as a sign
+    return { state: 'listed', recoveredIp: ip, fieldIndex: ext.fieldIndex };
+  }
+  if (ms.skipListed) return { state: 'listed', recoveredIp: ms.skipListed.ip ?? null, fieldIndex: ms.skipListed.fieldIndex };
+  return { state: 'none', recoveredIp: null };
 }
