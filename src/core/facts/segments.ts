@@ -142,7 +142,7 @@ export function buildSegments(input: SegmentInput, intermediaries: Intermediary[
     } else if (role === 'recipient-gateway') {
       const r = relayByHop.get(i + 1) ?? input.relays.find((x) => x.hopIndex > i);
       if (r?.vendor) seg.name = r.vendor.name;
-      if (r) seg.detail = `relay of the recipient (${r.strength} evidence)`;
+      if (r) seg.detail = `relay of the recipient (${r.strength === 'strong' ? 'confirmed' : "not confirmed as the recipient's"})`;
     } else if (role === 'intermediary') {
       const x = intermediaries.find((y) => y.hopIndex !== null && y.hopIndex >= i) ?? intermediaries[0];
       if (x && x.hopIndex !== null && w.org === writers[x.hopIndex].org) {
