@@ -34,12 +34,22 @@ export function makeFinding(
   return {
     id,
     severity,
-    message: message.charAt(0).toUpperCase() + message.slice(1),
+    message: sentenceCase(message),
     hopIndex,
     evidence: dedupeEvidence(evidence),
     explanation: id,
     remedies: [...new Set(remedies)],
   };
+}
+
+/**
+ * The message with a capital first letter, unless it starts with a host name, an address or a
+ * header value (those are quoted as written: "mx.google.com", never "Mx.google.com").
+ */
+export function sentenceCase(message: string): string {
+  const first = /^\S+/.exec(message)?.[0] ?? '';
+  if (/[.:@=]/.test(first.replace(/[.,;:]$/, ''))) return message;
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** Drop nulls and repeated fields (the first note wins), keep the order of first appearance. */

@@ -129,6 +129,18 @@ export function findRelays(input: RelayInput): RelayResult {
     return null;
   })();
 
+  /** Did the receiver's own SPF check pass on this address (its Received-SPF or its results)? */
+  function spfPassedOn(ip: string | null): boolean {
+    if (!ip) return false;
+    for (const r of entry.records) {
+      if (r.ip !== ip || (r.kind !== 'received-spf' && r.kind !== 'auth-results')) continue;
+      const f = fields.find((x) => x.index === r.evidence.fieldIndex);
+      const v = f ? f.unfolded.slice(0, 200).toLowerCase() : '';
+      if (r.kind === 'received-spf' ? /^\s*pass\b/.test(v) : /(^|[;\s])spf=pass\b/.test(v)) return true;
+    }
+    return false;
+  }
+
   /** Evidence that the sending host of hop k is a relay of the recipient. `recordedBy` wrote hop k. */
   const evidenceFor = (k: number, recordedBy: string): { ev: RelayEvidence[]; vendor: RelayFact['vendor']; host: string | null } => {
     const h = hops[k];
@@ -248,6 +260,13 @@ export function findRelays(input: RelayInput): RelayResult {
   if (connecting.strength === 'weak' && outboundName) {
     out.originalSender = sender(E);
     out.reasoning.push(`${describe(connecting)} calls itself ${outboundName}, a name its vendor delivers outbound mail from: it is the sending organisation's gateway, not a relay of the recipient.`);
+    return out;
+  }
+  // The receiver's own SPF result may lower it too: a host the MAIL FROM domain authorises (SPF
+  // passed on it) is that sender's own outbound server or gateway, not the recipient's relay.
+  if (connecting.strength === 'weak' && spfPassedOn(connecting.ip)) {
+    out.originalSender = sender(E);
+    out.reasoning.push(`${receiver.name ?? 'The receiver'}'s SPF check passed on ${connecting.ip}: the sending domain authorises ${describe(connecting)}, so it is the sender's outbound server or gateway, not a relay of the recipient.`);
     return out;
   }
   // Sender-written lines may only lower confidence: a weakly identified relay whose own first line

@@ -62,9 +62,19 @@ export function findIntermediaries(hops: Hop[], writers: HopWriter[], fields: He
     // the list's own domain: the List-Post / X-Mailing-List address, else List-Id without its label
     const domain = post ?? (id && id.includes('.') ? normalizeHost(id.slice(id.indexOf('.') + 1)) : undefined);
     const org = registeredDomain(domain);
-    const hop = listexpand ?? (org ? newestBy((i) => writers[i].org === `domain:${org}` || (writers[i].kind === 'google' && /googlegroups\.com$/.test(domain ?? ''))) : null);
+    // the list's own line, or the line where the list's server handed the message on (its name
+    // as the next host recorded it)
+    const ownLine = (i: number) => writers[i].org === `domain:${org}` || (writers[i].kind === 'google' && /googlegroups\.com$/.test(domain ?? ''));
+    const handedOn = (i: number) => registeredDomain(hops[i].from.rdns) === org || registeredDomain(hops[i].from.helo) === org;
+    let hop = listexpand ?? (org ? newestBy(ownLine) : null);
+    if (hop === null && org) {
+      // the list's server under another name: the host that took the message from it recorded it
+      for (let i = Math.min(below, hops.length - 1); i > 0 && hop === null; i--) if (handedOn(i)) hop = i - 1;
+    }
     const name = (xList?.unfolded.trim().replace(/^<|>$/g, '') || (listPost ? listPost.unfolded.replace(/^.*<mailto:([^>?]+).*$/i, '$1') : '') || id || 'a mailing list').slice(0, 120);
-    out.push({
+    // list headers alone are the sender's word (bulk mailers write them too): a list that re-sent
+    // the message wrote a Received line of its own on the route
+    if (hop !== null) out.push({
       kind: 'mailing-list',
       name,
       hopIndex: hop,
@@ -88,7 +98,7 @@ export function findIntermediaries(hops: Hop[], writers: HopWriter[], fields: He
     }
     if (kind) {
       const hop = newestBy((i) => writers[i].org === org);
-      out.push({
+      if (hop !== null) out.push({
         kind: 'forwarder',
         name: kind,
         hopIndex: hop,

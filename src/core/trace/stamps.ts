@@ -151,6 +151,10 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     if (!renamed && receiverOp && aboveEntry(fieldIndex) && kind !== 'dkim-signature') return 'verdict';
     if (!renamed && writerId && trustedIds.has(norm(writerId)) && inReceiverSpan(fieldIndex)) return 'verdict';
     if (writerId === undefined || kind === 'dkim-signature' || kind === 'arc-seal' || kind === 'arc-message-signature') return 'claim';
+    // only a known receiver can tell what it could not have written (another receiver keeps other
+    // systems' results as they came); and only Authentication-Results has Exchange Online's id-less form
+    if (!receiverOp) return 'claim';
+    if (writerId === null && kind === 'arc-authentication-results') return 'claim';
     const op = renamed ? null : operatorOfId(writerId);
     if (op && !operatorBelow(op, fieldIndex)) return 'forged';
     if (!op && writerId) {
