@@ -98,7 +98,7 @@ export function routeFacts(input: RouteInput): RouteResult {
   const intermediaries = findIntermediaries(hops, writers, fields, lowest);
   for (const x of intermediaries) reasoning.push(`The message was re-sent by ${x.detail}: for the receiver, that ${x.kind === 'mailing-list' ? 'list' : 'forwarder'} is the sender of record.`);
   const segments = buildSegments(
-    { hops, writers, fields, receiver, entryHopIndex: E, relays: relayResult.relays, relayHops: relayResult.relayHops, microsoft: input.microsoft },
+    { hops, writers, fields, receiver, entryHopIndex: E, relays: relayResult.relays, relayHops: relayResult.relayHops, microsoft: input.microsoft, nonLinear },
     intermediaries,
   );
 
