@@ -97,6 +97,11 @@ export function attachStamps(input: StampInput): AuthStamp[] {
    */
   const operatorBelow = (op: string, fieldIndex: number): boolean => {
     if (hops.some((h) => h.fieldIndex >= fieldIndex && h.writer?.org === op)) return true;
+    // another Microsoft 365 tenant sent the message (its outbound address is what the receiver, or
+    // the relay in front of it, recorded): everything below that hand-over is the sender tenant's,
+    // its own Exchange Online results included, with or without its mailbox lines
+    const st = input.facts.senderTenant;
+    if (op === 'microsoft365' && st && hops[st.hopIndex] && fieldIndex > hops[st.hopIndex].fieldIndex) return true;
     // Exchange Online writes its results above its own line, never below it; and below the
     // receiver's entry only the results the facts step found are the receiver's own
     const above = hopAbove(hops, fieldIndex);
@@ -146,7 +151,8 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     if (!renamed && receiverOp && aboveEntry(fieldIndex) && kind !== 'dkim-signature') return 'verdict';
     if (!renamed && writerId && trustedIds.has(norm(writerId)) && inReceiverSpan(fieldIndex)) return 'verdict';
     if (writerId === undefined || kind === 'dkim-signature' || kind === 'arc-seal' || kind === 'arc-message-signature') return 'claim';
-    const op = renamed ? null : operatorOfId(writerId);
+    // a renamed field keeps its writer's identity: Google's or Microsoft's name on it is checked like any other
+    const op = operatorOfId(writerId);
     if (op && !operatorBelow(op, fieldIndex)) return 'forged';
     if (!op && writerId) {
       const vendor = vendorByAuthservId(writerId);
