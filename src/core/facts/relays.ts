@@ -49,6 +49,8 @@ export interface RelayResult {
   originalSender: { hopIndex: number; ip: string | null; host: string | null } | null;
   /** The hop where the walk stopped at a Microsoft 365 outbound address (a first pass through Exchange Online). */
   stoppedAtMicrosoft: number | null;
+  /** The connecting host the receiver's records name, found to be the sender's own outbound gateway (never a relay). */
+  senderGateway: RelayFact | null;
   reasoning: string[];
 }
 
@@ -97,7 +99,7 @@ const strengthOf = (ev: RelayEvidence[]): RelayFact['strength'] => (ev.some((e) 
 
 export function findRelays(input: RelayInput): RelayResult {
   const { hops, writers, receiver, entry, fields } = input;
-  const out: RelayResult = { relays: [], relayHops: [], originalSender: null, stoppedAtMicrosoft: null, reasoning: [] };
+  const out: RelayResult = { relays: [], relayHops: [], originalSender: null, stoppedAtMicrosoft: null, senderGateway: null, reasoning: [] };
   const E = entry.hopIndex;
   if (E === null) return out;
   const trusted = compileTrusted(input.trustedRelays.list);
@@ -229,6 +231,7 @@ export function findRelays(input: RelayInput): RelayResult {
     const outer = own.length ? hops[own[0]] : undefined;
     if (outer && ((outer.from.ip && isInternalAddress(outer.from.ip)) || outer.with?.authenticated)) {
       out.originalSender = sender(E);
+      out.senderGateway = connecting;
       out.reasoning.push(
         `${describe(connecting)} took the message from ${outer.with?.authenticated ? 'an authenticated submission' : `the internal address ${outer.from.ip}`} (hop ${own[0] + 1}): it is the sender's outbound gateway, not a relay of the recipient.`,
       );
