@@ -229,7 +229,9 @@ function verdictOf(a: Analysis): VerdictFacts {
     const dkim = receiverResult(a, 'dkim');
     const verdict = a.stamps.filter((s) => s.trust === 'verdict').map((s) => parsedOf(a, s)).filter((p): p is AuthResultsHeader => !!p);
     const listDomain = x.hopIndex !== null ? a.hops[x.hopIndex].writer?.name : undefined;
-    const passedFor = verdict.flatMap((p) => p.results).find((r) => (r.method === 'dkim' || r.method === 'arc') && r.result === 'pass' && (r.method === 'arc' || aligned(domainOf(r.props['header.d']), listDomain)));
+    const passedFor = verdict
+      .flatMap((p) => p.results)
+      .find((r) => (r.method === 'dkim' || r.method === 'arc') && r.result === 'pass' && (r.method === 'arc' || aligned(domainOf(r.props['header.d'] ?? r.props['header.i']), listDomain)));
     void dkim;
     if (!passedFor) continue;
     reasons.push(`${receiver} verified ${x.detail} (${passedFor.method}=pass): the changes it made explain the author's failing checks.`);

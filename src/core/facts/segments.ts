@@ -10,7 +10,7 @@
  *                       Microsoft 365 tenant or outbound gateway. Written before the receiver had
  *                       the message, so it is the sender's word (trust "claimed").
  */
-import type { Evidence, HeaderField, Hop, HopWriter, Intermediary, MicrosoftHeaders, ReceiverFacts, RelayFact, Segment } from '../types';
+import type { Evidence, HeaderField, Hop, HopWriter, Intermediary, MicrosoftHeaders, NonLinearFacts, ReceiverFacts, RelayFact, Segment } from '../types';
 import { normalizeHost } from '../net/kb';
 import { isEopOutboundIp, registeredDomain } from './orgs';
 
@@ -23,6 +23,8 @@ export interface SegmentInput {
   relays: RelayFact[];
   relayHops: number[];
   microsoft: MicrosoftHeaders | null;
+  /** Non-linear routing: the first pass through the receiving tenant is the recipient's own. */
+  nonLinear?: NonLinearFacts | null;
 }
 
 const evOf = (f: HeaderField | undefined, note: string): Evidence[] => (f ? [{ header: f.name, fieldIndex: f.index, lines: { ...f.lines }, note }] : []);
@@ -128,8 +130,10 @@ export function buildSegments(input: SegmentInput, intermediaries: Intermediary[
   const senderTenant = E !== null && hops[E]?.from.ip && isEopOutboundIp(hops[E].from.ip) && !input.relays.length;
   const relayByHop = new Map(input.relays.map((r) => [r.hopIndex, r]));
 
+  const nl = input.nonLinear;
   const roleOf = (i: number): Segment['role'] => {
     if (E !== null && i >= E) return 'recipient';
+    if (nl && i >= nl.firstEntryHopIndex && i < nl.leftHopIndex) return 'recipient';
     if (relayHops.has(i)) return 'recipient-gateway';
     if (interStart !== null && i >= interStart) return 'intermediary';
     return 'sender';
@@ -149,6 +153,7 @@ export function buildSegments(input: SegmentInput, intermediaries: Intermediary[
       seg.org = receiver.org ?? w.org;
       seg.name = receiver.name ?? w.name;
       seg.detail = receiver.consumer ? 'consumer mailbox' : receiver.tenantId ? `tenant ${receiver.tenantId}` : undefined;
+      if (E !== null && i < E) seg.detail = `the first pass through the same tenant (non-linear routing)${seg.detail ? `, ${seg.detail}` : ''}`;
     } else if (role === 'recipient-gateway') {
       const r = relayByHop.get(i + 1) ?? input.relays.find((x) => x.hopIndex > i);
       if (r?.vendor) seg.name = r.vendor.name;
