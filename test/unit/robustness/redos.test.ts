@@ -21,7 +21,8 @@ const gc = vm.runInNewContext('gc') as () => void;
  * ratio, never a wall-clock limit). A linear parser costs a constant factor over the scan
  * (tokenising, allocating: tens to a few hundred); quadratic behaviour on 64 KiB already costs
  * thousands. Where 64 KiB looks suspicious (more than SUSPICIOUS times the scan), the same input
- * at 1 MiB decides: n^1.5 or n² costs a thousand times the scan there. Fastest of several runs,
+ * at 1 MiB decides, and only it: n^1.5 or n² costs many thousand times the scan there, while a
+ * linear parser keeps its ratio. Fastest of several runs,
  * each after a garbage collection.
  *
  * Measuring every pattern at 1 MiB found nothing more and took minutes; a linear parser's ratio
@@ -96,11 +97,15 @@ describe('no super-linear parsing on adversarial header text', () => {
       const worst: Array<[string, number]> = [];
       for (const unit of PATTERNS) {
         const small = ratioAt(p, unit, SMALL, 5);
-        assert.ok(small < MAX_RATIO, `${name}: ${SMALL / 1024} KiB of ${JSON.stringify(unit)} took ${small.toFixed(0)}× a linear scan (bound ${MAX_RATIO}×)`);
-        worst.push([unit, small]);
-        if (small < SUSPICIOUS) continue;
+        if (small < SUSPICIOUS) {
+          worst.push([unit, small]);
+          continue;
+        }
+        // 64 KiB alone does not decide: on a busy machine a linear parser's ratio can jump by a
+        // factor of several, while quadratic work grows sixteenfold from 64 KiB to 1 MiB
         const large = ratioAt(p, unit, LARGE, 3);
-        assert.ok(large < MAX_RATIO, `${name}: ${LARGE / 1048576} MiB of ${JSON.stringify(unit)} took ${large.toFixed(0)}× a linear scan (bound ${MAX_RATIO}×)`);
+        worst.push([unit, large]);
+        assert.ok(large < MAX_RATIO, `${name}: ${LARGE / 1048576} MiB of ${JSON.stringify(unit)} took ${large.toFixed(0)}× a linear scan (bound ${MAX_RATIO}×; ${small.toFixed(0)}× at ${SMALL / 1024} KiB)`);
       }
       worst.sort((a, b) => b[1] - a[1]);
       assert.ok(worst[0][1] < MAX_RATIO);
