@@ -156,3 +156,30 @@ export function mutate(seed: Buffer, r: Rng): { bytes: Buffer; ops: string[] } {
   }
   return { bytes, ops };
 }
+
+/**
+ * An Outlook .msg case: either structure-aware (the transport header block mutated as an .eml
+ * header, then written into a fresh compound file, so the reader's text path sees hostile header
+ * text) or byte-level damage of the compound file itself (mostly the header, directory and FAT
+ * sectors in the first 4 KiB, where the structure lives), optionally truncated.
+ */
+export function mutateMsg(seed: { msg: Buffer; headers: string; unicode: boolean }, r: Rng, build: (headers: string, unicode: boolean) => Buffer): { bytes: Buffer; ops: string[] } {
+  if (r() < 0.4) {
+    const m = mutate(Buffer.from(seed.headers, 'utf8'), r);
+    return { bytes: build(m.bytes.toString(r() < 0.5 ? 'utf8' : 'latin1'), seed.unicode), ops: ['msg-headers', ...m.ops] };
+  }
+  const b = Buffer.from(seed.msg);
+  const ops: string[] = [];
+  const n = int(r, 1, 8);
+  for (let k = 0; k < n; k++) {
+    const pos = r() < 0.7 ? int(r, 0, Math.min(b.length, 4096) - 1) : int(r, 0, b.length - 1);
+    if (r() < 0.3) b.writeUInt32LE(pick(r, [0, 1, 0xfffffffe, 0xffffffff, 0xfffffffd, 0x7fffffff, int(r, 0, 64)]) >>> 0, Math.min(pos & ~3, b.length - 4));
+    else b[pos] = int(r, 0, 255);
+  }
+  ops.push(`msg-bytes×${n}`);
+  if (r() < 0.1) {
+    ops.push('msg-truncate');
+    return { bytes: b.subarray(0, int(r, 0, b.length)), ops };
+  }
+  return { bytes: b, ops };
+}

@@ -5,6 +5,7 @@
  */
 import { analyze, analyzeHeaders } from '../../src/core/analyze';
 import type { Analysis, LineRange } from '../../src/core/types';
+import { MAX_HEADER_CHARS, readMsg } from '../../src/core/msg/reader';
 
 const QUOTES = new Set(["'", '\u2018', '\u2019', '\u201a', '\u201b']);
 
@@ -96,5 +97,25 @@ export async function checkCase(bytes: Buffer): Promise<string[]> {
   } catch (e) {
     v.push(`analyze threw: ${(e as Error).stack ?? e}`);
   }
+  return v;
+}
+
+/**
+ * An Outlook .msg case: the reader never throws and returns bounded text or says why not; the
+ * transport headers it returns then go through the whole pipeline like an .eml.
+ */
+export async function checkMsgCase(bytes: Buffer): Promise<string[]> {
+  let m: ReturnType<typeof readMsg>;
+  try {
+    m = readMsg(bytes);
+  } catch (e) {
+    return [`readMsg threw: ${(e as Error).stack ?? e}`];
+  }
+  const v: string[] = [];
+  if (!Array.isArray(m.problems)) v.push('readMsg: problems is not a list');
+  if (m.headersText === undefined) return v;
+  if (typeof m.headersText !== 'string') return [...v, 'readMsg: headersText is not text'];
+  if (m.headersText.length > MAX_HEADER_CHARS + 4) v.push(`readMsg: headersText is ${m.headersText.length} characters, above the cap`);
+  v.push(...(await checkCase(Buffer.from(m.headersText, 'utf8'))).map((x) => `msg headers: ${x}`));
   return v;
 }
