@@ -14,6 +14,7 @@
  */
 import libmime = require('libmime');
 import type { Eol, HeaderField, ParseProblem, SplitMessage } from '../types';
+import { displayText } from '../present/text';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -543,18 +544,9 @@ export function unfold(value: string): string {
   return value.replace(/\r\n|[\r\n]/g, '').trim();
 }
 
-/** Make a short, printable version of attacker-controlled text for messages. */
+/** A short, printable version of attacker-controlled text for messages (see displayText). */
 export function printable(text: string, max = 80): string {
-  let s = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    s += c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) ? '\uFFFD' : ch;
-    if (s.length >= max) {
-      s += '…';
-      break;
-    }
-  }
-  return s;
+  return displayText(text, max);
 }
 
 /** All fields with the given lower-case name, in header order (newest first). */

@@ -11,6 +11,7 @@
  * Deterministic: no clock; a generation time is only printed when the caller passes one.
  */
 import type { Analysis, AuthSummary, Finding, Hop, HopRole, Remedy, Severity } from '../types';
+import { displayText } from '../present/text';
 
 export interface MarkdownReportOptions {
   /** Shown in the footer when given (ISO-8601); the renderer never reads the clock. */
@@ -25,27 +26,12 @@ const MAX_PARAGRAPH = 4000;
 // ---------------------------------------------------------------------------------------------
 // Escaping
 
-/** Removes control characters (keeping none), flattens line breaks and whitespace runs, bounds the length. */
+/**
+ * Removes control and bidi characters (keeping none), flattens line breaks and whitespace runs,
+ * bounds the length: displayText in its 'drop' mode (src/core/present/text.ts).
+ */
 export function flatten(text: string, max = MAX_CELL): string {
-  let out = '';
-  let space = false;
-  for (const ch of String(text ?? '')) {
-    const c = ch.codePointAt(0)!;
-    const isSpace = c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x85 || c === 0x2028 || c === 0x2029;
-    if (isSpace) {
-      space = out.length > 0;
-      continue;
-    }
-    // C0/C1 controls, DEL, bidi overrides and isolates (they can reorder what the reader sees)
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) continue;
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += ch;
-    if (out.length >= max) return out.slice(0, max - 1) + '…';
-  }
-  return out;
+  return displayText(text, { max, unsafe: 'drop' });
 }
 
 // Parentheses need no escape: a link needs "](", and "[" / "]" are always escaped.
