@@ -21,6 +21,8 @@ import * as path from 'node:path';
 import { parseIpSpec } from '../core/net/ip';
 import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseServerAddress } from '../node/dns';
+import { displayText } from '../core/present/text';
+import { jsonErrorLocation } from '../core/verify/snapshot';
 
 export const CONFIG_FILE_NAME = '.mailflowlensrc.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -84,7 +86,7 @@ function stringList(v: unknown, key: string, file: string, check: (s: string) =>
   for (const item of v) {
     if (typeof item !== 'string') throw new ConfigError(`${file}: "${key}" must be a list of strings`);
     const ok = check(item);
-    if (ok === undefined) throw new ConfigError(`${file}: "${key}" entry ${JSON.stringify(item.slice(0, 80))} is not ${what}`);
+    if (ok === undefined) throw new ConfigError(`${file}: "${key}" entry "${displayText(item, 80)}" is not ${what}`);
     out.push(ok);
   }
   return out;
@@ -101,13 +103,22 @@ export function parseConfig(text: string, file: string): CliConfig {
   let json: unknown;
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  } catch {
+    // JSON.parse's message quotes the text around the error (the file may be any file): the position only
+    const at = jsonErrorLocation(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) ?? { line: 1, column: 1 };
+    throw new ConfigError(`${file}: not valid JSON (line ${at.line}, column ${at.column})`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError(`${file}: must be a JSON object`);
   const o = json as Record<string, unknown>;
   const warnings: string[] = [];
-  for (const k of Object.keys(o)) if (!KNOWN_KEYS.has(k)) warnings.push(`${file}: unknown key "${k.slice(0, 80)}" ignored`);
+  const keys = Object.keys(o);
+  const unknown = keys.filter((k) => !KNOWN_KEYS.has(k));
+  if (keys.length && unknown.length === keys.length) {
+    // some other JSON file: its keys are not listed
+    throw new ConfigError(`${file}: not a ${CONFIG_FILE_NAME} file: none of its ${keys.length} keys is a setting (${[...KNOWN_KEYS].filter((k) => k !== '$schema').join(', ')})`);
+  }
+  for (const k of unknown.slice(0, 20)) warnings.push(`${file}: unknown key "${displayText(k, 80)}" ignored`);
+  if (unknown.length > 20) warnings.push(`${file}: ${unknown.length - 20} more unknown keys ignored`);
 
   const cfg: CliConfig = {
     file,
@@ -130,7 +141,7 @@ export function parseConfig(text: string, file: string): CliConfig {
   if (o.dns !== undefined) {
     if (o.dns === null || typeof o.dns !== 'object' || Array.isArray(o.dns)) throw new ConfigError(`${file}: "dns" must be an object`);
     const d = o.dns as Record<string, unknown>;
-    for (const k of Object.keys(d)) if (!KNOWN_DNS_KEYS.has(k)) warnings.push(`${file}: unknown key "dns.${k.slice(0, 80)}" ignored`);
+    for (const k of Object.keys(d).slice(0, 20)) if (!KNOWN_DNS_KEYS.has(k)) warnings.push(`${file}: unknown key "dns.${displayText(k, 80)}" ignored`);
     if (d.mode !== undefined) {
       if (d.mode === 'live') warnings.push(`${file}: "dns.mode": "live" ignored: live DNS is turned on only by --dns live on the command line`);
       else if (d.mode === 'off' || d.mode === 'recorded') cfg.dns.mode = d.mode;

@@ -14,6 +14,7 @@ import { UsageError } from './args';
 import type { CliConfig } from './config';
 import type { DnsSetup } from './engine';
 import { InputError } from '../node/read';
+import { displayText } from '../core/present/text';
 
 export interface DnsFlags {
   dns?: string;
@@ -67,7 +68,7 @@ export async function resolveDns(flags: DnsFlags, config: CliConfig | undefined,
     mode = 'recorded';
     file = config.dns.snapshotFile;
   } else {
-    throw new UsageError(`--dns must be off, live or recorded:<snapshot file> (got "${v.slice(0, 80)}")`);
+    throw new UsageError(`--dns must be off, live or recorded:<snapshot file> (got "${displayText(v, 80)}")`);
   }
 
   if (flags.dnsServer !== undefined && mode !== 'live') throw new UsageError('--dns-server needs --dns live');

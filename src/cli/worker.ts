@@ -32,6 +32,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
 import { isCompoundFile } from '../core/msg/cfb-guard';
 import { InputError } from '../node/read';
+import { toJsonText } from '../core/present/text';
 import { analyzeFile, openDns, recordOf, streamThreshold, type DnsSetup, type EngineOptions, type MessageRecord } from './engine';
 
 const MARKER = 'mailflow-lens-worker/1';
@@ -95,7 +96,7 @@ export async function runTask(path: string, init: WorkerInit, dns: ReturnType<ty
   try {
     const a = await analyzeFile(path, init.engine, dns);
     const record = recordOf(a, path, { efc: init.want.efc, lookups: init.want.lookups });
-    return init.want.json ? { ok: true, record, json: JSON.stringify(a) } : { ok: true, record };
+    return init.want.json ? { ok: true, record, json: toJsonText(a) } : { ok: true, record };
   } catch (e) {
     if (e instanceof InputError) return { ok: false, error: e.message };
     return { ok: false, error: `${path}: internal error: ${e instanceof Error ? e.message : String(e)}` };
