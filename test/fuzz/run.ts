@@ -71,8 +71,16 @@ if (!isMainThread) {
   (async () => {
     const seeds = (workerData.seeds as Array<{ bytes: Uint8Array; msg?: Seed['msg'] }>).map((s) => ({ bytes: Buffer.from(s.bytes), msg: s.msg }));
     parentPort!.on('message', async (job: Job) => {
-      const { bytes, ops } = caseBytes(seeds, job);
-      const violations = seeds[job.seedIndex].msg ? await checkMsgCase(bytes) : await checkCase(bytes);
+      let ops: string[] = [];
+      let violations: string[];
+      try {
+        const c = caseBytes(seeds, job);
+        ops = c.ops;
+        violations = seeds[job.seedIndex].msg ? await checkMsgCase(c.bytes) : await checkCase(c.bytes);
+      } catch (e) {
+        // the harness itself failed on this case: reported, never mistaken for a hang
+        violations = [`fuzz harness error: ${(e as Error).stack ?? e}`];
+      }
       parentPort!.postMessage({ job, ops, violations });
     });
     parentPort!.postMessage({ ready: true });
@@ -97,10 +105,16 @@ export async function fuzz(options: { cases: number; seconds?: number; seed: num
   const deadline = options.seconds ? started + options.seconds * 1000 : Infinity;
   fs.mkdirSync(options.out, { recursive: true });
   const save = (job: Job, why: string[]) => {
-    const { bytes, ops } = caseBytes(seeds, job);
     const file = path.join(options.out, `case-${job.seedIndex}-${job.caseSeed}.${seeds[job.seedIndex].msg ? 'msg' : 'eml'}`);
-    fs.writeFileSync(file, bytes);
-    fs.writeFileSync(`${file}.txt`, `seed ${seeds[job.seedIndex].name}\nops ${ops.join(', ')}\n${why.join('\n')}\n`);
+    let ops: string[] = [];
+    try {
+      const c = caseBytes(seeds, job);
+      ops = c.ops;
+      fs.writeFileSync(file, c.bytes);
+    } catch (e) {
+      why = [...why, `(the case could not be rebuilt to save it: ${(e as Error).message})`];
+    }
+    fs.writeFileSync(`${file}.txt`, `seed ${seeds[job.seedIndex].name} (index ${job.seedIndex}), case seed ${job.caseSeed}\nops ${ops.join(', ')}\n${why.join('\n')}\n`);
     failures.push(`${path.basename(file)}: ${why[0]}`);
   };
 
