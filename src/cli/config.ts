@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { parseIpSpec } from '../core/net/ip';
 import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseServerAddress } from '../node/dns';
+import { readWholeFile } from '../node/read';
 import { displayText } from '../core/present/text';
 import { jsonErrorLocation } from '../core/verify/snapshot';
 
@@ -179,14 +180,10 @@ export async function loadConfig(o: LoadConfigOptions): Promise<CliConfig | unde
   if (!file) return undefined;
   let text: string;
   try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) throw new ConfigError(`${file}: not a file`);
-    if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${file}: larger than 1 MiB`);
-    text = await fs.readFile(file, 'utf8');
+    // bounded by the size of the open file, never read past it
+    text = (await readWholeFile(file, MAX_CONFIG_BYTES, { what: 'configuration file' })).bytes.toString('utf8');
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`}`);
+    throw new ConfigError((e as Error).message);
   }
   return parseConfig(text, file);
 }

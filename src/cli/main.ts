@@ -30,7 +30,7 @@ import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseArgs, UsageError, str, list, bool, type FlagSpec, type ParsedArgs } from './args';
 import { formatText, formatRemedy, safe } from './format-text';
 import { ConfigError, checkTrustedRelay, loadConfig, CONFIG_FILE_NAME, type CliConfig } from './config';
-import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS } from './inputs';
+import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS, type SkippedLink } from './inputs';
 import { resolveDns, SnapshotRecorder, type ResolvedDns } from './dns-setup';
 import { analyzeRead, openDns, readInputFile, type EngineOptions, type MessageRecord } from './engine';
 import { BatchSummary, formatBatchMarkdown, formatBatchText } from './batch';
@@ -55,6 +55,7 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   'no-config': {},
   jobs: { value: true, short: 'j' },
   ext: { value: true },
+  'follow-symlinks': {},
   'no-progress': {},
   stats: {},
 };
@@ -65,8 +66,8 @@ const FIX_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, kind: { value: tr
 
 const COMMON_HELP = `Inputs:
   A file is analysed whatever its name; "-" reads one message from standard input. A folder is
-  searched recursively for ${DEFAULT_EXTENSIONS.join(', ')} files (hidden entries skipped); several files or
-  a folder are analysed in parallel on worker threads.
+  searched recursively for ${DEFAULT_EXTENSIONS.join(', ')} files (hidden entries and symbolic links skipped);
+  several files or a folder are analysed in parallel on worker threads.
 
 Options:
   --trusted-relay IP|CIDR|HOST  a relay in front of the receiver that you run or trust (repeatable;
@@ -81,6 +82,8 @@ Options:
   --no-config                  ignore ${CONFIG_FILE_NAME} files
   -j, --jobs N                 worker threads for folders (default: one per CPU core)
   --ext LIST                   file extensions taken from folders (default ${DEFAULT_EXTENSIONS.map((e) => e.slice(1)).join(',')})
+  --follow-symlinks            in folders, follow symbolic links whose target stays inside the
+                               folder (default: links in folders are skipped and listed)
   --no-progress                no progress bar (it is drawn only when stderr is a terminal)
   --stats                      print files, time and peak memory to stderr at the end
   -h, --help                   this help
@@ -176,6 +179,7 @@ interface Settings {
   config?: CliConfig;
   jobs: number;
   extensions: string[];
+  followSymlinks: boolean;
   progress: boolean;
   stats: boolean;
 }
@@ -272,6 +276,7 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
     config,
     jobs,
     extensions,
+    followSymlinks: bool(a, 'follow-symlinks'),
     progress: !bool(a, 'no-progress'),
     stats: bool(a, 'stats'),
   };
@@ -335,22 +340,44 @@ function peakRssKiB(): number {
 interface Plan {
   single?: string;
   files: string[];
+  /** How each of `files` is opened (src/cli/inputs.ts). */
+  targets: Array<{ open?: string; noFollow: boolean }>;
   folders: string[];
   unreadable: Array<{ path: string; message: string }>;
+  /** Symbolic links in the folders that were not followed. */
+  skippedLinks: SkippedLink[];
+}
+
+/** Most link names listed in one note. */
+const MAX_LISTED_LINKS = 20;
+
+/** "skipped 3 symbolic links: a, b, c (why)" with the names sanitised, or undefined. */
+export function skippedLinksNote(links: readonly SkippedLink[]): string | undefined {
+  if (!links.length) return undefined;
+  const byReason = new Map<string, string[]>();
+  for (const l of links) byReason.set(l.reason, [...(byReason.get(l.reason) ?? []), l.path]);
+  const parts = [...byReason].map(([reason, names]) => {
+    const shown = names.slice(0, MAX_LISTED_LINKS).map((n) => safe(n, 200));
+    const more = names.length > MAX_LISTED_LINKS ? ` and ${names.length - MAX_LISTED_LINKS} more` : '';
+    return `${names.length} ${reason}: ${shown.join(', ')}${more}`;
+  });
+  return `skipped ${links.length} symbolic link${links.length === 1 ? '' : 's'}: ${parts.join('; ')}`;
 }
 
 async function planInputs(a: ParsedArgs, s: Settings, what: string): Promise<Plan> {
   if (!a.positional.length) throw new UsageError(`${what} needs at least one message file or folder`);
   if (a.positional.filter((p) => p === '-').length && a.positional.length > 1) throw new UsageError('"-" (standard input) cannot be combined with other inputs');
-  const c = await collectInputs(a.positional, s.extensions);
+  const c = await collectInputs(a.positional, s.extensions, { followSymlinks: s.followSymlinks });
   if (c.missing.length) {
     throw new InputError(c.missing.map((m) => `${m.path}: ${m.message}`).join('\n'), c.missing[0].path);
   }
-  if (a.positional.length === 1 && !c.folders.length && c.files.length === 1) return { single: c.files[0].path, files: [], folders: [], unreadable: c.unreadable };
+  const base = { folders: c.folders, unreadable: c.unreadable, skippedLinks: c.skippedLinks };
+  if (a.positional.length === 1 && !c.folders.length && c.files.length === 1) return { single: c.files[0].path, files: [], targets: [], ...base };
   if (!c.files.length) {
-    throw new InputError(`no message files (${s.extensions.join(', ')}) found in ${c.folders.map((f) => safe(f, 200)).join(', ')}`, c.folders[0] ?? '');
+    const links = skippedLinksNote(c.skippedLinks);
+    throw new InputError(`no message files (${s.extensions.join(', ')}) found in ${c.folders.map((f) => safe(f, 200)).join(', ')}${links ? `; ${links}` : ''}`, c.folders[0] ?? '');
   }
-  return { files: c.files.map((f) => f.path), folders: c.folders, unreadable: c.unreadable };
+  return { files: c.files.map((f) => f.path), targets: c.files.map((f) => ({ ...(f.open ? { open: f.open } : {}), noFollow: f.noFollow })), ...base };
 }
 
 async function readSingle(p: string, s: Settings, io: Io): Promise<ReadResult> {
@@ -408,12 +435,15 @@ async function runBatch(
   const progress = new Progress(io.progressStream ?? { write: () => undefined }, plan.files.length, s.progress && !!io.progressStream?.isTTY);
   const run: BatchRun = { analysed: 0, failed: 0, errorFindings: false };
   for (const u of plan.unreadable) io.err(`${TOOL_NAME}: skipped ${safe(u.path, 300)}: ${u.message}`);
+  const links = skippedLinksNote(plan.skippedLinks);
+  if (links) io.err(`${TOOL_NAME}: ${links}`);
   const workers = Math.min(s.jobs, plan.files.length);
   await runPool({
     entry: io.workerEntry,
     size: workers,
     init,
     paths: plan.files,
+    targets: plan.targets,
     resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 16 },
     onResult: async (i, r: TaskResult) => {
       if (r.ok) {
@@ -502,6 +532,10 @@ async function cmdAnalyze(argv: string[], io: Io): Promise<number> {
   for (const u of plan.unreadable) {
     if (format === 'sarif') notifications.push({ level: 'error', message: `${u.path}: ${u.message}`, ...sarifLocation(u.path, io.cwd) });
     else summary.addFailure(u.path, `${u.path}: ${u.message}`);
+  }
+  for (const l of plan.skippedLinks) {
+    if (format === 'sarif') notifications.push({ level: 'warning', message: `${l.path}: ${l.reason}`, ...sarifLocation(l.path, io.cwd) });
+    else summary.addSkippedLink(l.path, l.reason);
   }
 
   if (format === 'text') await io.out(formatBatchText(summary.report(), { color }));
@@ -600,23 +634,23 @@ async function cmdCompare(argv: string[], io: Io): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Process entry
 
-/** Reads standard input; above maxBytes only the header block is kept (like a large file). */
-async function readStdin(maxBytes: number): Promise<ReadResult> {
+/**
+ * Reads standard input; above maxBytes only the header block is kept (like a large file). Reading
+ * stops once maxBytes is passed: an endless or huge input is never read to its end (its size is
+ * then only known to be above the limit).
+ */
+export async function readStdin(maxBytes: number, input: AsyncIterable<Buffer> = process.stdin as AsyncIterable<Buffer>): Promise<ReadResult> {
   const chunks: Buffer[] = [];
-  let size = 0;
   let kept = 0;
-  let truncated = false;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (truncated) continue;
+  for await (const chunk of input) {
     chunks.push(chunk);
     kept += chunk.length;
-    if (kept > maxBytes) truncated = true;
+    if (kept > maxBytes) break; // leaving the loop closes the stream
   }
   const all = Buffer.concat(chunks);
-  if (!truncated) return { bytes: all, size, truncated: false };
+  if (kept <= maxBytes) return { bytes: all, size: kept, truncated: false };
   const end = findHeaderEnd(all);
-  return { bytes: end >= 0 ? all.subarray(0, end) : all.subarray(0, Math.min(all.length, 16 * 1024 * 1024)), size, truncated: true };
+  return { bytes: end >= 0 ? all.subarray(0, end) : all.subarray(0, Math.min(all.length, 16 * 1024 * 1024)), size: kept, truncated: true, sizeIsLowerBound: true };
 }
 
 function writeOut(s: string): Promise<void> {
