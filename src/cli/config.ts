@@ -8,6 +8,7 @@
  *     "connectorName": "Inbound from Proofpoint",
  *     "slowHopMinutes": 15,
  *     "maxMessageSizeMB": 64,
+ *     "maxHeaderFields": 20000,
  *     "dns": { "mode": "recorded", "snapshotFile": "dns-snapshot.json", "server": "127.0.0.1:5353" }
  *   }
  *
@@ -30,6 +31,10 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export class ConfigError extends Error {}
 
+/** The range of maxHeaderFields (configuration and --max-header-fields; the extension setting has the same). */
+export const MIN_HEADER_FIELDS = 100;
+export const MAX_HEADER_FIELDS = 50000;
+
 export interface CliConfig {
   /** Absolute path of the file the values came from. */
   file: string;
@@ -38,6 +43,7 @@ export interface CliConfig {
   connectorName?: string;
   slowHopMinutes?: number;
   maxMessageSizeMB?: number;
+  maxHeaderFields?: number;
   dns: {
     /** Only 'off' or 'recorded': a file cannot ask for live DNS. */
     mode?: 'off' | 'recorded';
@@ -49,7 +55,7 @@ export interface CliConfig {
   warnings: string[];
 }
 
-const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'slowHopMinutes', 'maxMessageSizeMB', 'dns', '$schema', 'efcMode']);
+const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'slowHopMinutes', 'maxMessageSizeMB', 'maxHeaderFields', 'dns', '$schema', 'efcMode']);
 const KNOWN_DNS_KEYS = new Set(['mode', 'snapshotFile', 'server']);
 
 /** The nearest `.mailflowlensrc.json` at or above `startDir`, or undefined. */
@@ -138,6 +144,9 @@ export function parseConfig(text: string, file: string): CliConfig {
   }
   cfg.slowHopMinutes = positiveNumber(o.slowHopMinutes, 'slowHopMinutes', file, 0, 100000);
   cfg.maxMessageSizeMB = positiveNumber(o.maxMessageSizeMB, 'maxMessageSizeMB', file, 1, 1024);
+  const fieldsCap = positiveNumber(o.maxHeaderFields, 'maxHeaderFields', file, MIN_HEADER_FIELDS, MAX_HEADER_FIELDS);
+  if (fieldsCap !== undefined && !Number.isInteger(fieldsCap)) throw new ConfigError(`${file}: "maxHeaderFields" must be a whole number`);
+  cfg.maxHeaderFields = fieldsCap;
 
   if (o.dns !== undefined) {
     if (o.dns === null || typeof o.dns !== 'object' || Array.isArray(o.dns)) throw new ConfigError(`${file}: "dns" must be an object`);

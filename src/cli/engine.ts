@@ -27,6 +27,8 @@ export interface EngineOptions {
   connectorName?: string;
   slowHopMs?: number;
   maxMessageBytes: number;
+  /** Header fields split per message (the splitter's cap; default 20,000). */
+  maxHeaderFields?: number;
 }
 
 export interface DnsHandle {
@@ -119,6 +121,7 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
     connectorName: o.connectorName,
     slowHopMs: o.slowHopMs,
     maxMessageBytes: o.maxMessageBytes,
+    ...(o.maxHeaderFields !== undefined ? { maxHeaderFields: o.maxHeaderFields } : {}),
     dnsMode: dns.mode,
     resolver: dns.resolver,
   };

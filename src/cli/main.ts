@@ -29,7 +29,7 @@ import { selectRemedies } from '../core/remedy';
 import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseArgs, UsageError, str, list, bool, type FlagSpec, type ParsedArgs } from './args';
 import { formatText, formatRemedy, safe } from './format-text';
-import { ConfigError, checkTrustedRelay, loadConfig, CONFIG_FILE_NAME, type CliConfig } from './config';
+import { ConfigError, checkTrustedRelay, loadConfig, CONFIG_FILE_NAME, MAX_HEADER_FIELDS, MIN_HEADER_FIELDS, type CliConfig } from './config';
 import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS, type SkippedLink } from './inputs';
 import { resolveDns, SnapshotRecorder, type ResolvedDns } from './dns-setup';
 import { analyzeRead, openDns, readInputFile, type EngineOptions, type MessageRecord } from './engine';
@@ -56,6 +56,7 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   jobs: { value: true, short: 'j' },
   ext: { value: true },
   'follow-symlinks': {},
+  'max-header-fields': { value: true },
   'no-progress': {},
   stats: {},
 };
@@ -84,13 +85,15 @@ Options:
   --ext LIST                   file extensions taken from folders (default ${DEFAULT_EXTENSIONS.map((e) => e.slice(1)).join(',')})
   --follow-symlinks            in folders, follow symbolic links whose target stays inside the
                                folder (default: links in folders are skipped and listed)
+  --max-header-fields N        header fields read per message (${MIN_HEADER_FIELDS}-${MAX_HEADER_FIELDS}, default 20000); beyond
+                               it the rest is not analysed nor re-verified, and a note says so
   --no-progress                no progress bar (it is drawn only when stderr is a terminal)
   --stats                      print files, time and peak memory to stderr at the end
   -h, --help                   this help
 
 Configuration: the nearest ${CONFIG_FILE_NAME} in the current folder or above, e.g.
   { "trustedRelays": ["148.163.138.0/24"], "receivingDomains": ["contoso.com"],
-    "connectorName": "Inbound from Proofpoint", "maxMessageSizeMB": 64, "slowHopMinutes": 15,
+    "connectorName": "Inbound from Proofpoint", "maxMessageSizeMB": 64, "maxHeaderFields": 20000, "slowHopMinutes": 15,
     "dns": { "mode": "recorded", "snapshotFile": "dns.json", "server": "127.0.0.1:5353" } }
   Command-line lists add to the file's lists; other options override it. Only --dns live turns
   live DNS on (a configuration file cannot).
@@ -255,6 +258,14 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
     if (!parsed) throw new UsageError('--ext must be a comma-separated list of file extensions, e.g. eml,txt');
     extensions = parsed;
   }
+  let maxHeaderFields = config?.maxHeaderFields;
+  const mhf = str(a, 'max-header-fields');
+  if (mhf !== undefined) {
+    if (!/^[0-9]{1,6}$/.test(mhf) || Number(mhf) < MIN_HEADER_FIELDS || Number(mhf) > MAX_HEADER_FIELDS) {
+      throw new UsageError(`--max-header-fields must be a whole number from ${MIN_HEADER_FIELDS} to ${MAX_HEADER_FIELDS}`);
+    }
+    maxHeaderFields = Number(mhf);
+  }
   let connectorName = config?.connectorName;
   const c = str(a, 'connector');
   if (c !== undefined) {
@@ -271,6 +282,7 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
       ...(connectorName ? { connectorName } : {}),
       ...(config?.slowHopMinutes !== undefined ? { slowHopMs: config.slowHopMinutes * 60000 } : {}),
       maxMessageBytes: config?.maxMessageSizeMB !== undefined ? Math.round(config.maxMessageSizeMB * 1048576) : DEFAULT_MAX_MESSAGE_BYTES,
+      ...(maxHeaderFields !== undefined ? { maxHeaderFields } : {}),
     },
     dns,
     config,

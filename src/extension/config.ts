@@ -26,6 +26,7 @@ export interface LensSettings {
   dnsServer: string;
   slowHopMinutes: number;
   maxMessageSizeMB: number;
+  maxHeaderFields: number;
 }
 
 export const DEFAULTS: LensSettings = {
@@ -38,6 +39,7 @@ export const DEFAULTS: LensSettings = {
   dnsServer: '',
   slowHopMinutes: 15,
   maxMessageSizeMB: 64,
+  maxHeaderFields: 20000,
 };
 
 /** Settings names whose workspace values an untrusted workspace must not apply. */
@@ -83,6 +85,7 @@ export function readSettings(scope?: vscode.Uri): LensSettings {
     dnsServer: str(c.get('dns.server'), 100),
     slowHopMinutes: num(c.get('slowHopMinutes'), DEFAULTS.slowHopMinutes, 0, 7 * 24 * 60),
     maxMessageSizeMB: num(c.get('maxMessageSizeMB'), DEFAULTS.maxMessageSizeMB, 1, 1024),
+    maxHeaderFields: Math.round(num(c.get('maxHeaderFields'), DEFAULTS.maxHeaderFields, 100, 50000)),
   };
 }
 
@@ -115,6 +118,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     receivingDomains: settings.receivingDomains,
     slowHopMs: Math.round(settings.slowHopMinutes * 60000),
     maxMessageBytes: Math.round(settings.maxMessageSizeMB * 1048576),
+    maxHeaderFields: settings.maxHeaderFields,
     efcMode: settings.efcMode,
     dnsMode: 'off',
   };
