@@ -117,6 +117,18 @@ export function tinyFieldsNoBlankLine(count = 7_500_000): Buffer {
   return out;
 }
 
+/**
+ * `count` Authentication-Results fields each with a part that cannot be read (as a broken
+ * forwarder or a hostile sender writes them): every one is a parse problem and a finding.
+ */
+export function unreadableAuthResults(count = 60_000): Buffer {
+  const fields: string[] = [];
+  for (let i = 0; i < count; i++) {
+    fields.push(`Authentication-Results: mx.contoso.com; spf=pass (sender IP is ${ip(i)})${CRLF} smtp.mailfrom=relay${i}.example.net ]]] ((( unreadable part ${i} ;;; x`);
+  }
+  return message(fields);
+}
+
 export interface WorstCase {
   id: string;
   title: string;
@@ -127,6 +139,7 @@ export const WORST_CASES: WorstCase[] = [
   { id: 'received-100k', title: '100,000 Received fields', build: () => manyReceived(100_000) },
   { id: 'arc-1000', title: '1,000 ARC sets (3,000 fields)', build: () => manyArcSets(1000) },
   { id: 'dkim-5000', title: '5,000 DKIM signatures', build: () => manyDkimSignatures(5000) },
+  { id: 'ar-unreadable-60k', title: '60,000 Authentication-Results fields with unreadable parts', build: () => unreadableAuthResults(60_000) },
   { id: 'mime-deep', title: 'MIME nested 20,000 levels deep', build: () => deepMime(20_000) },
   { id: 'header-60mb', title: 'One 60 MB header field on one line', build: () => hugeHeader(60 * MiB) },
   { id: 'header-60mb-folded', title: 'One 60 MB header field folded over 800,000 lines', build: () => hugeFoldedHeader(60 * MiB) },

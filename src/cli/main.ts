@@ -85,7 +85,7 @@ Options:
   --ext LIST                   file extensions taken from folders (default ${DEFAULT_EXTENSIONS.map((e) => e.slice(1)).join(',')})
   --follow-symlinks            in folders, follow symbolic links whose target stays inside the
                                folder (default: links in folders are skipped and listed)
-  --max-header-fields N        header fields read per message (${MIN_HEADER_FIELDS}-${MAX_HEADER_FIELDS}, default 20000); beyond
+  --max-header-fields N        header fields read per message (${MIN_HEADER_FIELDS}-${MAX_HEADER_FIELDS}, default ${MAX_HEADER_FIELDS}); beyond
                                it the rest is not analysed nor re-verified, and a note says so
   --no-progress                no progress bar (it is drawn only when stderr is a terminal)
   --stats                      print files, time and peak memory to stderr at the end

@@ -85,7 +85,7 @@ export function readSettings(scope?: vscode.Uri): LensSettings {
     dnsServer: str(c.get('dns.server'), 100),
     slowHopMinutes: num(c.get('slowHopMinutes'), DEFAULTS.slowHopMinutes, 0, 7 * 24 * 60),
     maxMessageSizeMB: num(c.get('maxMessageSizeMB'), DEFAULTS.maxMessageSizeMB, 1, 1024),
-    maxHeaderFields: Math.round(num(c.get('maxHeaderFields'), DEFAULTS.maxHeaderFields, 100, 50000)),
+    maxHeaderFields: Math.round(num(c.get('maxHeaderFields'), DEFAULTS.maxHeaderFields, 100, 20000)),
   };
 }
 

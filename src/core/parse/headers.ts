@@ -511,7 +511,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
     problems.push({
       code: 'too-many-fields',
       severity: 'warning',
-      message: `More than ${maxFields} header fields: only the first ${maxFields} are analysed, and the message is not re-verified (the maxHeaderFields setting, --max-header-fields on the command line, raises the limit).`,
+      message: `More than ${maxFields} header fields: only the first ${maxFields} are analysed, and the message is not re-verified (the limit is the maxHeaderFields setting, --max-header-fields on the command line).`,
     });
   }
   const validFields = fields.filter((f) => !f.invalid).length;
