@@ -9,7 +9,8 @@
  * within FUZZ_CASE_MS is a hang: the worker is terminated, the case saved, and the run continues.
  *
  * Environment: FUZZ_CASES (default 300), FUZZ_SECONDS (stop after this long; default none),
- * FUZZ_SEED (default 1), FUZZ_CASE_MS (default 10000), FUZZ_OUT (default .test-output/fuzz).
+ * FUZZ_SEED (default 1), FUZZ_CASE_MS (default 10000), FUZZ_OUT (default .test-output/fuzz),
+ * FUZZ_OUTPUTS=1 (also check the JSON, terminal and Markdown outputs: test/fuzz/properties.ts).
  * Prints `N passed, N failed`; exit code 1 when any case failed.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
