@@ -13,7 +13,7 @@ import { checkArc } from './arc';
 import { checkDkim, createDkimVerifier, plannedBodyHashes, MAX_DKIM_SIGNATURES, type BodyHashRequest } from './dkim';
 import { checkDmarc } from './dmarc';
 import { quietly, type MailauthDkimVerifyResult } from './mailauth';
-import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
+import { headerAndBody, insertBlankLine, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
 import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
@@ -181,8 +181,7 @@ async function verifyFrom(source: Source, analysis: Analysis, options: VerifyOpt
   if (bytes && analysis.problems.some((p) => p.code === 'missing-separator') && analysis.input.bodyStartByte < bytes.length) {
     // (a streamed message always has its blank line: analyzeStream reads the others whole)
     const at = analysis.input.bodyStartByte;
-    const eol = analysis.input.eol === 'LF' ? '\n' : analysis.input.eol === 'CR' ? '\r' : '\r\n';
-    bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(eol), bytes.subarray(at)]);
+    bytes = insertBlankLine(bytes, at, analysis.input.eol);
     notes.push(`The message has no blank line between header and body; it was verified with one inserted before line ${analysis.input.bodyStartLine + 1}, where the body starts.`);
   }
   const why = refusal(analysis.headers, analysis.problems);

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { analyze, analyzeHeaders } from '../../../src/core/analyze';
 import { splitHeaders, MAX_FIELD_TEXT_BYTES, MAX_LINE_PROBLEMS, DEFAULT_MAX_HEADER_FIELDS } from '../../../src/core/parse/headers';
 import { BASE_HEADER, tinyFieldsNoBlankLine, manyReceived } from '../../../scripts/bench/worst-cases';
+import { headerEnd, insertBlankLine, toCrlf } from '../../../src/core/verify/message';
 
 const CRLF = '\r\n';
 const BODY = `Content-Type: text/plain; charset=UTF-8${CRLF}${CRLF}Hello Megan,${CRLF}`;
@@ -141,5 +142,28 @@ describe('fuzzing findings', () => {
     const bytes = withFields([`ARC-Authentication-Results: i=1; mx.microsoft.com 1; spf=pass smtp.mailfrom=northwindtraders.com; ${'x'.repeat(4000)}`]);
     const a = await analyze(bytes, { dnsMode: 'off' });
     assert.ok(!a.verification!.notes.some((n) => n.startsWith('Not re-verified')), a.verification!.notes.join('\n'));
+  });
+
+  test('no separator, and the body starts after a line ended by a lone CR: the blank line put back for mailauth is a real one', async () => {
+    // found by `npm run fuzz` (seed hostile-empty, ops insert-nasty, invalid-utf8, insert-nasty,
+    // giant-value, truncate): the inserted LF completed the lone CR into a CRLF, so mailauth read
+    // the whole 1 MB body as folded header lines and joined them in quadratic time
+    const unit = Buffer.from('by \r\u0749\u2693\u2019\n', 'utf8');
+    const bytes = Buffer.concat([Buffer.from('X-MS-Exchange-Organization-AuthAs: \u2019\n', 'utf8'), ...Array.from({ length: 20_000 }, () => unit)]);
+    const a = analyzeHeaders(bytes);
+    assert.ok(a.problems.some((p) => p.code === 'missing-separator'));
+    const at = a.input.bodyStartByte;
+    assert.equal(bytes[at - 1], 0x0d, 'the body starts right after a lone CR');
+    const prepared = toCrlf(insertBlankLine(bytes, at, a.input.eol));
+    assert.ok(headerEnd(prepared) < 100, `mailauth's header ends at the inserted blank line (${headerEnd(prepared)} of ${prepared.length} bytes)`);
+    const full = await analyze(bytes, { dnsMode: 'off' });
+    assert.match(full.verification!.notes.join('\n'), /verified with one inserted before line/);
+  });
+
+  test('the blank line in the message\'s own line ending otherwise', () => {
+    const lf = Buffer.from('A: b\nbody\n');
+    assert.equal(insertBlankLine(lf, 5, 'LF').toString(), 'A: b\n\nbody\n');
+    assert.equal(insertBlankLine(Buffer.from('A: b\r\nbody'), 6, 'CRLF').toString(), 'A: b\r\n\r\nbody');
+    assert.equal(insertBlankLine(Buffer.from('A: b\rbody'), 5, 'CR').toString(), 'A: b\r\r\nbody');
   });
 });
