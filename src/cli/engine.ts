@@ -4,7 +4,8 @@
  * the DNS mode asked for, and the compact record the batch summary, SARIF and the consolidated fix
  * are built from.
  */
-import type { Analysis, DnsLookup, DnsMode, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
+import { promises as fsp } from 'node:fs';
+import type { Analysis, DnsLookup, DnsMode, EfcState, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
 import { analyze, analyzeStream, isMessage } from '../core/analyze';
 import { isCompoundFile, readMsg } from '../core/msg/reader';
 import { resolverFromSnapshot, type DnsResolver } from '../core/verify';
@@ -23,6 +24,8 @@ export type DnsSetup =
 
 export interface EngineOptions {
   trustedRelays: string[];
+  /** Where the trusted relays came from, shown next to every address they put into a script. */
+  trustedRelaysSource?: string;
   receivingDomains: string[];
   connectorName?: string;
   slowHopMs?: number;
@@ -117,6 +120,7 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
   const options = {
     name,
     trustedRelays: o.trustedRelays,
+    ...(o.trustedRelaysSource ? { trustedRelaysSource: o.trustedRelaysSource } : {}),
     receivingDomains: o.receivingDomains,
     connectorName: o.connectorName,
     slowHopMs: o.slowHopMs,
@@ -183,9 +187,9 @@ export interface EfcFacts {
   receiver: ReceiverKind;
   hasRelay: boolean;
   nonLinear: boolean;
-  /** off: no skip-listing headers; works: ExternalOriginal recovered; out-of-scope: SkipListed only; incomplete: stopped at a relay. */
-  state: 'off' | 'works' | 'out-of-scope' | 'incomplete';
-  relays: Array<{ ip: string; public: boolean; vendor?: string; host?: string; connecting: boolean }>;
+  /** The facts step's Enhanced Filtering state (one vocabulary everywhere). */
+  state: EfcState;
+  relays: Array<{ ip: string; public: boolean; vendor?: string; host?: string; connecting: boolean; strength: 'strong' | 'weak'; fromConfig?: string }>;
 }
 
 export interface MessageRecord {
@@ -237,25 +241,19 @@ export function relayVendors(a: Analysis): string[] {
 
 export function efcFacts(a: Analysis): EfcFacts {
   const f = gatherFacts(a, defaultKb);
-  const relaySet = new Set(f.relays.map((r) => r.ip.ip));
-  const recovered = f.efc.externalOriginalIp ?? f.efc.skipListedIp;
-  let state: EfcFacts['state'] = 'off';
-  if (f.efc.skipListed || f.efc.externalOriginal) {
-    if (recovered && relaySet.has(recovered.ip)) state = 'incomplete';
-    else if (f.efc.externalOriginal) state = 'works';
-    else state = 'out-of-scope';
-  }
   return {
     receiver: f.receiver,
     hasRelay: f.hasRelay,
     nonLinear: f.nonLinear,
-    state,
+    state: f.efcState,
     relays: f.relays.map((r) => ({
       ip: r.ip.ip,
       public: isPublicIp(r.ip),
       ...(r.vendorName ? { vendor: shortVendor(r.vendorName) } : {}),
       ...(r.host ? { host: r.host } : {}),
       connecting: r.connecting,
+      strength: r.strength,
+      ...(r.fromConfig ? { fromConfig: r.fromConfig } : {}),
     })),
   };
 }

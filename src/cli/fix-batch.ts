@@ -31,7 +31,7 @@ export interface ConsolidatedEfc {
   messagesTotal: number;
 }
 
-const PRIVATE_REASON = 'loopback or private address: Enhanced Filtering skips these by itself and EFSkipIPs does not accept them';
+const PRIVATE_REASON = 'Enhanced Filtering skips these by itself and EFSkipIPs does not accept them';
 const MICROSOFT_REASON = "Microsoft 365's own address: never skip Microsoft's IPs";
 const MAX_LISTED_FILES = 20;
 
@@ -44,6 +44,8 @@ export class EfcConsolidator {
   private noRelay = 0;
   private works = 0;
   private outOfScope: string[] = [];
+  /** Public relay addresses seen only with weak evidence (whose host, not whether it is yours). */
+  readonly unconfirmed = new Set<string>();
 
   add(file: string, f: EfcFacts | undefined): void {
     this.total++;
@@ -63,15 +65,20 @@ export class EfcConsolidator {
       return;
     }
     this.covered++;
-    if (f.state === 'works') this.works++;
-    if (f.state === 'out-of-scope') this.outOfScope.push(file);
+    if (f.state === 'active') this.works++;
+    if (f.state === 'recipient-not-in-scope') this.outOfScope.push(file);
     for (const r of f.relays) {
+      // only relays the recipient's side vouches for; the others are counted and named, not listed
+      if (r.strength !== 'strong' && r.public) {
+        this.unconfirmed.add(r.ip);
+        continue;
+      }
       let s = this.ips.get(r.ip);
       if (!s) this.ips.set(r.ip, (s = { ip: r.ip, messages: 0, vendors: new Set(), hosts: new Set(), efcWorks: 0, isPublic: r.public }));
       s.messages++;
       if (r.vendor) s.vendors.add(r.vendor);
       if (r.host) s.hosts.add(r.host);
-      if (f.state === 'works') s.efcWorks++;
+      if (f.state === 'active') s.efcWorks++;
     }
   }
 
@@ -148,6 +155,11 @@ export class EfcConsolidator {
     }
     caveats.push('EFSkipIPs replaces the list on the connector: the first pre-check shows what is there now; keep entries you still need.');
     caveats.push('These messages show only the relay addresses they passed through; list every address your gateways deliver from, or mail from the other gateway nodes is not skip-listed.');
+    // an address another message confirmed is listed, not left out
+    for (const ip of this.ips.keys()) this.unconfirmed.delete(ip);
+    if (this.unconfirmed.size) {
+      caveats.push(`Left out, not confirmed as your gateway (only whose host each is): ${[...this.unconfirmed].slice(0, 20).join(', ')}${this.unconfirmed.size > 20 ? ` and ${this.unconfirmed.size - 20} more` : ''}. Confirm with your MX record and the gateway's address list, or list them in the trusted relays setting.`);
+    }
     if (this.outOfScope.length) {
       caveats.push(`${this.outOfScope.length} message${this.outOfScope.length === 1 ? ' was' : 's were'} skip-listed but the recipient was outside the EFUsers pilot (${fileList(this.outOfScope)}): add the recipients or set -EFUsers $null.`);
     }

@@ -29,6 +29,7 @@ import { parseArcMessageSignatureTags, parseArcSealTags, parseDkimSignature } fr
 import { decodeMicrosoftHeaders } from './parse/microsoft';
 import { trace } from './trace/trace';
 import { attachStamps } from './trace/stamps';
+import { concludeFacts } from './facts';
 import { diagnose } from './diagnose';
 import { generateRemedies, type RemedyOptions } from './remedy';
 import { planStreamedVerification, verifyMessage, verifyStreamedMessage, type VerifyOptions } from './verify';
@@ -50,6 +51,23 @@ const AUTH_RESULT_KEYS = new Set([
   'x-original-authentication-results',
 ]);
 
+/** A value made of RFC 2047 encoded-words only ("=?charset?B|Q?text?=", whitespace between). */
+const ONLY_ENCODED_WORDS = /^\s*(?:=\?[^?\s]{1,64}\?[BbQq]\?[^?\s]*\?=\s*)+$/;
+
+/**
+ * The field as the parsers read it. Exchange Online sometimes writes a whole stamp
+ * (Authentication-Results, Received-SPF, X-Forefront-Antispam-Report,
+ * X-MS-Exchange-Organization-*, X-Microsoft-Antispam-Mailbox-Delivery) as RFC 2047 encoded-words,
+ * and its verdicts can only be read decoded. Only a value that is nothing but encoded-words is
+ * replaced by its decoded text (line breaks as spaces); index, lines and bytes stay the field's. Any
+ * other value, such as an Authentication-Results whose comment merely contains "=?", is read as
+ * written. analysis.headers keeps the fields as written.
+ */
+function readableField(field: HeaderField): HeaderField {
+  if (field.decoded === field.unfolded || !ONLY_ENCODED_WORDS.test(field.unfolded)) return field;
+  return { ...field, unfolded: field.decoded.replace(/[\r\n]+/g, ' ') };
+}
+
 const DEFAULT_MAX_HOPS = 100;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -64,7 +82,7 @@ export function analyzeHeaders(bytes: Uint8Array, options: FullAnalyzeOptions = 
  */
 function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, conclude = true): Analysis {
   const problems: ParseProblem[] = [...split.problems];
-  const fields = split.fields.filter((f) => !f.invalid);
+  const fields = split.fields.filter((f) => !f.invalid).map(readableField);
 
   const received: Array<{ field: HeaderField; info: ReceivedInfo }> = [];
   const authResults: Array<{ field: HeaderField; parsed: AuthResultsHeader }> = [];
@@ -132,32 +150,35 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, concl
 
   const microsoft = decodeMicrosoftHeaders(fields);
   const summary = summarize(fields, received);
-  const recipientDomains = [...new Set(summary.recipients.map((r) => r.split('@')[1]?.toLowerCase()).filter((d): d is string => !!d))];
   const arcSets = [...arcByInstance.values()].sort((a, b) => a.instance - b.instance);
 
   const traced = trace({
     fields,
     received,
+    authResults,
+    receivedSpf,
     microsoft,
-    headerNames: [...new Set(fields.map((f) => f.key))],
-    authservIds: authResults.map((a) => a.parsed.authservId).filter((x): x is string => !!x),
-    arcSealers: arcSets.map((s) => s.seal?.domain).filter((x): x is string => !!x),
-    recipientDomains: [...new Set([...recipientDomains, ...(options.receivingDomains ?? []).map((d) => d.toLowerCase())])],
-    trustedRelays: options.trustedRelays ?? [],
+    recipients: summary.recipients,
+    receivingDomains: options.receivingDomains ?? [],
+    trustedRelays: { list: options.trustedRelays ?? [], source: options.trustedRelaysSource ?? 'the trusted relays setting' },
     maxHops,
     totalReceived: receivedSeen,
-    eopVerdicts: authResults.filter((x) => x.field.key === 'authentication-results' && x.parsed.authservId === null && x.parsed.form === 'eop').length,
   });
   for (const p of traced.problems) problems.push({ code: p.code, severity: 'warning', message: p.message, fieldIndex: p.fieldIndex });
+  // Exchange Online's tenant headers are the receiver's only when Exchange Online delivered the
+  // message; otherwise they are a sender's or an intermediary's and are not read as verdicts.
+  const receiverMicrosoft = traced.facts.receiver.kind === 'exchange-online' ? microsoft : null;
 
   const stamps = attachStamps({
     hops: traced.hops,
     boundary: traced.boundary,
+    facts: traced.facts,
+    verdictFields: traced.verdictFields,
     authResults,
     receivedSpf,
     dkim: dkimSignatures,
     arcSets,
-    microsoft,
+    microsoft: receiverMicrosoft,
     trustedAuthservIds: options.trustedAuthservIds ?? [],
   });
 
@@ -180,12 +201,13 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, concl
     headers: split.fields,
     hops: traced.hops,
     boundary: traced.boundary,
+    facts: traced.facts,
     stamps,
     authResults: authResults.map(({ field, parsed }) => ({ fieldIndex: field.index, lines: field.lines, header: field.name, parsed })),
     receivedSpf: receivedSpf.map(({ field, parsed }) => ({ fieldIndex: field.index, lines: field.lines, parsed })),
     dkimSignatures,
     arcSets,
-    microsoft,
+    microsoft: receiverMicrosoft,
     vendors: traced.vendors,
     verification: null,
     findings: [],
@@ -207,6 +229,7 @@ function analysisOfSplit(split: SplitMessage, options: FullAnalyzeOptions, concl
 
 /** Findings and remedies from what the analysis holds. */
 function concluded(analysis: Analysis, options: FullAnalyzeOptions): Analysis {
+  concludeFacts(analysis);
   analysis.findings = diagnose(analysis, options);
   analysis.remedies = generateRemedies(analysis, options);
   return analysis;

@@ -14,7 +14,8 @@
 import type { Analysis, AuthSummary, Finding, Severity } from './types';
 import { flatten, formatAuthSummary, receiverVerdict, roleLabel, shortVendorName } from './report/markdown';
 
-export type EfcState = 'active' | 'recipient-out-of-scope' | 'incomplete' | 'off' | 'not-applicable';
+export type { EfcState } from './types';
+import type { EfcState } from './types';
 
 export interface MessageFacts {
   name?: string;
@@ -84,14 +85,8 @@ export interface Comparison {
 const T = (s: string | undefined | null, max = 200) => flatten(s ?? '', max);
 
 function efcOf(a: Analysis): { state: EfcState; recovered?: string } {
-  const ms = a.microsoft;
-  if (a.boundary.receiver !== 'exchange-online' || !ms) return { state: 'not-applicable' };
-  const recovered = ms.externalOriginal?.ip ?? ms.skipListed?.ip;
-  if (ms.externalOriginal || ms.skipListed) {
-    if (recovered && a.boundary.relayIps.includes(recovered)) return { state: 'incomplete', recovered };
-    return { state: ms.externalOriginal ? 'active' : 'recipient-out-of-scope', recovered };
-  }
-  return { state: 'off' };
+  const e = a.facts.efc;
+  return e.recoveredIp ? { state: e.state, recovered: e.recoveredIp } : { state: e.state };
 }
 
 function hopLabel(a: Analysis, i: number): string {
@@ -174,10 +169,10 @@ function word(v: string | null | undefined): string {
 
 const EFC_WORDS: Record<EfcState, string> = {
   active: 'active',
-  'recipient-out-of-scope': 'on, but this recipient is not in scope (EFUsers)',
+  'recipient-not-in-scope': 'on, but this recipient is not in scope (EFUsers)',
   incomplete: 'on, but it stopped at a relay of the gateway',
   off: 'off',
-  'not-applicable': 'not applicable (not Exchange Online)',
+  'not-applicable': 'not applicable (not Exchange Online behind a relay of its own)',
 };
 
 /** Compares two analyses: `a` before, `b` after. */

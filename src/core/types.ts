@@ -95,6 +95,14 @@ export interface MailDate {
   utc: string | null;
   /** Offset from UTC in minutes as written (e.g. -480 for -0800), null when absent or unknown. */
   offsetMinutes: number | null;
+  /**
+   * Set when the text states no time zone at all ("4/20/2018 11:01:36 PM", or a zone name that
+   * cannot be read, such as the ambiguous "IST"). `utc` is then computed as if the time were UTC
+   * and may be off by up to ±14 hours: show it, but never compare it with other times (delays,
+   * clock skew). Absent when a zone was stated (including "-0000" and military letters, which
+   * RFC 5322 §4.3 reads as UTC).
+   */
+  zoneless?: true;
 }
 
 export interface ReceivedFrom {
@@ -106,7 +114,11 @@ export interface ReceivedFrom {
   ip?: string;
   /** The IP exactly as written, for evidence. */
   ipRaw?: string;
-  /** RFC 1413 ident or other `user@` prefix found in the comment. */
+  /**
+   * RFC 1413 ident or other `user@` prefix found in the comment; for a local or API submission the
+   * submitter the line names (Sendmail "(from user@localhost)", vger's "(majordomo@…)", qmail's
+   * "uid 89", the Gmail API client number).
+   */
   ident?: string;
   /** The whole comment text after the from-domain, e.g. "(mail.example.com [192.0.2.1])". */
   comment?: string;
@@ -277,6 +289,14 @@ export interface MicrosoftHeaders {
   skipListed?: SkipListing;
   externalOriginal?: SkipListing;
   crossTenantConnecting?: { tenantId?: string; ip?: string; helo?: string; fieldIndex: number; lines: LineRange };
+  /** The receiving tenant (the newest X-MS-Exchange-CrossTenant-Id), lower-case. */
+  crossTenantId?: { tenantId: string; fieldIndex: number; lines: LineRange };
+  /** X-EOPTenantAttributedMessage's tenant, lower-case. */
+  attributedTenantId?: string;
+  /** X-MS-Exchange-CrossTenant-FromEntityHeader: Internet, Hosted, HybridOnPrem, ... */
+  fromEntity?: string;
+  /** X-Sender-IP: the address Exchange Online took the message from. */
+  senderIp?: { ip: string; fieldIndex: number; lines: LineRange };
   originatorOrg?: string;
   /** Every field decoded from the X-MS-Exchange-Organization-* and X-MS-Exchange-CrossTenant-* family. */
   fields: Array<DecodedField & { fieldIndex: number; lines: LineRange }>;
@@ -389,6 +409,10 @@ export interface Hop {
   ipInfo?: IpInfo;
   /** Who operates the receiving side of this hop (the `by` host). */
   byOperator?: 'microsoft365' | 'google' | 'vendor' | 'other';
+  /** The organisation that wrote this Received field (its `by` host's operator), as far as names tell. */
+  writer?: HopWriter;
+  /** Index into Facts.segments of the organisation segment this hop belongs to. */
+  segment?: number;
   stamps: AuthStamp[];
   unparsed: string[];
   raw: string;
@@ -412,6 +436,212 @@ export interface TrustBoundary {
   /** How the boundary was found, in words (for tooltips and the explanation panel). */
   reasoning: string[];
   evidence: Evidence[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts: who is who, decided once (src/core/facts). Rules, remedies, the CLI, compare, reports and
+// the extension read these; none of them re-derives the receiver, the relays or the EFC state.
+
+export type OrgKind = 'microsoft365' | 'google' | 'vendor' | 'other' | 'unknown';
+
+/** The organisation a host name points at. A name is a label, never proof of who wrote a line. */
+export interface HopWriter {
+  kind: OrgKind;
+  /** Stable key: "microsoft365", "google", "vendor:<id>", "domain:<registered domain>", "unknown". */
+  org: string;
+  /** Display name: "Microsoft 365", "Proofpoint", "example.org". */
+  name: string;
+  vendorId?: string;
+}
+
+export type EvidenceStrength = 'strong' | 'weak';
+
+/**
+ * Why a host in front of the receiver is taken for a relay of the recipient. Only what the receiver
+ * (or an established relay of the recipient) recorded, the recipient's DNS, published vendor data
+ * and the user's own settings count; HELO names and anything written below the entry never do.
+ */
+export type RelayEvidenceKind =
+  /** The receiver skip-listed the connection: Enhanced Filtering is configured for it. */
+  | 'skip-listed'
+  /** The receiver attributed the connection to an inbound connector (authenticated as internal). */
+  | 'connector'
+  /** The receiver evaluated SPF on an older hop: its inbound-gateway setting skips this one. */
+  | 'receiver-spf-skip'
+  /** The recipient domain's MX points at this host (recorded or live DNS). */
+  | 'mx'
+  /** The user listed it as a trusted relay (setting or configuration file). */
+  | 'trusted-relay'
+  /** The receiver (or the established relay after it) recorded a reverse-DNS name for the address. */
+  | 'receiver-ptr'
+  /** The address is in a range the vendor publishes. */
+  | 'vendor-range'
+  /** The receiver's connection filter allow-lists the address (IPV:CAL). */
+  | 'allow-list';
+
+export interface RelayEvidence {
+  kind: RelayEvidenceKind;
+  strength: EvidenceStrength;
+  /** In words, display-safe. */
+  detail: string;
+  evidence?: Evidence;
+  /** Where a value came from: the configuration file or setting, the data source of a range. */
+  source?: string;
+}
+
+/** A relay of the recipient: a host in front of the receiver that the recipient's side runs or uses. */
+export interface RelayFact {
+  /** The hop on whose sending side this relay is (the hop where it handed the message on). */
+  hopIndex: number;
+  ip: string | null;
+  /** The name the receiver (or the next relay) recorded for it; the HELO only when nothing else. */
+  host: string | null;
+  hostIsHelo: boolean;
+  vendor: { id: string; name: string } | null;
+  evidence: RelayEvidence[];
+  /** strong: something shows it is the recipient's (connector, skip-listing, MX, settings); weak: only whose it is. */
+  strength: EvidenceStrength;
+  /** True for the relay that connected to the receiver. */
+  connecting: boolean;
+}
+
+export type SegmentRole = 'sender' | 'intermediary' | 'recipient-gateway' | 'recipient';
+
+/** Consecutive hops written by one organisation. */
+export interface Segment {
+  role: SegmentRole;
+  /** HopWriter.org of the hops (or "list:<id>" / "forwarder:<domain>" for intermediaries). */
+  org: string;
+  /** Display name: "Exchange Online", "Proofpoint", "northwindtraders.com", "mailing list …". */
+  name: string;
+  kind: OrgKind | 'mailing-list' | 'forwarder';
+  /** Oldest and newest hop index of the segment (inclusive). */
+  firstHop: number;
+  lastHop: number;
+  /** receiver: written by the receiver; relay: by an established relay of the recipient; claimed: below both, the sender's word. */
+  trust: 'receiver' | 'relay' | 'claimed';
+  detail?: string;
+}
+
+export type ReceiverRecordKind = 'auth-results' | 'received-spf' | 'x-sender-ip' | 'cip';
+
+/** Something the receiver wrote about the connection it took the message from. */
+export interface ReceiverRecord {
+  kind: ReceiverRecordKind;
+  ip: string;
+  /** True when the address is the entry hop's sending address (or, with Enhanced Filtering, the recovered one). */
+  agrees: boolean;
+  evidence: Evidence;
+}
+
+export type Cloud = 'worldwide' | 'gcc-high' | 'dod' | '21vianet';
+
+export interface ReceiverFacts {
+  kind: ReceiverKind;
+  /** "Exchange Online", "Gmail", or the receiving host's organisation. */
+  name: string | null;
+  /** HopWriter.org of the newest Received field's author. */
+  org: string | null;
+  /** The newest Received hop (the final delivery); null without Received fields. */
+  newestHopIndex: number | null;
+  /** Exchange Online: the recipient's tenant (the receiver's own X-MS-Exchange-CrossTenant-Id). */
+  tenantId: string | null;
+  /** A consumer mailbox (Outlook.com / Hotmail, gmail.com): no connectors, no gateway of its own. */
+  consumer: boolean;
+  consumerReason: string | null;
+  /** Exchange Online: which Microsoft cloud, from the receiver's host names. */
+  cloud: Cloud | null;
+  /** The tenant's accepted domains the receiver named (EOP's bare tokens in its own results). */
+  acceptedDomains: string[];
+}
+
+export interface EntryFacts {
+  /** The hop where the receiver took the message from outside; null when not found. */
+  hopIndex: number | null;
+  connectingIp: string | null;
+  /**
+   * The address the receiver evaluated (what its own records name): the connecting address, or
+   * the older one its inbound-gateway setting or Enhanced Filtering skipped to; null when unknown.
+   */
+  evaluatedIp: string | null;
+  /** The name the connecting host gave (HELO): a label, not evidence. */
+  connectingHelo: string | null;
+  /** The receiver's own records of the connection. */
+  records: ReceiverRecord[];
+  /** True when at least one of the receiver's records names the entry's address. */
+  anchored: boolean;
+  /** Why the entry could not be placed or confirmed (reported as a problem, never guessed). */
+  problem: string | null;
+}
+
+export type EfcState = 'not-applicable' | 'off' | 'active' | 'recipient-not-in-scope' | 'incomplete';
+
+export interface EfcFacts {
+  state: EfcState;
+  /** The sender address Enhanced Filtering recovered (skip-listing headers), validated. */
+  recoveredIp: string | null;
+  why: string;
+  evidence: Evidence[];
+}
+
+/** Exchange Online → elsewhere → the same tenant again: Enhanced Filtering does not support it. */
+export interface NonLinearFacts {
+  /** The older hop where Exchange Online first took the message from outside. */
+  firstEntryHopIndex: number;
+  /** The first hop after that written outside Microsoft 365 (the message left the service). */
+  leftHopIndex: number;
+  /** The hop where it came back (the receiver's entry). */
+  backHopIndex: number;
+  outsideHost: string;
+  /** What shows the two passes are one tenant. */
+  sameTenant: string;
+}
+
+export interface Intermediary {
+  kind: 'mailing-list' | 'forwarder';
+  /** "linux-kernel@vger.kernel.org", "Gmail forwarding", "example.org (SRS)". */
+  name: string;
+  /** The newest hop the intermediary wrote, when found on the route. */
+  hopIndex: number | null;
+  detail: string;
+  evidence: Evidence[];
+}
+
+export type VerdictClass = 'authentic' | 'broken-in-transit' | 'never-authentic' | 'unknown';
+
+export interface VerdictFacts {
+  class: VerdictClass;
+  /** never-authentic: nothing authenticated the From domain (spoof), or something passed for another domain (misaligned). */
+  kind: 'spoof' | 'misaligned' | null;
+  /** One line, display-safe. */
+  summary: string;
+  /** broken-in-transit: the hop where it broke (a pass before it, a failure after it). */
+  breakHopIndex: number | null;
+  /** broken-in-transit: who changed it ("the Proofpoint gateway …"). */
+  brokenBy: string | null;
+  reasons: string[];
+  evidence: Evidence[];
+}
+
+export interface Facts {
+  receiver: ReceiverFacts;
+  entry: EntryFacts;
+  /** Oldest first. */
+  segments: Segment[];
+  /** Relays of the recipient in front of the receiver, oldest first (the connecting one last). */
+  relays: RelayFact[];
+  /** The first host the recipient's side took the message from (the entry's sender when there are no relays). */
+  originalSender: { hopIndex: number; ip: string | null; host: string | null } | null;
+  /** The message came from another Microsoft 365 tenant's outbound servers. */
+  senderTenant: { hopIndex: number; tenantId: string | null } | null;
+  intermediaries: Intermediary[];
+  nonLinear: NonLinearFacts | null;
+  /** The recipient organisation's domains and where they came from (never guessed from From = To). */
+  ownDomains: { domains: string[]; source: 'settings' | 'tenant' | 'none' };
+  efc: EfcFacts;
+  verdict: VerdictFacts;
+  /** How the route was judged, in words (tooltips, the explanation panel, the CLI). */
+  reasoning: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,6 +714,8 @@ export interface Verification {
     detail: string;
   } | null;
   lookups: DnsLookup[];
+  /** The recipient domains' MX hosts and their addresses (only when DNS was allowed). */
+  mx?: Array<{ domain: string; hosts: Array<{ exchange: string; priority: number; addresses: string[] }> }>;
   notes: string[];
   /** What the body shows about changes made in transit (filled when the body was read). */
   bodyHints?: BodyHints;
@@ -569,6 +801,8 @@ export interface Analysis {
   headers: HeaderField[];
   hops: Hop[];
   boundary: TrustBoundary;
+  /** Who is who, decided once (receiver, entry, segments, relays with evidence, EFC state, verdict class). */
+  facts: Facts;
   stamps: AuthStamp[];
   authResults: Array<{ fieldIndex: number; lines: LineRange; header: string; parsed: AuthResultsHeader }>;
   receivedSpf: Array<{ fieldIndex: number; lines: LineRange; parsed: ReceivedSpf }>;
@@ -587,6 +821,8 @@ export interface AnalyzeOptions {
   name?: string;
   /** Trusted relays: IPs, CIDRs, a-b ranges or host patterns (`*.example.net`). */
   trustedRelays?: string[];
+  /** Where trustedRelays came from, in the user's words (shown next to every address it adds). */
+  trustedRelaysSource?: string;
   /** authserv-ids whose results count as the receiver's verdicts, besides EOP and mx.google.com. */
   trustedAuthservIds?: string[];
   /** The receiving organisation's domains (helps find the trust boundary). */

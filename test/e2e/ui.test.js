@@ -22,6 +22,14 @@ const WORKSPACE = fs.mkdtempSync(path.join(os.tmpdir(), 'mfl-ui-ws-'));
 for (const f of fs.readdirSync(path.join(ROOT, 'test', 'vscode', 'workspace'))) fs.copyFileSync(path.join(ROOT, 'test', 'vscode', 'workspace', f), path.join(WORKSPACE, f));
 const SAMPLE = 'proofpoint-to-exchange-online.eml';
 fs.copyFileSync(path.join(ROOT, 'samples', SAMPLE), path.join(WORKSPACE, SAMPLE));
+// the sample's recorded DNS answers, as its README suggests: the recipient's MX then confirms the
+// Proofpoint relay as the recipient's gateway, so the fix is generated with its address
+fs.copyFileSync(path.join(ROOT, 'samples', 'dns-snapshot.json'), path.join(WORKSPACE, 'dns-snapshot.json'));
+fs.mkdirSync(path.join(WORKSPACE, '.vscode'), { recursive: true });
+fs.writeFileSync(
+  path.join(WORKSPACE, '.vscode', 'settings.json'),
+  JSON.stringify({ 'mailflowLens.dns.mode': 'recorded', 'mailflowLens.dns.snapshotFile': 'dns-snapshot.json' }, null, 2),
+);
 process.on('exit', () => fs.rmSync(WORKSPACE, { recursive: true, force: true }));
 const MESSAGE = 'quarterly-report.eml';
 const pkg = require(path.join(ROOT, 'package.json'));

@@ -35,12 +35,22 @@ export function makeFinding(
   return {
     id,
     severity,
-    message: message.charAt(0).toUpperCase() + message.slice(1),
+    message: sentenceCase(message),
     hopIndex,
     evidence: dedupeEvidence(evidence),
     explanation: id,
     remedies: [...new Set(remedies)],
   };
+}
+
+/**
+ * The message with a capital first letter, unless it starts with a host name, an address or a
+ * header value (those are quoted as written: "mx.google.com", never "Mx.google.com").
+ */
+export function sentenceCase(message: string): string {
+  const first = /^\S+/.exec(message)?.[0] ?? '';
+  if (/[.:@=]/.test(first.replace(/[.,;:]$/, ''))) return message;
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** Drop nulls and repeated fields (the first note wins), keep the order of first appearance. */
@@ -340,18 +350,17 @@ export function isPrivateAddress(ip: string | null | undefined): boolean {
 // ---------------------------------------------------------------------------------------------
 // The receiving organisation
 
-/** Domains of the receiving organisation: recipients' domains plus options.receivingDomains. */
-export function ownDomains(a: Analysis, options: DiagnoseOptions): string[] {
-  const s = new Set<string>();
-  for (const r of a.summary.recipients) {
-    const d = domainOfAddress(r);
-    if (d) s.add(d);
-  }
-  for (const d of options.receivingDomains ?? []) {
-    const x = domainOfAddress(d);
-    if (x) s.add(x);
-  }
-  return [...s];
+/**
+ * The receiving organisation's domains, as the facts step found them: the settings, else the
+ * accepted domains the tenant itself named. Never guessed from the message's To or From.
+ */
+export function ownDomains(a: Analysis, _options?: DiagnoseOptions): string[] {
+  return a.facts?.ownDomains?.domains ?? [];
+}
+
+/** A consumer mailbox (Outlook.com, gmail.com): no connectors, no gateway of its own. */
+export function isConsumer(a: Analysis): boolean {
+  return a.facts?.receiver?.consumer === true;
 }
 
 /** The From domain (lower-case), when there is one. */
@@ -360,9 +369,9 @@ export function fromDomain(a: Analysis): string | undefined {
 }
 
 /**
- * The From domain belongs to the receiving organisation: it is one of the recipients' domains or a
- * configured receiving domain, or Exchange Online authenticated the sender as Internal and the
- * originating organisation is that domain.
+ * The From domain belongs to the receiving organisation: it is one of the organisation's known
+ * domains (settings, or the accepted domains the tenant named), or Exchange Online authenticated
+ * the sender as Internal and the originating organisation is that domain.
  */
 export function fromIsOwnDomain(a: Analysis, options: DiagnoseOptions): boolean {
   const fd = fromDomain(a);
@@ -397,7 +406,7 @@ export function spfFailed(result: string | undefined): boolean {
  * applications do; internet mail servers use their DNS name).
  */
 export function deviceRelay(a: Analysis, options: DiagnoseOptions): { ip: string; domain: string; spf: SpfEvaluation; why: string } | null {
-  if (!fromIsOwnDomain(a, options)) return null;
+  if (isConsumer(a) || !fromIsOwnDomain(a, options)) return null;
   const spf = spfEvaluation(a);
   if (!spf.ip || !spfFailed(spf.result)) return null;
   const prov = lookupProviderByIp(spf.ip)?.id;
@@ -649,48 +658,10 @@ export interface NonLinearRoute {
   outsideHost: string;
 }
 
-/**
- * Microsoft 365 took the message from outside and scanned it (its id-less Authentication-Results
- * or Received-SPF from that first pass is still in the message), handed it to a host of the
- * organisation outside Microsoft 365 (on-premises, or a relay the user trusts), and took it back.
- * Seed 002: Enhanced Filtering is not supported for this ("Internet > Microsoft 365 > On-premises >
- * Microsoft 365"). Read from the whole Received chain, whichever pass the trace took as the entry.
- * A sender's own Microsoft 365 tenant does not match: it leaves no inbound verdict, and the hosts
- * after it are not the receiving organisation's.
- */
-export function nonLinearRoute(a: Analysis, options: DiagnoseOptions): NonLinearRoute | null {
-  if (a.boundary.receiver !== 'exchange-online') return null;
-  const hops = a.hops;
-  const own = ownDomains(a, options);
-  const trusted = (options.trustedRelays ?? []).map((x) => x.trim().toLowerCase()).filter((x) => x.startsWith('*.')).map((x) => x.slice(2));
-  const orgHost = (h: string | undefined) => hostUnderDomains(h, own) || hostUnderDomains(h, trusted);
-  const eopVerdictBetween = (lo: number, hi: number): boolean =>
-    a.authResults.some((r) => r.parsed.form === 'eop' && r.header.toLowerCase() === 'authentication-results' && r.fieldIndex > lo && r.fieldIndex < hi) ||
-    a.receivedSpf.some((r) => (r.parsed.receiver ?? '').toLowerCase().endsWith('protection.outlook.com') && r.fieldIndex > lo && r.fieldIndex < hi);
-  for (let j = 0; j < hops.length; j++) {
-    const h = hops[j];
-    if (h.byOperator !== 'microsoft365' || fromMicrosoft(h) || h.with?.mapi || h.with?.http || h.with?.authenticated) continue;
-    let left = j + 1;
-    while (left < hops.length && hops[left].byOperator === 'microsoft365') left++;
-    if (left >= hops.length) return null;
-    if (!fromMicrosoft(hops[left])) continue;
-    let back = left;
-    let outsideIsOrg = false;
-    let outsideHost: string | undefined;
-    while (back < hops.length && hops[back].byOperator !== 'microsoft365') {
-      if (orgHost(hops[back].by.host)) outsideIsOrg = true;
-      outsideHost = outsideHost ?? hops[back].by.host;
-      back++;
-    }
-    if (back >= hops.length) return null;
-    const ptr = a.microsoft?.forefront && !a.microsoft.forefront.untrusted && a.microsoft.forefront.cip === hops[back].from.ip ? a.microsoft.forefront.ptr : undefined;
-    if (orgHost(hops[back].from.rdns) || orgHost(hops[back].from.helo) || orgHost(ptr)) outsideIsOrg = true;
-    if (!outsideIsOrg) continue;
-    // the first pass was an inbound scan by Exchange Online: its verdict sits between hop j and the hop that left
-    if (!eopVerdictBetween(hops[left].fieldIndex, hops[j].fieldIndex)) continue;
-    return { firstEntryHopIndex: j, leftHopIndex: left, backHopIndex: back, outsideHost: outsideHost ?? hops[back].from.helo ?? '?' };
-  }
-  return null;
+/** The non-linear route the facts step found (Exchange Online → on-premises → the same tenant). */
+export function nonLinearRoute(a: Analysis, _options?: DiagnoseOptions): NonLinearRoute | null {
+  const nl = a.facts?.nonLinear;
+  return nl ? { firstEntryHopIndex: nl.firstEntryHopIndex, leftHopIndex: nl.leftHopIndex, backHopIndex: nl.backHopIndex, outsideHost: nl.outsideHost } : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -787,6 +758,8 @@ export interface DkimChangeWords {
 export function dkimBreakSite(a: Analysis, b: BrokenDkim, words: DkimChangeWords) {
   const sigField = b.sigField ?? dkimSignatureField(a, b.domain, b.selector);
   const sigName = `DKIM signature d=${b.domain ?? '?'}${b.selector ? ` s=${quote(b.selector, 40)}` : ''}`;
+  // a mailing list or forwarder that re-sent the message (not the author's own list signature)
+  const list = (a.facts?.intermediaries ?? []).find((x) => x.kind === 'mailing-list' || x.kind === 'forwarder');
   const receiver = receiverLabel(a);
   const earlier = dkimPassedEarlier(a, b.domain, b.selector);
   let where: string;
@@ -800,12 +773,15 @@ export function dkimBreakSite(a: Analysis, b: BrokenDkim, words: DkimChangeWords
   } else if (hasRelays(a)) {
     where = words.onlyRelay(relayLabel(a), receiver);
     hopIndex = lastRelayHop(a)?.index ?? a.boundary.entryHopIndex;
+  } else if (list) {
+    where = `${quote(list.name, 80)} re-sent the message (${list.kind === 'mailing-list' ? 'a mailing list: they add footers and subject tags' : 'a forwarder'}), which explains the change; this is expected for ${list.kind === 'mailing-list' ? 'list mail' : 'forwarded mail'}`;
+    hopIndex = list.hopIndex ?? a.boundary.entryHopIndex;
   } else {
     where = words.noRelay;
     hopIndex = a.boundary.entryHopIndex;
   }
   const other = alignedDkimPassAtReceiver(a, { domain: b.domain, selector: b.selector });
-  const severity: Finding['severity'] = b.receiverPassed ? 'info' : other ? 'warning' : 'error';
+  const severity: Finding['severity'] = b.receiverPassed || (list && !hasRelays(a) && !earlier) ? 'info' : other ? 'warning' : 'error';
   const remedies: string[] = [];
   if (!b.receiverPassed && a.boundary.receiver === 'exchange-online' && hasRelays(a)) {
     remedies.push('efc-skip-ips', 'efc-skip-last-ip');

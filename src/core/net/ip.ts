@@ -117,6 +117,29 @@ export function isPublicIp(ip: ParsedIp | string): boolean {
   return c === 'public' || c === 'documentation';
 }
 
+/**
+ * How each address class is named in text we show: the one place that words it, so that a
+ * link-local fe80:: address is never called private "RFC 1918" space (RFC 1918 is IPv4's
+ * 10/8, 172.16/12 and 192.168/16 only).
+ */
+const IP_CLASS_NAMES: Record<IpClass, string> = {
+  public: 'public address',
+  private: 'private (RFC 1918) address',
+  loopback: 'loopback address',
+  'link-local': 'link-local address',
+  cgnat: 'carrier-grade NAT address (RFC 6598)',
+  documentation: 'documentation address (RFC 5737 / RFC 3849)',
+  reserved: 'reserved address',
+  unspecified: 'unspecified address',
+  multicast: 'multicast address',
+  'unique-local': 'unique-local IPv6 address (fc00::/7)',
+};
+
+/** An address class in words, e.g. "link-local address", "private (RFC 1918) address". */
+export function ipClassName(c: IpClass): string {
+  return IP_CLASS_NAMES[c] ?? 'reserved address';
+}
+
 /** True for loopback and RFC 1918 / unique-local / link-local / CGNAT space (what EFC skips by itself). */
 export function isPrivateOrLoopback(ip: ParsedIp | string): boolean {
   const c = classifyIp(ip);

@@ -11,9 +11,15 @@
  *   - asctime:               "Sun Nov 13 14:50:12 2005", "Sun Nov 13 14:50:12 UTC 2005"
  *   - ISO 8601 and Go's time.String(): "2026-03-09T11:26:40Z",
  *                           "2026-03-09 11:26:40.123456789 +0000 UTC m=+0.123"
- * Unknown alphabetic zones and military letters other than Z are read as UTC with an unknown
- * offset (offsetMinutes null), as RFC 5322 §4.3 asks. Impossible values (Feb 31, hour 25) give
- * utc null with the raw text kept.
+ *   - numeric dates that Windows and web software write: "4/20/2018 23:01:06 -0400 (EDT)",
+ *                           "4-20-2018 11:01:07 PM", "2018/4/20 ...", "20.04.2018 ..." (see readNumeric)
+ *   - 12-hour clocks: "11:01:08 PM", "12:30 a.m." (12 AM is midnight, 12 PM noon; "13:00 PM" is
+ *                           impossible and gives utc null)
+ * Military letters other than Z are read as UTC with an unknown offset (offsetMinutes null), as
+ * RFC 5322 §4.3 asks. A date that states no zone at all (none written, or a name we cannot read
+ * such as "IST") is also computed as if it were UTC, but flagged `zoneless`: its instant may be off
+ * by up to ±14 hours and must not be compared with other hops' times. Impossible values (Feb 31,
+ * hour 25) give utc null with the raw text kept.
  */
 import type { MailDate } from '../types';
 
@@ -89,6 +95,8 @@ export interface DateScan {
   end: number;
   utc: string | null;
   offsetMinutes: number | null;
+  /** True when utc was read but no time zone was stated (see MailDate.zoneless). */
+  zoneless: boolean;
 }
 
 function isDigit(c: number): boolean {
@@ -205,6 +213,8 @@ interface Parts {
   zoneSeen: boolean;
   /** The zone text could not be read as any zone at all (e.g. +2599). */
   zoneInvalid: boolean;
+  /** AM/PM was written with an hour that a 12-hour clock cannot show (0 or above 12). */
+  badMeridiem: boolean;
 }
 
 function expandYear(text: string): number {
@@ -245,7 +255,43 @@ function readTime(sc: Scanner, p: Parts): boolean {
       p.ms = Number((frac + '00').slice(0, 3));
     }
   }
+  readMeridiem(sc, p);
   return true;
+}
+
+/**
+ * A 12-hour clock's "AM"/"PM" (also "am", "a.m.", "P.M.") right after the time, as a whole word.
+ * 12 AM is midnight and 12 PM noon; an hour of 0 or above 12 cannot be written this way and makes
+ * the date impossible rather than silently 12 hours off. Leaves the scanner unchanged when absent.
+ */
+function readMeridiem(sc: Scanner, p: Parts): void {
+  const save = sc.pos;
+  if (sc.skipWs() > 8) {
+    sc.pos = save;
+    return;
+  }
+  const c = sc.code() | 32;
+  if ((c !== 97 && c !== 112) || sc.pos >= sc.s.length) {
+    sc.pos = save;
+    return;
+  }
+  const pm = c === 112;
+  let i = sc.pos + 1;
+  if (sc.s.charCodeAt(i) === 46) i++; // "a.m."
+  if ((sc.s.charCodeAt(i) | 32) !== 109) {
+    sc.pos = save;
+    return;
+  }
+  i++;
+  if (sc.s.charCodeAt(i) === 46) i++;
+  if (i < sc.s.length && (isAlpha(sc.s.charCodeAt(i)) || isDigit(sc.s.charCodeAt(i)))) {
+    sc.pos = save;
+    return;
+  }
+  sc.pos = i;
+  if (p.hour < 1 || p.hour > 12) p.badMeridiem = true;
+  else if (pm) p.hour = p.hour === 12 ? 12 : p.hour + 12;
+  else if (p.hour === 12) p.hour = 0;
 }
 
 /** Read a numeric offset "+HHMM", "+HH:MM", "+HH" right at the position. */
@@ -330,9 +376,12 @@ function readZone(sc: Scanner, p: Parts): void {
         break;
       }
       const t = inner.trim();
-      // only zone-like comments belong to the date: "(PST)", "(UTC)", "(GMT+02:00)",
-      // "(Pacific Standard Time)"; anything else ("(envelope-from x)") is left to the caller
-      const zoneLike = /^[A-Za-z][A-Za-z .]{0,39}$/.test(t) || /^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t);
+      // only zone-like comments belong to the date: "(PST)", "(MET DST)", "(UTC)", "(GMT+02:00)",
+      // "(Pacific Standard Time)"; anything else ("(envelope-from x)", a note) is left to the caller
+      const zoneLike =
+        /^[A-Za-z]{1,6}(?: [A-Za-z]{1,6}){0,2}$/.test(t) ||
+        /^[A-Za-z][A-Za-z .]{0,39} Time$/i.test(t) ||
+        /^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t);
       if (!zoneLike) {
         sc.pos = save;
         break;
@@ -391,7 +440,7 @@ function skipDateSep(sc: Scanner): boolean {
 }
 
 function emptyParts(): Parts {
-  return { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, offset: null, zoneSeen: false, zoneInvalid: false };
+  return { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, offset: null, zoneSeen: false, zoneInvalid: false, badMeridiem: false };
 }
 
 /** "D Mon YYYY [HH:MM[:SS]] [zone]" (also RFC 850 "DD-Mon-YY"). Scanner is at the day digits. */
@@ -466,12 +515,14 @@ function readMonthFirst(sc: Scanner, p: Parts): boolean {
   return true;
 }
 
-/** "YYYY-MM-DD[T| ]HH:MM[:SS[.frac]][zone]" (ISO 8601, Go). At the year digits. */
+/** "YYYY-MM-DD[T| ]HH:MM[:SS[.frac]][zone]" (ISO 8601, Go; also "YYYY/MM/DD"). At the year digits. */
 function readIso(sc: Scanner, p: Parts): boolean {
   const y = sc.digits();
-  if (y.length !== 4 || !sc.eat('-')) return false;
+  const sep = sc.s[sc.pos];
+  if (y.length !== 4 || (sep !== '-' && sep !== '/')) return false;
+  sc.pos++;
   const m = sc.digits();
-  if (m.length < 1 || m.length > 2 || !sc.eat('-')) return false;
+  if (m.length < 1 || m.length > 2 || !sc.eat(sep)) return false;
   const d = sc.digits();
   if (d.length < 1 || d.length > 2) return false;
   p.year = Number(y);
@@ -480,6 +531,38 @@ function readIso(sc: Scanner, p: Parts): boolean {
   const beforeTime = sc.pos;
   if (sc.code() === 84 || sc.code() === 116) sc.pos++;
   else sc.skipWs();
+  if (!readTime(sc, p)) {
+    sc.pos = beforeTime;
+    p.hour = p.minute = p.second = p.ms = 0;
+  }
+  readZone(sc, p);
+  return true;
+}
+
+/**
+ * "M/D/YYYY", "M-D-YYYY" (month first: the US order that Windows and web software write, and
+ * Microsoft's Message Header Analyzer reads) or "D.M.YYYY" (day first, the European dotted form),
+ * then an optional time and zone. A first number above 12 can only be a day ("20/4/2018"). The
+ * year must have four digits. At the first digits.
+ */
+function readNumeric(sc: Scanner, p: Parts): boolean {
+  const a = sc.digits();
+  const sep = sc.s[sc.pos];
+  if (a.length < 1 || a.length > 2 || (sep !== '/' && sep !== '-' && sep !== '.')) return false;
+  sc.pos++;
+  const b = sc.digits();
+  if (b.length < 1 || b.length > 2 || !sc.eat(sep)) return false;
+  const y = sc.digits();
+  if (y.length !== 4) return false;
+  let month = Number(a);
+  let day = Number(b);
+  if (sep === '.' || (month > 12 && day <= 12)) [month, day] = [day, month];
+  p.year = Number(y);
+  p.month = month - 1;
+  p.day = day;
+  const beforeTime = sc.pos;
+  sc.skipWs();
+  if (sc.eat(',')) sc.skipWs();
   if (!readTime(sc, p)) {
     sc.pos = beforeTime;
     p.hour = p.minute = p.second = p.ms = 0;
@@ -542,7 +625,7 @@ function isoString(ms: number): string {
 }
 
 function toUtc(p: Parts): string | null {
-  if (p.zoneInvalid) return null;
+  if (p.zoneInvalid || p.badMeridiem) return null;
   if (p.year < 1000 || p.year > 9999) return null;
   if (p.month < 0 || p.month > 11) return null;
   if (p.day < 1 || p.day > daysInMonth(p.year, p.month)) return null;
@@ -559,7 +642,7 @@ function toUtc(p: Parts): string | null {
  */
 export function scanMailDate(text: string, start = 0): DateScan {
   const sc = new Scanner(text, start);
-  const fail: DateScan = { matched: false, end: start, utc: null, offsetMinutes: null };
+  const fail: DateScan = { matched: false, end: start, utc: null, offsetMinutes: null, zoneless: false };
   for (let k = 0; k < 4; k++) {
     sc.skipWs();
     if (sc.code() !== 40) break;
@@ -570,10 +653,14 @@ export function scanMailDate(text: string, start = 0): DateScan {
   let ok = false;
   const c = sc.code();
   if (isDigit(c)) {
-    // ISO year or day of month
+    // ISO year, numeric date ("4/20/2018") or day of month ("20 Apr 2018")
     let j = sc.pos;
     while (j < text.length && j - sc.pos < 5 && isDigit(text.charCodeAt(j))) j++;
-    ok = j - sc.pos === 4 && text[j] === '-' ? readIso(sc, p) : readDayFirst(sc, p);
+    const n = j - sc.pos;
+    const sep = text[j];
+    if (n === 4 && (sep === '-' || sep === '/')) ok = readIso(sc, p);
+    else if (n <= 2 && (sep === '/' || sep === '-' || sep === '.') && isDigit(text.charCodeAt(j + 1))) ok = readNumeric(sc, p);
+    else ok = readDayFirst(sc, p);
   } else if (isAlpha(c)) {
     ok = readMonthFirst(sc, p);
   }
@@ -584,7 +671,15 @@ export function scanMailDate(text: string, start = 0): DateScan {
     end: sc.pos,
     utc,
     offsetMinutes: utc === null ? null : p.offset,
+    zoneless: utc !== null && !p.zoneSeen,
   };
+}
+
+/** The MailDate for a scan: `zoneless` only when set (see MailDate). */
+export function mailDateOf(raw: string, r: DateScan): MailDate {
+  const d: MailDate = { raw, utc: r.utc, offsetMinutes: r.offsetMinutes };
+  if (r.zoneless) d.zoneless = true;
+  return d;
 }
 
 /**
@@ -593,13 +688,13 @@ export function scanMailDate(text: string, start = 0): DateScan {
  */
 export function parseMailDate(text: string): MailDate {
   const raw = typeof text === 'string' ? text.trim() : '';
-  const r = scanMailDate(raw, 0);
-  return { raw, utc: r.utc, offsetMinutes: r.offsetMinutes };
+  return mailDateOf(raw, scanMailDate(raw, 0));
 }
 
 /**
  * Cheap test whether a word (and the word after it) could begin a date: a weekday name, a day
- * number followed by a month name, "09-Mar-26", an ISO "2026-03-09", or "Nov 13" (asctime).
+ * number followed by a month name, "09-Mar-26", an ISO "2026-03-09", "Nov 13" (asctime), or a
+ * numeric "4/20/2018".
  * Used to find a date that is not preceded by ';'. Constant work per call.
  */
 export function looksLikeDateStart(word: string, next?: string): boolean {
@@ -617,5 +712,5 @@ export function looksLikeDateStart(word: string, next?: string): boolean {
     while (n.endsWith(',') || n.endsWith('.')) n = n.slice(0, -1);
     return /^[A-Za-z]{3,9}$/.test(n) && monthIndex(n) >= 0;
   }
-  return /^\d{1,2}-[A-Za-z]{3}-\d{2,4}$/.test(w) || /^\d{4}-\d{1,2}-\d{1,2}/.test(w);
+  return /^\d{1,2}-[A-Za-z]{3}-\d{2,4}$/.test(w) || /^\d{4}-\d{1,2}-\d{1,2}/.test(w) || /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(w);
 }

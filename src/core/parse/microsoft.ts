@@ -306,6 +306,11 @@ export function decodeMicrosoftHeaders(fields: HeaderField[]): MicrosoftHeaders 
 
   const out: MicrosoftHeaders = { org: {}, fields: [] };
   let any = false;
+  // Exchange Online appends its tenant-scoped headers after the last X-IncomingHeaderCount (when it
+  // writes one); copies above it came with the message. Without that header the newest copy of each
+  // tenant-scoped header is the receiver's (it appends last, and renames or strips incoming ones).
+  let regionStart = -1;
+  for (const f of sorted) if (f.key === 'x-incomingheadercount') regionStart = f.index;
   let trustedFf: Forefront | undefined;
   let untrustedFf: Forefront | undefined;
   let compauthFrom: { rank: number } | undefined;
@@ -315,10 +320,11 @@ export function decodeMicrosoftHeaders(fields: HeaderField[]): MicrosoftHeaders 
     if (isMicrosoftName(key)) any = true;
     const v = textOf(f);
     const at = where(f);
+    const inRegion = f.index > regionStart;
 
     switch (key) {
       case 'x-forefront-antispam-report':
-        if (!trustedFf) trustedFf = decodeForefront(v, false, at.fieldIndex, at.lines);
+        if (inRegion) trustedFf = decodeForefront(v, false, at.fieldIndex, at.lines);
         continue;
       case 'x-forefront-antispam-report-untrusted':
         if (!untrustedFf) untrustedFf = decodeForefront(v, true, at.fieldIndex, at.lines);
@@ -362,14 +368,25 @@ export function decodeMicrosoftHeaders(fields: HeaderField[]): MicrosoftHeaders 
         continue;
       }
       case 'x-ms-exchange-skiplistedinternetsender':
-        if (!out.skipListed) out.skipListed = parseSkipListing(v, at.fieldIndex, at.lines);
+        if (inRegion) out.skipListed = parseSkipListing(v, at.fieldIndex, at.lines);
         continue;
       case 'x-ms-exchange-externaloriginalinternetsender':
-        if (!out.externalOriginal) out.externalOriginal = parseSkipListing(v, at.fieldIndex, at.lines);
+        if (inRegion) out.externalOriginal = parseSkipListing(v, at.fieldIndex, at.lines);
         continue;
       case 'x-originatororg':
-        if (out.originatorOrg === undefined && v) out.originatorOrg = v;
+        if (inRegion && v) out.originatorOrg = v;
         continue;
+      case 'x-sender-ip': {
+        const ip = normalizeIp(v);
+        if (inRegion && ip) out.senderIp = { ip, ...at };
+        continue;
+      }
+      case 'x-eoptenantattributedmessage': {
+        const tenant = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?::|$)/i.exec(v)?.[1];
+        if (inRegion && tenant) out.attributedTenantId = tenant.toLowerCase();
+        any = true;
+        continue;
+      }
       default:
         break;
     }
@@ -380,29 +397,38 @@ export function decodeMicrosoftHeaders(fields: HeaderField[]): MicrosoftHeaders 
       if (m) entry.meaning = m;
       out.fields.push(entry);
 
+      if (!inRegion) continue;
       switch (key) {
         case 'x-ms-exchange-organization-authas':
-          if (out.org.authAs === undefined && v) out.org.authAs = v;
+          if (v) out.org.authAs = v;
           break;
         case 'x-ms-exchange-organization-authsource':
-          if (out.org.authSource === undefined && v) out.org.authSource = v;
+          if (v) out.org.authSource = v;
           break;
         case 'x-ms-exchange-organization-authmechanism':
-          if (out.org.authMechanism === undefined && v) {
+          if (v) {
             out.org.authMechanism = v;
             out.org.authMechanismMeaning = authMechanismMeaning(v);
           }
           break;
         case 'x-ms-exchange-organization-scl': {
           const scl = smallInt(v, true);
-          if (out.org.scl === undefined && scl !== undefined && scl >= -1 && scl <= 9) out.org.scl = scl;
+          if (scl !== undefined && scl >= -1 && scl <= 9) out.org.scl = scl;
           break;
         }
         case 'x-ms-exchange-organization-messagedirectionality':
-          if (out.org.directionality === undefined && v) out.org.directionality = v;
+          if (v) out.org.directionality = v;
           break;
         case 'x-ms-exchange-crosstenant-originalattributedtenantconnectingip':
-          if (!out.crossTenantConnecting) out.crossTenantConnecting = parseCrossTenantConnecting(v, at.fieldIndex, at.lines);
+          out.crossTenantConnecting = parseCrossTenantConnecting(v, at.fieldIndex, at.lines);
+          break;
+        case 'x-ms-exchange-crosstenant-id': {
+          const t = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.exec(v)?.[0];
+          if (t) out.crossTenantId = { tenantId: t.toLowerCase(), ...at };
+          break;
+        }
+        case 'x-ms-exchange-crosstenant-fromentityheader':
+          if (v) out.fromEntity = v;
           break;
         default:
           break;

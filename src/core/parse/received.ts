@@ -18,11 +18,23 @@
  *    it equals the rDNS name.
  *  - CommuniGate: `from NAME ([IP] verified)` (NAME verified by rDNS), `from [IP] (HELO name)`.
  *  - Exchange / Exchange Online: `from HELO (IP) by HOST (IP) with Microsoft SMTP Server` — bare IP
- *    in parentheses, no rDNS.
+ *    in parentheses, no rDNS; `(::1)` and `(fe80::…%13)` for the server talking to itself.
+ *  - zmailer (vger.kernel.org): `from rDNS ([IP]:port "EHLO helo" rhost-flags-OK-OK-OK-OK) by …
+ *    (ORCPT <rfc822;rcpt>)`, and the list expansion `(majordomo@vger.kernel.org) by vger.kernel.org
+ *    via listexpand id …`: the leading `(user@host)` is the local sender (from.ident); an ORCPT
+ *    address is a recipient (for).
+ *  - Mimecast: `from HELO (rDNS [IP])`, or `(IP [IP])` when the address has no reverse DNS.
+ *  - qmail's own line `(qmail 123 invoked by uid 89)` / `(qmail 123 invoked from network)`.
+ *  - Forcepoint Email writes its product name in place of the host: `by Forcepoint Email with …`.
+ *  - Over HTTP (webmail, mail APIs) there is no HELO: SquirrelMail `from rDNS-or-IP (SquirrelMail
+ *    authenticated user x)`, CommuniGate `from [IP] (account x)`, the Gmail API `from 4294… named
+ *    unknown by gmailapi.google.com with HTTPREST`, Yahoo `from IP by … pod-id NONE with HTTPS`.
+ *    HTTP, `…SA`/`…A` protocols and "(authenticated as …)" set with.authenticated.
+ * The date ends the field: what follows it is reported, never taken as a recipient.
  */
 import type { MailDate, ReceivedFrom, ReceivedInfo, ReceivedWith, TlsInfo } from '../types';
 import { parseIp } from '../net/ip';
-import { looksLikeDateStart, scanMailDate } from './date';
+import { looksLikeDateStart, mailDateOf, scanMailDate } from './date';
 
 /** Only this much of a value is tokenized; the rest (never seen in real mail) goes to unparsed. */
 const MAX_PARSE = 65536;
@@ -234,6 +246,8 @@ function isHostnameLike(s: string): boolean {
 }
 
 const NO_RDNS = new Set(['unknown', 'softdnserr', 'harddnserr', 'unverified', 'localhost.localdomain.invalid']);
+/** Angle-bracketed stand-ins for a missing name: "<unknown>", "<unavailable>". */
+const NO_NAME = new Set(['unknown', 'unavailable']);
 
 interface Literal {
   /** The IP as written (brackets, port and `?` hints removed; `IPv6:` prefix kept). */
@@ -332,6 +346,10 @@ interface Acc {
   tlsSeen: boolean;
   authSeen: boolean;
   envelopeFrom?: string;
+  /** DSN original recipients "(ORCPT <rfc822;addr>)" (zmailer, vger), with where they were written. */
+  orcpt: Array<{ pos: number; addr: string }>;
+  /** qmail's own line "(qmail 123 invoked by uid 89)" / "(qmail 123 invoked from network[IP/name])". */
+  qmail?: { comment: string; ident?: string; ip?: string; rdns?: string };
   unparsed: Array<{ pos: number; text: string }>;
 }
 
@@ -400,13 +418,38 @@ function tlsFromComment(inner: string): TlsInfo | null {
   return null;
 }
 
-type CommentClass = 'env' | 'tls' | 'tls-note' | 'auth' | null;
+type CommentClass = 'env' | 'tls' | 'tls-note' | 'auth' | 'orcpt' | 'qmail' | null;
 
-/** Classify a comment that is not part of the from/by identity. Updates acc. */
-function classifyComment(inner: string, acc: Acc): CommentClass {
+/** "ORCPT <rfc822;addr>" or "ORCPT rfc822;addr" (RFC 3461 original recipient, as zmailer writes it). */
+const ORCPT_RE = /^ORCPT\s*(?:<\s*)?rfc822\s*;\s*([^<>\s;]{0,320})\s*>?$/i;
+/** qmail's line: "qmail 123 invoked from network", "qmail 87263 messnum 771997 invoked by uid 89". */
+const QMAIL_RE = /^qmail(?:-[A-Za-z0-9/_-]{1,40})? \d{1,12}(?: messnum \d{1,12})? invoked (by uid \d{1,10}|by alias|for bounce|from network(?:\[([^\]\s/]{1,80})(?:\/([^\]\s]{1,255}))?\])?)$/;
+
+/**
+ * Classify a comment that is not part of the from/by identity. Updates acc. `pos` is where the
+ * comment starts in the value (recipients after the date are not taken).
+ */
+function classifyComment(inner: string, acc: Acc, pos = 0): CommentClass {
   if (inner.length > MAX_CLASSIFY) return null;
   const t = inner.trim();
   const lower = t.toLowerCase();
+  const orcpt = ORCPT_RE.exec(t);
+  if (orcpt) {
+    if (orcpt[1].includes('@')) acc.orcpt.push({ pos, addr: cleanAddress(orcpt[1]) });
+    return 'orcpt';
+  }
+  const qm = QMAIL_RE.exec(t.replace(/\s+/g, ' '));
+  if (qm) {
+    if (!acc.qmail) {
+      const q: Acc['qmail'] = { comment: `(${t})` };
+      if (qm[1].startsWith('by uid')) q.ident = qm[1].slice(3);
+      const lit = qm[2] ? readLiteral(qm[2]) : null;
+      if (lit?.ip) q.ip = lit.ip;
+      if (qm[3] && isFqdnLike(qm[3])) q.rdns = qm[3];
+      acc.qmail = q;
+    }
+    return 'qmail';
+  }
   const env = /^envelope-(?:from|sender)\b[\s:=]*(.*)$/i.exec(t);
   if (env) {
     let addr = env[1].trim();
@@ -468,6 +511,8 @@ interface Identity {
   hostOnly?: string;
   /** Exim-style key=value items (helo=, ident=, port=) were present. */
   eximKeys: boolean;
+  /** An empty literal "[]": the receiver wrote that it knew no address. */
+  noAddress: boolean;
   leftovers: string[];
   /** True when the comment contributed anything to the hop identity. */
   useful: boolean;
@@ -482,6 +527,7 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     verified: false,
     account: false,
     eximKeys: false,
+    noAddress: false,
     leftovers: [],
     useful: false,
   };
@@ -502,7 +548,12 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     if (t.k === 'bracket') {
       const lit = readLiteral(t.v);
       if (lit) setLit(lit, true, t);
+      else if (t.v.trim() === '') id.noAddress = true; // "(<unknown> [])": no address known
       else id.leftovers.push(ctx.raw.slice(t.s, t.e));
+      continue;
+    }
+    if (t.k === 'angle' && NO_NAME.has(t.v.trim().toLowerCase())) {
+      id.rdnsNone = true; // "<unknown>": no reverse-DNS name
       continue;
     }
     if (t.k !== 'word') {
@@ -511,6 +562,27 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     }
     const v = stripTrailing(t.v, ',');
     const lower = v.toLowerCase();
+    // zmailer (vger.kernel.org): ([IP]:port "EHLO name" rhost-flags-OK-OK-OK-OK)
+    if (v.startsWith('"') && /^"(?:helo|ehlo|lhlo)$/i.test(v)) {
+      id.heloSet = true;
+      let j = i + 1;
+      let name = '';
+      // the name up to the closing quote: a word ending in '"', or a literal followed by '"'
+      if (toks[j]?.k === 'bracket' && toks[j + 1]?.k === 'word' && toks[j + 1].v === '"' && toks[j + 1].s === toks[j].e) {
+        name = ctx.w.slice(toks[j].s, toks[j].e);
+        j += 2;
+      } else if (toks[j]?.k === 'word' && toks[j].v.endsWith('"')) {
+        name = toks[j].v.slice(0, -1);
+        j++;
+      } else {
+        id.leftovers.push(ctx.raw.slice(t.s, t.e));
+        continue;
+      }
+      if (name) id.helo = name;
+      i = j - 1;
+      continue;
+    }
+    if (lower.startsWith('rhost-flags-')) continue; // zmailer's reverse/forward DNS check flags
     if (lower === 'helo' || lower === 'ehlo' || lower === 'hello' || lower === 'lhlo') {
       id.heloSet = true;
       if (next && (next.k === 'word' || next.k === 'bracket') && !(next.k === 'word' && next.v.toLowerCase() === 'helo')) {
@@ -557,6 +629,13 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     }
     const ipw = readIdentIp(v);
     if (ipw) {
+      // Mimecast "(192.0.2.10 [192.0.2.10])": the address stands where the reverse-DNS name goes,
+      // so there was none; the bracketed one is the connecting address
+      const nextLit = next?.k === 'bracket' && !ipw.ident && !id.lit ? readLiteral(next.v) : null;
+      if (nextLit?.ip && nextLit.ip === ipw.lit.ip) {
+        id.rdnsNone = true;
+        continue;
+      }
       if (ipw.ident) id.ident = ipw.ident;
       setLit(ipw.lit, false, t);
       continue;
@@ -587,8 +666,17 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     }
     id.leftovers.push(ctx.raw.slice(t.s, t.e));
   }
+  // Clearswift "from NAME (unverified)": the name is the HELO, its reverse DNS was not confirmed
+  if (words.length === 1 && toks.length === 1 && words[0].v.toLowerCase() === 'unverified') id.rdnsNone = true;
   id.useful =
-    id.heloSet || id.rdns !== undefined || id.rdnsNone || id.lit !== undefined || id.ident !== undefined || id.hostOnly !== undefined || id.account;
+    id.heloSet ||
+    id.rdns !== undefined ||
+    id.rdnsNone ||
+    id.lit !== undefined ||
+    id.ident !== undefined ||
+    id.hostOnly !== undefined ||
+    id.account ||
+    id.noAddress;
   return id;
 }
 
@@ -622,7 +710,9 @@ function protocolFlags(protocol: string): ReceivedWith {
   }
   if (first === 'ASMTP') flags.authenticated = true; // Exim's older name for authenticated SMTP
   if (first.startsWith('HTTP')) {
+    // webmail and mail APIs (HTTP, HTTPS, HTTPU, HTTPREST): the user or the API client logged in
     flags.http = true;
+    flags.authenticated = true;
     if (first === 'HTTPS') flags.tls = true;
   }
   if (first === 'MAPI') flags.mapi = true;
@@ -636,7 +726,12 @@ interface Clause {
   kw: string;
   kwTok: number;
   toks: number[];
+  /** The text after the date: comments and stray words there are never recipients. */
+  tail?: boolean;
 }
+
+/** A leading "(user@host)" comment: vger's "(majordomo@vger.kernel.org) by vger.kernel.org via listexpand". */
+const LOCAL_SENDER_RE = /^\s*([^\s@()<>]{1,64})@([A-Za-z0-9.-]{1,255})\s*$/;
 
 /**
  * Parse the value of a Received field (without the "Received:" name; folded or unfolded).
@@ -661,7 +756,7 @@ function parseInto(info: ReceivedInfo): void {
   const toks = tokenize(ctx, 0, raw.length);
   /** 0 = not assigned (reported as unparsed), 1 = understood, 2 = explicitly unparsed. */
   const used = new Uint8Array(toks.length);
-  const acc: Acc = { tls: {}, tlsSeen: false, authSeen: false, unparsed: [] };
+  const acc: Acc = { tls: {}, tlsSeen: false, authSeen: false, orcpt: [], unparsed: [] };
   const rawOf = (t: Tok) => raw.slice(t.s, t.e);
 
   // --- date: after the last top-level ';'
@@ -676,21 +771,31 @@ function parseInto(info: ReceivedInfo): void {
   const markRange = (from: number, to: number) => {
     for (let i = 0; i < toks.length; i++) if (toks[i].s >= from && toks[i].s < to) used[i] = 1;
   };
+  /** Where the text after the date begins (Infinity while no date was found). */
+  let tailStart = Infinity;
   if (lastSemi >= 0) {
     const start = toks[lastSemi].e;
     const sc = scanMailDate(ctx.w, start);
     if (sc.matched) {
-      date = { raw: raw.slice(start, sc.end).trim(), utc: sc.utc, offsetMinutes: sc.offsetMinutes };
+      date = mailDateOf(raw.slice(start, sc.end).trim(), sc);
       markRange(start, sc.end);
+      tailStart = sc.end;
     }
   }
 
-  // --- split into clauses (keyword + its tokens); a date without ';' is found on the way
+  // --- split into clauses (keyword + its tokens); a date without ';' is found on the way. What
+  // follows the date is a clause of its own: it never continues the clause before the date.
   const clauses: Clause[] = [];
   let cur: Clause = { kw: '', kwTok: -1, toks: [] };
+  let inTail = false;
   for (let i = 0; i < toks.length; i++) {
     if (used[i]) continue;
     const t = toks[i];
+    if (t.s >= tailStart && !inTail) {
+      inTail = true;
+      clauses.push(cur);
+      cur = { kw: '', kwTok: -1, toks: [], tail: true };
+    }
     if (t.k !== 'word') {
       cur.toks.push(i);
       continue;
@@ -700,14 +805,16 @@ function parseInto(info: ReceivedInfo): void {
       if (looksLikeDateStart(t.v, next && next.k === 'word' ? next.v : undefined)) {
         const sc = scanMailDate(ctx.w, t.s);
         if (sc.matched && sc.utc !== null) {
-          date = { raw: raw.slice(t.s, sc.end).trim(), utc: sc.utc, offsetMinutes: sc.offsetMinutes };
+          date = mailDateOf(raw.slice(t.s, sc.end).trim(), sc);
           markRange(t.s, sc.end);
+          tailStart = sc.end;
           continue;
         }
       }
     }
     const kw = t.v.toLowerCase();
-    if (KEYWORDS.has(kw)) {
+    // after the date "for" names no recipient (a trailing note, not a clause)
+    if (KEYWORDS.has(kw) && !(inTail && kw === 'for')) {
       clauses.push(cur);
       cur = { kw, kwTok: i, toks: [] };
       continue;
@@ -735,9 +842,10 @@ function parseInto(info: ReceivedInfo): void {
   const forList: string[] = [];
   const byComments: string[] = [];
   let byBareIp = false;
+  let localSender: { ident: string; comment: string } | undefined;
 
   const plainComment = (i: number) => {
-    const c = classifyComment(toks[i].v, acc);
+    const c = classifyComment(toks[i].v, acc, toks[i].s);
     used[i] = 1;
     return c;
   };
@@ -749,14 +857,22 @@ function parseInto(info: ReceivedInfo): void {
         if (used[i]) continue;
         if (t.k === 'comment') {
           // Sendmail local submission "(from user@localhost)", NAVGW "(from NAME [IP])"
-          if (!fromInComment && /^\s*from\s/i.test(t.v) && t.v.length < MAX_CLASSIFY) {
+          if (!cl.tail && !fromInComment && /^\s*from\s/i.test(t.v) && t.v.length < MAX_CLASSIFY) {
             const inner = tokenize(ctx, t.s + 1, t.e - 1);
             fromInComment = { toks: inner.slice(1) };
             used[i] = 1;
             continue;
           }
-          if (classifyComment(t.v, acc)) used[i] = 1;
-          else used[i] = 2; // e.g. "(qmail 20838 invoked from network)"
+          // vger/zmailer list expansion "(majordomo@vger.kernel.org) by vger.kernel.org ..."
+          const ls = !cl.tail && !localSender && t.v.length < 400 ? LOCAL_SENDER_RE.exec(t.v) : null;
+          if (ls) {
+            localSender = { ident: ls[1], comment: rawOf(t) };
+            used[i] = 1;
+            continue;
+          }
+          // qmail "(qmail 20838 invoked from network)", DSN "(ORCPT <rfc822;x@y>)"
+          if (classifyComment(t.v, acc, t.s)) used[i] = 1;
+          else used[i] = 2;
         } else {
           readLooseWord(i); // Haraka "envelope-from <addr>", else unparsed
         }
@@ -796,9 +912,22 @@ function parseInto(info: ReceivedInfo): void {
               used[i] = 1;
               const lit = readLiteral(h);
               if (lit?.ip) byIp = lit.ip;
+              // a product name instead of a host: Forcepoint's "by Forcepoint Email with ESMTP"
+              const nx = cl.toks[1] !== undefined ? toks[cl.toks[1]] : undefined;
+              const after = cl.toks[2] !== undefined ? toks[cl.toks[2]] : undefined;
+              if (t.k === 'word' && !h.includes('.') && nx?.k === 'word' && nx.s === t.e + 1 && /^[A-Z][a-z]{2,20}$/.test(nx.v) && (!after || after.k === 'comment')) {
+                host = `${h} ${nx.v}`;
+                used[cl.toks[1]] = 1;
+              }
               return;
             }
             used[i] = 2;
+            return;
+          }
+          // Yahoo: "by atlas122.free.mail.bf1.yahoo.com pod-id NONE with HTTPS"
+          if (t.k === 'word' && t.v.toLowerCase() === 'pod-id' && toks[i + 1]?.k === 'word' && cl.toks[n + 1] === i + 1) {
+            used[i] = 1;
+            used[i + 1] = 1;
             return;
           }
           if (t.k === 'comment') {
@@ -1031,15 +1160,28 @@ function parseInto(info: ReceivedInfo): void {
     for (const i of fromClause.toks) fromToks.push(toks[i]);
     from = readFrom(ctx, fromToks, (n, state) => {
       used[fromClause!.toks[n]] = state;
-    }, acc, { isExim, msStyle: msStyle || byBareIp, protoLocal });
+    }, acc, { isExim, msStyle: msStyle || byBareIp, protoLocal, http: !!withInfo?.http });
   } else if (fromInComment) {
-    from = readFrom(ctx, fromInComment.toks, () => undefined, acc, { isExim, msStyle, protoLocal, sendmailLocal: true });
+    from = readFrom(ctx, fromInComment.toks, () => undefined, acc, { isExim, msStyle, protoLocal, http: false, sendmailLocal: true });
+  } else if (localSender) {
+    from = { ident: localSender.ident, comment: localSender.comment };
+  } else if (acc.qmail) {
+    // qmail's own line: who handed it the message (a local uid, or the network peer it names)
+    const q = acc.qmail;
+    from = {};
+    if (q.rdns) from.rdns = q.rdns;
+    if (q.ip) from.ip = from.ipRaw = q.ip;
+    if (q.ident) from.ident = q.ident;
+    from.comment = q.comment;
   }
 
   // --- assemble
   if (from && Object.keys(from).length) info.from = from;
   if (by && (by.host !== undefined || by.ip !== undefined || by.comment !== undefined)) info.by = by;
   if (via !== undefined) info.via = via;
+  // Critical Path "(authenticated as user)" with no "with" clause: the submission is still
+  // authenticated; the protocol is not named
+  if (!withInfo && acc.authSeen) withInfo = protocolFlags('');
   if (withInfo) {
     if (acc.tlsSeen) withInfo.tls = true;
     if (acc.authSeen) withInfo.authenticated = true;
@@ -1047,6 +1189,8 @@ function parseInto(info: ReceivedInfo): void {
   }
   if (acc.tls.version || acc.tls.cipher || acc.tls.bits) info.tls = { ...acc.tls };
   if (id !== undefined) info.id = id;
+  // DSN original recipients (zmailer's "(ORCPT <rfc822;addr>)") name the envelope recipient too
+  for (const o of acc.orcpt) if (o.pos < tailStart && o.addr && !forList.includes(o.addr)) forList.push(o.addr);
   if (forList.length) info.for = forList;
   if (acc.envelopeFrom !== undefined) info.envelopeFrom = acc.envelopeFrom;
   if (date) info.date = date;
@@ -1085,6 +1229,8 @@ interface FromOptions {
   isExim: boolean;
   msStyle: boolean;
   protoLocal: boolean;
+  /** The hop was taken over HTTP (webmail, an API): the client sent no HELO. */
+  http: boolean;
   /** Sendmail's "(from user@localhost)": the word is a local user, not a host. */
   sendmailLocal?: boolean;
 }
@@ -1113,6 +1259,10 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
     wordIsLiteral = true;
     mark(0, 1);
     start = 1;
+  } else if (first && first.k === 'angle' && NO_NAME.has(first.v.trim().toLowerCase())) {
+    // "from <unknown> (<unknown> [])" (HTTP submission), "from <unavailable> by ...": no name at all
+    mark(0, 1);
+    start = 1;
   }
 
   const idents: Identity[] = [];
@@ -1121,10 +1271,15 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
   const glued = start === 1 && first.k === 'word' && toks[1]?.k === 'comment' && toks[1].s === first.e;
   let outer: { lit: Literal; text: string; pos: number } | undefined;
   let claiming: string | undefined;
+  let named = false;
+  /** A comment says who logged in (CommuniGate "account x", SquirrelMail "authenticated user x"). */
+  let loggedIn = false;
   for (let n = start; n < toks.length; n++) {
     const t = toks[n];
     if (t.k === 'comment') {
-      if (classifyComment(t.v, acc)) {
+      const cls = classifyComment(t.v, acc, t.s);
+      if (cls) {
+        if (cls === 'auth') loggedIn = true;
         mark(n, 1);
         continue;
       }
@@ -1133,7 +1288,10 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
         continue;
       }
       const id = parseIdentity(ctx, t);
-      if (id.account) acc.authSeen = true;
+      if (id.account) {
+        acc.authSeen = true;
+        loggedIn = true;
+      }
       if (id.useful) {
         idents.push(id);
         identRaw.push(ctx.raw.slice(t.s, t.e));
@@ -1164,6 +1322,14 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
       }
       if (t.v === ',') {
         mark(n, 1);
+        continue;
+      }
+      // Gmail API: "from 429412751972 named unknown by gmailapi.google.com with HTTPREST"
+      if (lower === 'named' && n === start && toks[n + 1]?.k === 'word') {
+        named = true;
+        mark(n, 1);
+        mark(n + 1, 1);
+        n++;
         continue;
       }
       if (lower === 'envelope-from' && toks[n + 1]?.k === 'angle') {
@@ -1249,9 +1415,18 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
     }
   }
   if (helo === '') helo = undefined;
+  let ident = idents.find((i) => i.ident !== undefined)?.ident;
+  // Over HTTP there is no HELO: the word after "from" is the client as the web server knew it (its
+  // name or address; SquirrelMail, CommuniGate WebUser) or, for the Gmail API, the API client's
+  // number. Only when the line shows it is such a submission (a login, an address, "named"), so
+  // gateways that write a host name there keep it.
+  if (opt.http && !heloId && word !== undefined && helo === word && (loggedIn || named || wordIsLiteral)) {
+    helo = undefined;
+    if (named && ident === undefined) ident = word;
+    else if (!rdns && wordIsHost && !rdnsId) rdns = wordName;
+  }
   if (helo !== undefined) from.helo = helo;
   if (rdns !== undefined) from.rdns = rdns;
-  const ident = idents.find((i) => i.ident !== undefined)?.ident;
   if (ident !== undefined) from.ident = ident;
   if (identRaw.length) from.comment = identRaw.join(' ');
   // the word after "from" must end up somewhere (HELO, rDNS, or the address); otherwise report
@@ -1260,7 +1435,8 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
     const wordUsed =
       from.helo === word ||
       (wordName !== undefined && from.rdns === wordName) ||
-      (!!chosen && !!wordLit && chosen.lit === wordLit) ||
+      from.ident === word ||
+      (!!chosen && !!wordLit && (chosen.lit === wordLit || (!!wordLit.ip && wordLit.ip === chosen.lit.ip))) ||
       NO_RDNS.has(word.toLowerCase());
     if (!wordUsed) acc.unparsed.push({ pos: first.s, text: word });
   }

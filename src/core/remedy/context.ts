@@ -3,10 +3,10 @@
  * (re-validated: an Analysis may come from JSON, so nothing in it is trusted), the knowledge-base
  * port, IP list building with the exclusions each target needs, and the `omitted` collector.
  */
-import type { Analysis, Hop, Remedy, RemedyKind, VendorMatch } from '../types';
-import { classifyIp, isPrivateOrLoopback, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
+import type { Analysis, EfcState, Hop, Remedy, RemedyKind } from '../types';
+import { classifyIp, ipClassName, isPrivateOrLoopback, isPublicIp, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
 import * as kb from '../net/kb';
-import { checkConnectorName, checkDomain, commentText, displayValue, psComment } from './powershell';
+import { arg, checkConnectorName, checkDomain, commentText, displayValue, psCommand, psComment } from './powershell';
 import type { RemedyOptions } from './index';
 
 // ---------------------------------------------------------------------------------------------
@@ -91,12 +91,18 @@ export class Omitted {
 export interface RelayIp {
   ip: ParsedIp;
   hopIndex: number | null;
-  /** Host name of the relay as seen by the next hop (rDNS preferred; HELO only as a label). */
+  /** Host name of the relay as recorded (rDNS / PTR; the HELO only as a label). */
   host?: string;
   vendorId?: string;
   vendorName?: string;
   /** True for the host that connected to the receiver. */
   connecting: boolean;
+  /** strong: something shows it is the recipient's; weak: only whose it is (see the trust model). */
+  strength: 'strong' | 'weak';
+  /** What makes it a relay of the recipient, in words (display-safe). */
+  evidence: string[];
+  /** Set when the user's configuration (not the message) made it a relay: where that came from. */
+  fromConfig?: string;
 }
 
 /** Relay addresses read from one message (the trace caps hops at 100 by default). */
@@ -105,42 +111,48 @@ export const MAX_RELAYS = 1000;
 export interface Facts {
   analysis: Analysis;
   receiver: Analysis['boundary']['receiver'];
-  /** Every relay IP in front of the receiver from the message (public or not), oldest first. */
+  /** A consumer mailbox (Outlook.com, gmail.com): nothing to configure, no remedy. */
+  consumer: boolean;
+  /** Every relay address in front of the receiver from the message (public or not), oldest first. */
   relays: RelayIp[];
   /** Relay addresses beyond MAX_RELAYS (a message has far fewer; only a forged Analysis has more). */
   relaysTruncated: number;
   /** Values from the message that were not IPs. */
   badRelayValues: string[];
   connecting: RelayIp | undefined;
-  /** True when the trace found relays in front of the receiver. */
+  /** True when the facts found relays of the recipient in front of the receiver. */
   hasRelay: boolean;
+  /** True when every public relay has strong evidence: only then do their addresses go into a command. */
+  relaysConfirmed: boolean;
   originalSenderIp: ParsedIp | undefined;
-  /** Strong vendor matches on the relay path. */
+  /** Vendors of the relays of the recipient. */
   relayVendors: Array<{ id: string; name: string }>;
   /** The message passed Microsoft 365 before the relay (EOP → on-premises → EOP). */
   nonLinear: boolean;
   findingIds: Set<string>;
-  efc: { skipListedIp?: ParsedIp; externalOriginalIp?: ParsedIp; skipListed: boolean; externalOriginal: boolean };
+  /** The Enhanced Filtering state as the facts step decided it, and the address it recovered. */
+  efcState: EfcState;
+  recoveredIp: ParsedIp | undefined;
 }
 
 function hopAt(a: Analysis, i: unknown): Hop | undefined {
   return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < a.hops.length ? a.hops[i] : undefined;
 }
 
-function strongVendor(v: VendorMatch | undefined): { id: string; name: string } | undefined {
-  if (!v || v.confidence !== 'strong' || typeof v.id !== 'string') return undefined;
-  // the knowledge base's name when the id is known; anything else is made display-safe
-  const name = defaultKb.vendorName(v.id) ?? commentText(typeof v.name === 'string' ? v.name : v.id, 80);
-  return { id: commentText(v.id, 80), name };
-}
+const EFC_STATES = new Set<EfcState>(['not-applicable', 'off', 'active', 'recipient-not-in-scope', 'incomplete']);
 
+/**
+ * What the generators need, read from analysis.facts (re-validated: an Analysis may come from
+ * JSON, so nothing in it is trusted: addresses are parsed again, names checked, texts made safe).
+ */
 export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
   const b = a.boundary;
+  const f = a.facts && typeof a.facts === 'object' ? a.facts : undefined;
   const relays: RelayIp[] = [];
   const bad: string[] = [];
   const seen = new Map<string, RelayIp>();
   let truncated = 0;
-  const push = (raw: unknown, hopIndex: number | null, connecting: boolean) => {
+  const push = (raw: unknown, hopIndex: number | null, connecting: boolean, meta: Partial<RelayIp> & { strength: RelayIp['strength'] }) => {
     if (typeof raw !== 'string' || !raw) return;
     const ip = parseIp(raw);
     if (!ip) {
@@ -156,77 +168,93 @@ export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
       truncated++;
       return;
     }
-    const hop = hopIndex === null ? undefined : hopAt(a, hopIndex);
-    const r: RelayIp = { ip, hopIndex, connecting };
-    const host = hop?.from.rdns ?? hop?.from.helo;
-    if (typeof host === 'string') {
-      const d = checkDomain(host, { what: 'host name' });
+    const r: RelayIp = { ip, hopIndex, connecting, strength: meta.strength, evidence: meta.evidence ?? [] };
+    if (typeof meta.host === 'string') {
+      const d = checkDomain(meta.host, { what: 'host name' });
       if (d.ok) r.host = d.value;
     }
-    const v = strongVendor(hop?.vendor);
-    if (v) {
-      r.vendorId = v.id;
-      r.vendorName = v.name;
+    if (meta.vendorId) {
+      r.vendorId = commentText(meta.vendorId, 80);
+      r.vendorName = defaultKb.vendorName(meta.vendorId) ?? commentText(meta.vendorName ?? meta.vendorId, 80);
     }
+    if (meta.fromConfig) r.fromConfig = commentText(meta.fromConfig, 200);
     seen.set(ip.ip, r);
     relays.push(r);
   };
 
-  const entry = hopAt(a, b.entryHopIndex);
-  const relayHopIndexes = Array.isArray(b.relayHopIndexes) ? b.relayHopIndexes.filter((i) => hopAt(a, i)) : [];
-  const hasRelay = relayHopIndexes.length > 0 || (Array.isArray(b.relayIps) && b.relayIps.length > 0);
+  const factRelays = Array.isArray(f?.relays) ? f!.relays.slice(0, MAX_RELAYS + 1) : [];
+  for (const fr of factRelays) {
+    if (!fr || typeof fr !== 'object') continue;
+    const hop = hopAt(a, fr.hopIndex);
+    const ev = Array.isArray(fr.evidence) ? fr.evidence.filter((e) => e && typeof e === 'object') : [];
+    const config = ev.find((e) => e.kind === 'trusted-relay');
+    push(fr.ip ?? hop?.from.ip, hop ? hop.index : null, fr.connecting === true, {
+      strength: fr.strength === 'strong' ? 'strong' : 'weak',
+      evidence: ev.slice(0, 10).map((e) => commentText(typeof e.detail === 'string' ? e.detail : String(e.kind), 200)),
+      host: typeof fr.host === 'string' && !fr.hostIsHelo ? fr.host : hop?.from.rdns ?? hop?.from.helo,
+      vendorId: fr.vendor && typeof fr.vendor.id === 'string' ? fr.vendor.id : undefined,
+      vendorName: fr.vendor && typeof fr.vendor.name === 'string' ? fr.vendor.name : undefined,
+      fromConfig: config ? (typeof config.source === 'string' ? config.source : 'your configuration') : undefined,
+    });
+  }
+  const hasRelay = relays.length > 0;
+  // the relays' own internal hops (loopback filters, private addresses): listed so the scripts can
+  // say why they are left out, never as relays with evidence of their own
+  const relayHopIndexes = Array.isArray(b?.relayHopIndexes) ? b.relayHopIndexes.filter((i) => hopAt(a, i)) : [];
   if (hasRelay) {
-    // Older relays first: the from-side of every relay hop except the one the original sender wrote to.
     for (const i of [...relayHopIndexes].sort((x, y) => x - y)) {
       if (i === b.originalSenderHopIndex) continue;
-      push(a.hops[i].from.ip, i, false);
+      const ip = a.hops[i].from.ip;
+      if (ip && !isPublicIp(ip)) push(ip, i, false, { strength: 'strong', host: a.hops[i].from.rdns ?? a.hops[i].from.helo });
     }
-    if (entry) push(entry.from.ip ?? b.connectingIp, b.entryHopIndex, true);
-    else push(b.connectingIp, null, true);
-    for (const ip of Array.isArray(b.relayIps) ? b.relayIps.slice(0, MAX_LIST_INPUT) : []) push(ip, null, false);
-    // keep oldest-first order: hop order, then boundary-only addresses, the connecting one last
+    // keep oldest-first order: hop order, the connecting one last
     relays.sort((x, y) => (x.connecting ? 1 : 0) - (y.connecting ? 1 : 0) || (x.hopIndex ?? 1e9) - (y.hopIndex ?? 1e9));
   }
   const connecting = relays.find((r) => r.connecting);
+  const relaysConfirmed = hasRelay && relays.every((r) => r.strength === 'strong' || !isPublicIp(r.ip));
 
   const relayVendors: Array<{ id: string; name: string }> = [];
-  const addVendor = (v: { id: string; name: string } | undefined) => {
-    if (v && !relayVendors.some((x) => x.id === v.id)) relayVendors.push(v);
-  };
-  if (hasRelay) {
-    addVendor(strongVendor(entry?.vendor));
-    for (const i of relayHopIndexes) addVendor(strongVendor(a.hops[i].vendor));
-  }
+  for (const r of relays) if (r.vendorId && r.vendorName && !relayVendors.some((v) => v.id === r.vendorId)) relayVendors.push({ id: r.vendorId, name: r.vendorName });
 
-  // Non-linear routing: a Microsoft 365 hop before the relay path, or a relay inside Microsoft's ranges.
-  let nonLinear = false;
-  const firstRelay = relayHopIndexes.length ? Math.min(...relayHopIndexes) : null;
-  if (a.boundary.receiver === 'exchange-online' && firstRelay !== null) {
-    for (let i = 0; i < firstRelay; i++) if (a.hops[i].byOperator === 'microsoft365') nonLinear = true;
-  }
-  if (relays.some((r) => k.lookupProviderByIp(r.ip.ip)?.id === 'microsoft365')) nonLinear = true;
-
-  const ms = a.microsoft;
-  const findingIds = new Set((Array.isArray(a.findings) ? a.findings : []).map((f) => f.id));
-  if (findingIds.has('efc-unsupported-routing')) nonLinear = true;
+  const findingIds = new Set((Array.isArray(a.findings) ? a.findings : []).map((x) => x.id));
+  // a relay inside Microsoft 365's own ranges means the route passed Microsoft 365 before it
+  const nonLinear = !!f?.nonLinear || findingIds.has('efc-unsupported-routing') || relays.some((r) => k.lookupProviderByIp(r.ip.ip)?.id === 'microsoft365');
+  const efcState: EfcState = f?.efc && EFC_STATES.has(f.efc.state) ? f.efc.state : 'not-applicable';
   return {
     analysis: a,
     receiver: b.receiver,
+    consumer: f?.receiver?.consumer === true,
     relays,
     relaysTruncated: truncated,
     badRelayValues: bad,
     connecting,
     hasRelay,
+    relaysConfirmed,
     originalSenderIp: parseIp(b.originalSenderIp) ?? undefined,
     relayVendors,
     nonLinear,
     findingIds,
-    efc: {
-      skipListed: !!ms?.skipListed,
-      externalOriginal: !!ms?.externalOriginal,
-      skipListedIp: parseIp(ms?.skipListed?.ip) ?? undefined,
-      externalOriginalIp: parseIp(ms?.externalOriginal?.ip) ?? undefined,
-    },
+    efcState,
+    recoveredIp: parseIp(f?.efc?.recoveredIp ?? undefined) ?? undefined,
+  };
+}
+
+/** Placeholder for gateway addresses that the message does not show (or not prove are the recipient's). */
+export const PLACEHOLDER_GATEWAY_IP = '<gateway IP>';
+
+/** Why the relays' addresses are not in the command yet, and how to confirm them. */
+export function unconfirmedWords(f: Facts): { why: string; confirm: string[]; preChecks: string[]; candidates: string } {
+  const weak = f.relays.filter((r) => r.strength === 'weak' && isPublicIp(r.ip));
+  const candidates = words(weak.map((r) => `${describeRelay(r)} (${r.evidence.join('; ') || 'no evidence recorded'})`));
+  const dom = receivingDomain(f.analysis, {});
+  return {
+    why: `Not recommended yet: nothing in the message proves that ${words(weak.map((r) => r.ip.ip))} ${weak.length === 1 ? 'is' : 'are'} your organisation's gateway (only whose host it is). Confirm it first.`,
+    confirm: [
+      `Confirm the gateway is yours before changing the connector: your domain's MX must point at it (first pre-check), and its addresses must be the ones its admin console or published list names.`,
+      'Or list the gateway in the trusted relays setting (Mail Flow Lens: Trusted Relays), or analyse with recorded or live DNS so the MX is checked: the fix is then generated with the addresses, marked with where they came from.',
+    ],
+    preChecks: [psCommand('Resolve-DnsName', [['Name', arg.str(dom ?? '<your domain>')], ['Type', arg.word('MX')]])],
+    candidates,
   };
 }
 
@@ -258,6 +286,7 @@ export interface IpInput {
 export interface IpListPolicy {
   /** Shown in reasons: "EFSkipIPs", "SenderIPAddresses", … */
   target: string;
+  /** Why a private, loopback or other internal address is left out; shown after its class name. */
   privateReason: string;
   excludeMicrosoft: boolean;
   microsoftReason?: string;
@@ -347,7 +376,7 @@ export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k:
         omitted.add(shown, `the range overlaps private, loopback or other non-public address space; ${policy.target} needs public addresses`);
       } else {
         const c = classifyIp(spec.text);
-        omitted.add(shown, c === 'private' || c === 'loopback' ? policy.privateReason : isPrivateOrLoopback(spec.text) ? `${c} address: ${policy.privateReason}` : `${c} address: not a public internet address (${policy.target} needs public addresses)`);
+        omitted.add(shown, `${ipClassName(c)}: ${isPrivateOrLoopback(spec.text) ? policy.privateReason : `not a public internet address (${policy.target} needs public addresses)`}`);
       }
       continue;
     }

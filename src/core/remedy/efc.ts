@@ -3,8 +3,8 @@
  * the verify-only note when it already works. Sources: seed 002 (Microsoft's Enhanced Filtering
  * article), DOMAIN.md §1.5, §2.1, §2.2.
  */
-import type { Remedy } from '../types';
-import { isPublicIp, type ParsedIp } from '../net/ip';
+import type { EfcState, Remedy } from '../types';
+import { classifyIp, ipClassName, isPublicIp, type ParsedIp } from '../net/ip';
 import { arg, checkAddress, checkDomain, psCommand, type PsArg } from './powershell';
 import {
   buildIpList,
@@ -12,6 +12,8 @@ import {
   describeRelay,
   finish,
   Omitted,
+  PLACEHOLDER_GATEWAY_IP,
+  unconfirmedWords,
   words,
   type Facts,
   type IpInput,
@@ -28,11 +30,9 @@ export const PRECHECK_ALLOW_LIST = 'Get-HostedConnectionFilterPolicy -Identity D
 export const MAX_EF_SKIP_IPS = 200;
 export const MAX_EF_USERS = 100;
 
-const PRIVATE_REASON =
-  'loopback or private (RFC 1918) address: Enhanced Filtering skips these by itself and does not accept them in EFSkipIPs. If this relay sits behind NAT, configure NAT to give it a public IP';
+/** Why a non-public relay address is left out; shown after the address class (ipClassName). */
+const PRIVATE_REASON = 'Enhanced Filtering skips these by itself and does not accept them in EFSkipIPs. If this relay sits behind NAT, configure NAT to give it a public IP';
 const MICROSOFT_REASON = "Microsoft 365's own address: never skip Microsoft's IPs (not supported by Enhanced Filtering)";
-
-type EfcState = 'off' | 'works' | 'out-of-scope' | 'incomplete';
 
 interface Plan {
   state: EfcState;
@@ -44,20 +44,15 @@ interface Plan {
 }
 
 function plan(f: Facts, k: RemedyKb): Plan {
-  const relaySet = new Set(f.relays.map((r) => r.ip.ip));
-  const recovered = f.efc.externalOriginalIp ?? f.efc.skipListedIp;
-  let state: EfcState = 'off';
-  if (f.efc.skipListed || f.efc.externalOriginal) {
-    if (recovered && relaySet.has(recovered.ip)) state = 'incomplete';
-    else if (f.efc.externalOriginal) state = 'works';
-    else state = 'out-of-scope';
-  }
+  const state = f.efcState;
+  const recovered = f.recoveredIp;
   const publicRelays = f.relays.filter((r) => isPublicIp(r.ip) && k.lookupProviderByIp(r.ip.ip)?.id !== 'microsoft365');
   return { state, recovered, publicRelays, lastIpFits: publicRelays.length === 1 && !f.nonLinear };
 }
 
+/** Exchange Online with connectors of its own (never a consumer mailbox), on a linear route. */
 function applies(f: Facts): boolean {
-  return f.receiver === 'exchange-online';
+  return f.receiver === 'exchange-online' && !f.consumer;
 }
 
 function relayWords(rs: RelayIp[]): string {
@@ -117,7 +112,10 @@ function statePrefix(p: Plan): string {
 
 /** Inputs for EFSkipIPs: the message's relays, the user's list, vendor-published ranges. */
 function skipInputs(f: Facts, options: RemedyOptions, k: RemedyKb, caveats: string[], omitted: Omitted): IpInput[] {
-  const inputs: IpInput[] = f.relays.map((r) => ({ text: r.ip.ip, origin: 'message', label: describeRelay(r) }));
+  // only relays the recipient's side vouches for go into the command (weak ones become a placeholder)
+  const inputs: IpInput[] = f.relays
+    .filter((r) => r.strength === 'strong' || !isPublicIp(r.ip))
+    .map((r) => ({ text: r.ip.ip, origin: r.fromConfig ? 'user' : 'message', label: describeRelay(r), ...(r.fromConfig ? { source: r.fromConfig } : {}) }));
   for (const bad of f.badRelayValues) omitted.add(bad, 'relay address in the message is not a valid IP address');
   if (f.relaysTruncated) omitted.note(`(${f.relaysTruncated} relay addresses)`, 'not read: more relay addresses than any real route has');
   if (options.efSkipIps !== undefined) {
@@ -163,14 +161,25 @@ function listCaveats(entries: IpListEntry[], p: Plan, f: Facts, options: RemedyO
 
 // ---------------------------------------------------------------------------------------------
 
+/** Comment lines naming where each relay address came from: the message's evidence, or the user's configuration. */
+function originComments(f: Facts): string[] {
+  const out: string[] = [];
+  for (const r of f.relays) {
+    if (!isPublicIp(r.ip)) continue;
+    if (r.fromConfig) out.push(`${r.ip.ip}: from your configuration (${r.fromConfig}), not from evidence in the message`);
+    else if (r.strength === 'weak') out.push(`${r.ip.ip}: not confirmed as your gateway (${r.evidence.join('; ') || 'no evidence'})`);
+  }
+  return out;
+}
+
 export function efcSkipLastIp(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
-  if (!applies(f) || !f.hasRelay) return null;
+  if (!applies(f) || !f.hasRelay || f.nonLinear) return null;
   const p = plan(f, k);
-  if (p.state === 'works' || p.state === 'out-of-scope') return null;
+  if (p.state === 'active' || p.state === 'recipient-not-in-scope') return null;
   const omitted = new Omitted();
   const c = connectorIdentity(options, omitted);
   for (const r of privateRelays(f)) {
-    omitted.add(r.ip.ip, `${PRIVATE_REASON}. EFSkipLastIP skips it automatically as well`);
+    omitted.add(r.ip.ip, `${ipClassName(classifyIp(r.ip))}: ${PRIVATE_REASON}. EFSkipLastIP skips it automatically as well`);
   }
   for (const r of f.relays) if (k.lookupProviderByIp(r.ip.ip)?.id === 'microsoft365') omitted.add(r.ip.ip, MICROSOFT_REASON);
 
@@ -190,7 +199,10 @@ export function efcSkipLastIp(f: Facts, options: RemedyOptions, k: RemedyKb): Re
   ]);
   const header = ['Enhanced Filtering for Connectors: skip the last hop automatically (EFSkipLastIP)'];
   if (f.relays.length) header.push(`Relay hops in front of Microsoft 365 in this message (oldest first): ${relayWords(f.relays)}`);
-  const caveats = [...(f.nonLinear ? [NONLINEAR_CAVEAT] : []), ...COMMON_CAVEATS];
+  header.push(...originComments(f));
+  const unconfirmed = f.relaysConfirmed ? null : unconfirmedWords(f);
+  if (unconfirmed && !blocked) why = `${unconfirmed.why} ${why}`;
+  const caveats = [...(unconfirmed?.confirm ?? []), ...COMMON_CAVEATS];
   if (c.placeholder) caveats.unshift(`Replace ${c.name} with the name of your inbound connector (see the pre-check), or pass connectorName.`);
   return finish({
     id: 'efc-skip-last-ip',
@@ -206,10 +218,10 @@ export function efcSkipLastIp(f: Facts, options: RemedyOptions, k: RemedyKb): Re
       originalSenderIp: f.originalSenderIp?.ip ?? null,
       efcState: p.state,
     },
-    recommended: !blocked && p.lastIpFits,
+    recommended: !blocked && p.lastIpFits && f.relaysConfirmed,
     why,
     caveats,
-    preChecks: [PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, PRECHECK_ALLOW_LIST],
+    preChecks: [...(unconfirmed?.preChecks ?? []), PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, PRECHECK_ALLOW_LIST],
     rollback: [rollbackLine(c.name)],
     verify: verifyLines(f, p, k),
     omitted,
@@ -217,9 +229,9 @@ export function efcSkipLastIp(f: Facts, options: RemedyOptions, k: RemedyKb): Re
 }
 
 export function efcSkipIps(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
-  if (!applies(f)) return null;
+  if (!applies(f) || f.nonLinear) return null;
   const p = plan(f, k);
-  if (p.state === 'works' || p.state === 'out-of-scope') return null;
+  if (p.state === 'active' || p.state === 'recipient-not-in-scope') return null;
   const omitted = new Omitted();
   const c = connectorIdentity(options, omitted);
   const caveats: string[] = [];
@@ -240,7 +252,8 @@ export function efcSkipIps(f: Facts, options: RemedyOptions, k: RemedyKb): Remed
     k,
     omitted,
   );
-  if (!entries.length) return null;
+  const unconfirmed = f.hasRelay && !f.relaysConfirmed ? unconfirmedWords(f) : null;
+  if (!entries.length && !unconfirmed) return null;
 
   const blocked = notApplicableWhy(f, p);
   let why: string;
@@ -252,7 +265,11 @@ export function efcSkipIps(f: Facts, options: RemedyOptions, k: RemedyKb): Remed
   } else {
     why = `${statePrefix(p)}Works, but EFSkipLastIP is simpler here: only one public relay hop (${describeRelay(p.publicRelays[0])}) precedes Microsoft 365, while EFSkipIPs must list every address the gateway delivers from, not only the one in this message.`;
   }
-  const values = entries.map((e) => e.spec.text);
+  if (unconfirmed) {
+    recommended = false;
+    if (!blocked) why = `${unconfirmed.why} The command has a placeholder where the gateway's addresses go. ${why}`;
+  }
+  const values = [...entries.map((e) => e.spec.text), ...(unconfirmed ? [PLACEHOLDER_GATEWAY_IP] : [])];
   const cmd = psCommand('Set-InboundConnector', [
     ['Identity', arg.str(c.name)],
     ['EFSkipLastIP', arg.bool(false)],
@@ -260,9 +277,10 @@ export function efcSkipIps(f: Facts, options: RemedyOptions, k: RemedyKb): Remed
   ]);
   const header = ['Enhanced Filtering for Connectors: skip the listed relay IPs (EFSkipIPs)'];
   if (f.relays.length) header.push(`Relay hops in front of Microsoft 365 in this message (oldest first): ${relayWords(f.relays)}`);
-  header.push(...entryComments(entries));
+  header.push(...entryComments(entries), ...originComments(f));
+  if (unconfirmed) header.push(`Replace ${PLACEHOLDER_GATEWAY_IP} with the gateway's addresses once confirmed (see the pre-checks).`);
   if (entries.some((e) => e.spec.version === 6)) header.push('IPv6 entries can be set only in PowerShell (the Defender portal accepts IPv4 only).');
-  caveats.unshift(...(f.nonLinear ? [NONLINEAR_CAVEAT] : []), ...listCaveats(entries, p, f, options), ...COMMON_CAVEATS);
+  caveats.unshift(...(unconfirmed?.confirm ?? []), ...listCaveats(entries, p, f, options), ...COMMON_CAVEATS);
   if (c.placeholder) caveats.unshift(`Replace ${c.name} with the name of your inbound connector (see the pre-check), or pass connectorName.`);
   caveats.push('EFSkipIPs replaces the list on the connector: the pre-check shows what is there now; keep entries you still need.');
   return finish({
@@ -285,7 +303,7 @@ export function efcSkipIps(f: Facts, options: RemedyOptions, k: RemedyKb): Remed
     recommended,
     why,
     caveats,
-    preChecks: [PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, PRECHECK_ALLOW_LIST],
+    preChecks: [...(unconfirmed?.preChecks ?? []), PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, PRECHECK_ALLOW_LIST],
     rollback: [rollbackLine(c.name)],
     verify: verifyLines(f, p, k),
     omitted,
@@ -329,10 +347,10 @@ function pilotRecipients(f: Facts, options: RemedyOptions, omitted: Omitted): { 
 }
 
 export function efcPilotUsers(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
-  if (!applies(f)) return null;
+  if (!applies(f) || f.nonLinear) return null;
   const p = plan(f, k);
-  if (p.state === 'works') return null;
-  if (p.state === 'off' && !f.hasRelay && options.efSkipIps === undefined) return null;
+  if (p.state === 'active') return null;
+  if ((p.state === 'off' || p.state === 'not-applicable') && !f.hasRelay && options.efSkipIps === undefined) return null;
   const omitted = new Omitted();
   const c = connectorIdentity(options, omitted);
   const { users, fromMessage } = pilotRecipients(f, options, omitted);
@@ -343,7 +361,7 @@ export function efcPilotUsers(f: Facts, options: RemedyOptions, k: RemedyKb): Re
   let why: string;
   let recommended = false;
   let mode: 'add' | 'last-ip' | 'skip-ips';
-  if (p.state === 'out-of-scope') {
+  if (p.state === 'recipient-not-in-scope') {
     mode = 'add';
     recommended = true;
     cmd = psCommand('Set-InboundConnector', [
@@ -407,7 +425,7 @@ export function efcPilotUsers(f: Facts, options: RemedyOptions, k: RemedyKb): Re
 export function efcVerify(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
   if (!applies(f)) return null;
   const p = plan(f, k);
-  if (p.state !== 'works') return null;
+  if (p.state !== 'active') return null;
   const omitted = new Omitted();
   const behind = f.connecting ? ` behind ${describeRelay(f.connecting)}` : '';
   const header = [

@@ -5,7 +5,7 @@
  */
 import type { Remedy } from '../types';
 import { isPublicIp } from '../net/ip';
-import { buildIpList, describeRelay, finish, Omitted, receivingDomain, words, type Facts, type IpInput, type RemedyKb } from './context';
+import { buildIpList, describeRelay, finish, Omitted, PLACEHOLDER_GATEWAY_IP, receivingDomain, unconfirmedWords, words, type Facts, type IpInput, type RemedyKb } from './context';
 import { commentText } from './powershell';
 import type { RemedyOptions } from './index';
 
@@ -18,12 +18,15 @@ function code(text: string): string | undefined {
 }
 
 export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
-  if (f.receiver !== 'gmail') return null;
+  if (f.receiver !== 'gmail' || f.consumer) return null;
   const omitted = new Omitted();
   const inputs: IpInput[] = [];
   const labels = new Map<string, string>();
+  const unconfirmed = f.hasRelay && !f.relaysConfirmed ? unconfirmedWords(f) : null;
   for (const r of f.relays) {
-    inputs.push({ text: r.ip.ip, origin: 'message', label: describeRelay(r) });
+    // only gateways the recipient's side vouches for are listed; the others are named to confirm
+    if (r.strength !== 'strong' && isPublicIp(r.ip)) continue;
+    inputs.push({ text: r.ip.ip, origin: r.fromConfig ? 'user' : 'message', label: describeRelay(r) });
     labels.set(r.ip.ip, [r.host, r.vendorId ? k.vendorName(r.vendorId) : undefined].filter(Boolean).join(', '));
   }
   for (const bad of f.badRelayValues) omitted.add(bad, 'relay address in the message is not a valid IP address');
@@ -45,7 +48,7 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
     inputs,
     {
       target: 'Gateway IPs',
-      privateReason: 'private or loopback address: Gmail does not accept private IPs as gateway IPs (it skips internal hops itself)',
+      privateReason: 'Gmail does not accept private IPs as gateway IPs (it skips internal hops itself)',
       excludeMicrosoft: false,
       excludeGoogle: true,
       googleReason: "Google's own address, not a gateway in front of Gmail",
@@ -58,7 +61,7 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
     k,
     omitted,
   );
-  if (!entries.length) return null;
+  if (!entries.length && !unconfirmed) return null;
 
   // markdown: only names from the knowledge base, never text carried in the Analysis
   const vendorNames = f.relayVendors.map((v) => k.vendorName(v.id)).filter((n): n is string => !!n);
@@ -72,6 +75,10 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
     '',
     '- [ ] **Gateway IPs**: add each address below (public addresses only; Gmail does not accept private IPs).',
   ];
+  if (unconfirmed) {
+    lines.splice(3, 0, `Not confirmed as your gateway yet: ${commentText(unconfirmed.candidates, 400)}. Check that your MX points at it before listing its addresses.`);
+    if (!entries.length) lines.push(`  - \`${PLACEHOLDER_GATEWAY_IP}\` — every address your gateway delivers from, once confirmed`);
+  }
   for (const e of entries) {
     const label = e.origin === 'message' ? labels.get(e.spec.text) : e.origin === 'vendor' ? `published range, ${e.source ?? ''}` : 'from your list';
     const note = label ? ` — ${commentText(label)}` : '';
@@ -107,7 +114,7 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
   );
   return finish({
     id: 'gmail-inbound-gateway',
-    title: `Gmail inbound gateway: ${entries.length} gateway address${entries.length === 1 ? '' : 'es'}`,
+    title: entries.length ? `Gmail inbound gateway: ${entries.length} gateway address${entries.length === 1 ? '' : 'es'}` : 'Gmail inbound gateway: confirm the gateway, then list its addresses',
     language: 'markdown',
     body: lines,
     parameters: {
@@ -118,8 +125,8 @@ export function gmailInboundGateway(f: Facts, options: RemedyOptions, k: RemedyK
       spamHeaders,
       originalSenderIp: orig ?? null,
     },
-    recommended: true,
-    why: `Fits this message: Gmail received it from ${gw ? `${gw} (${who})` : who}, so without the inbound gateway setting SPF and spam checks judge the gateway instead of the original sender${orig ? ` ${orig}` : ''}.`,
+    recommended: !unconfirmed,
+    why: `${unconfirmed ? `${unconfirmed.why} ` : ''}Fits this message: Gmail received it from ${gw ? `${gw} (${who})` : who}, so without the inbound gateway setting SPF and spam checks judge the gateway instead of the original sender${orig ? ` ${orig}` : ''}.`,
     caveats,
     preChecks: [
       dom ? `Check that the MX records of ${dom} point to the gateway before enabling "Reject all mail not from gateway IPs".` : 'Check that your MX records point to the gateway before enabling "Reject all mail not from gateway IPs".',

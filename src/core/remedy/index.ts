@@ -86,13 +86,23 @@ export function generateByIds(analysis: Analysis, ids: Iterable<string>, options
   const want = new Set(ids);
   const k = kbOf(options);
   const facts = gatherFacts(analysis, k);
+  // a consumer mailbox (Outlook.com, gmail.com) has no connectors or settings to change
+  if (facts.consumer) return [];
   const out: Remedy[] = [];
   for (const id of REMEDY_IDS) {
     if (!want.has(id)) continue;
-    const r = GENERATORS[id](facts, options, k);
-    if (r) out.push(r);
+    // one generator that fails costs its own remedy, never the analysis: it becomes a problem
+    try {
+      const r = GENERATORS[id](facts, options, k);
+      if (r) out.push(r);
+    } catch (e) {
+      if (Array.isArray(analysis.problems)) {
+        analysis.problems.push({ code: 'remedy-failed', severity: 'warning', message: `The ${id} fix could not be generated: ${String((e as Error)?.message ?? e).slice(0, 200)}` });
+      }
+    }
   }
-  return out;
+  // the best fit first: recommended ones, then the others in their usual order
+  return out.sort((a, b) => Number(b.recommended === true) - Number(a.recommended === true));
 }
 
 /** The remedies the findings ask for (Finding.remedies), in a stable order. */

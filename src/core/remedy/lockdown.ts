@@ -9,6 +9,7 @@ import { arg, checkDomain, psCommand, psComment } from './powershell';
 import {
   buildIpList,
   describeRelay,
+  unconfirmedWords,
   finish,
   newConnectorName,
   Omitted,
@@ -22,14 +23,15 @@ import {
 import type { RemedyOptions } from './index';
 
 export const DEFAULT_LOCKDOWN_NAME = 'Reject mail not routed through the gateway';
-export const PLACEHOLDER_GATEWAY_IP = '<gateway IP>';
+export { PLACEHOLDER_GATEWAY_IP } from './context';
+import { PLACEHOLDER_GATEWAY_IP } from './context';
 export const MAX_SENDER_IPS = 200;
 
 const PRECHECK_LOCKDOWN =
   'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,SenderDomains,SenderIPAddresses,RestrictDomainsToIPAddresses,RestrictDomainsToCertificate,RequireTls,TlsSenderCertificateName';
 
 function applies(f: Facts): boolean {
-  return f.receiver === 'exchange-online';
+  return f.receiver === 'exchange-online' && !f.consumer;
 }
 
 function mxPreCheck(f: Facts, options: RemedyOptions): string[] {
@@ -75,8 +77,10 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
   const inputs: IpInput[] = [];
   const caveats: string[] = [];
   const gateway = f.hasRelay ? f.connecting : undefined;
+  const unconfirmed = gateway && gateway.strength !== 'strong' ? unconfirmedWords(f) : null;
   if (gateway) {
-    inputs.push({ text: gateway.ip.ip, origin: 'message', label: describeRelay(gateway) });
+    // only a gateway the recipient's side vouches for goes into the command; otherwise a placeholder
+    if (!unconfirmed) inputs.push({ text: gateway.ip.ip, origin: gateway.fromConfig ? 'user' : 'message', label: describeRelay(gateway), ...(gateway.fromConfig ? { source: gateway.fromConfig } : {}) });
     for (const r of f.relays) {
       if (r !== gateway && isPublicIp(r.ip)) omitted.add(r.ip.ip, 'earlier relay hop: it does not connect to Microsoft 365, so it does not belong in SenderIPAddresses');
     }
@@ -101,7 +105,7 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
     inputs,
     {
       target: 'SenderIPAddresses',
-      privateReason: 'private or loopback address: Microsoft 365 sees the public address the gateway connects from; give the gateway a public IP',
+      privateReason: 'Microsoft 365 sees the public address the gateway connects from; give the gateway a public IP',
       excludeMicrosoft: true,
       microsoftReason: "Microsoft 365's own address: a lock-down connector lists the gateway, never Microsoft",
       excludeGoogle: false,
@@ -129,6 +133,8 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
   ]);
   const header = ['Lock down: accept internet mail only from the gateway (Partner connector restricted to its IPs)'];
   if (gateway) header.push(`Gateway that delivered this message: ${describeRelay(gateway)}`);
+  if (gateway?.fromConfig) header.push(`${gateway.ip.ip}: from your configuration (${gateway.fromConfig}), not from evidence in the message`);
+  if (unconfirmed && gateway) header.push(`${gateway.ip.ip}: not confirmed as your gateway (${gateway.evidence.join('; ') || 'no evidence'})`);
   for (const e of entries) if (e.origin === 'vendor' && e.source) header.push(`${e.spec.text}: published range, ${e.source}`);
   if (placeholder) header.push(`Replace ${PLACEHOLDER_GATEWAY_IP} with every IPv4 address or /24-/32 block your gateway delivers from.`);
 
@@ -149,7 +155,10 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
     why = recommended
       ? 'This message reached Microsoft 365 directly, bypassing the gateway: a lock-down connector makes Microsoft 365 refuse such connections. Fill in your gateway\'s addresses.'
       : 'No gateway was seen in front of Microsoft 365 in this message; use this only if your MX points to a gateway.';
-  } else if (cert) {
+  } else if (unconfirmed) {
+    why = unconfirmed.why;
+    caveats.unshift(...unconfirmed.confirm);
+  } else if (cert && options.certificateName !== undefined) {
     why = `Works when the list is complete, but the certificate variant (${cert.name}) covers every ${cert.vendor ?? 'gateway'} node without listing IPs.`;
   } else {
     recommended = !placeholder;
@@ -217,7 +226,9 @@ export function lockdownCertificate(f: Facts, options: RemedyOptions, k: RemedyK
     `Confirm with ${cert.vendor ?? 'the vendor'} that its servers present a TLS certificate whose subject matches ${cert.name} when delivering to Microsoft 365; otherwise all mail through the gateway is rejected.`,
     ...commonCaveats(),
   ];
-  const recommended = !!cert.derivedFrom || options.certificateName !== undefined;
+  // a certificate name guessed from host names is not a fact: a wrong one rejects every message
+  // from the gateway (550 5.7.51), so only a name the user confirmed is recommended
+  const recommended = options.certificateName !== undefined && !cert.derivedFrom && f.relaysConfirmed;
   return finish({
     id: 'lockdown-certificate',
     title: `Lock down: accept mail only from the gateway certificate ${cert.name}`,
@@ -235,7 +246,7 @@ export function lockdownCertificate(f: Facts, options: RemedyOptions, k: RemedyK
     },
     recommended,
     why: cert.derivedFrom
-      ? `Fits this message: the gateway ${cert.derivedFrom} is ${cert.vendor ?? 'a known vendor'}, whose servers are named ${cert.name}. A certificate restriction covers every gateway node without listing IPs (Microsoft's preferred variant).`
+      ? `Not recommended until the certificate subject is confirmed: ${cert.name} is derived from the gateway's host name ${cert.derivedFrom} (${cert.vendor ?? 'a known vendor'}), not read from its certificate. Ask the vendor which subject its servers present to Microsoft 365, then set it as the certificate name; a certificate restriction then covers every gateway node without listing IPs.`
       : `Uses the certificate name you gave (${cert.name}); covers every gateway node without listing IPs.`,
     caveats,
     preChecks: mxPreCheck(f, options),

@@ -12,7 +12,7 @@
  * the receiving organisation's domains or a forgery finding is present.
  */
 import type { Analysis, Remedy } from '../types';
-import { isPublicIp, parseIp, parseIpSpec, ipInSpec, type ParsedIp } from '../net/ip';
+import { classifyIp, ipClassName, isPublicIp, parseIp, parseIpSpec, ipInSpec, type ParsedIp } from '../net/ip';
 import { arg, checkDomain, commentText, psCommand, unsafeCharReason } from './powershell';
 import { finish, newConnectorName, Omitted, receivingDomain, tenantMxHost, type Facts, type RemedyKb } from './context';
 import type { RemedyOptions } from './index';
@@ -51,7 +51,7 @@ function sender(f: Facts, options: RemedyOptions, k: RemedyKb, omitted: Omitted,
     }
   }
   if (ip && !isPublicIp(ip)) {
-    omitted.add(ip.ip, 'private or loopback address: Microsoft 365 sees the public address the device connects from (your NAT address); use that');
+    omitted.add(ip.ip, `${ipClassName(classifyIp(ip))}: Microsoft 365 sees the public address the device connects from (your NAT address); use that`);
     ip = undefined;
   }
   if (ip && k.lookupProviderByIp(ip.ip)?.id === 'microsoft365') {

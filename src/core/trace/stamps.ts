@@ -6,17 +6,23 @@
  * Received-SPF receiver, DKIM d=) matched to a hop's host, vendor or operator; otherwise position
  * (headers are prepended, so a stamp belongs near the Received field of the host that added it).
  *
- * Trust (RFC 8601 §5): only the receiving system's own results are verdicts. Results written
- * further down are claims. A result that carries the receiver's identity but sits below the trust
- * boundary cannot have been written by the receiver: it is flagged as forged.
+ * Trust (RFC 8601 §5): only the receiver's own results are verdicts: the ones the facts step found
+ * next to its entry, and anything above its entry line (only the receiver writes there). Results
+ * written further down are claims, even when they name Microsoft, Google or a gateway: a sending
+ * tenant's own Exchange Online results, a forwarder's Gmail results. A result is forged only when
+ * its writer cannot have written it: it names the receiver (or a gateway vendor) and sits below
+ * every line that operator wrote on the route.
  */
-import type { AuthStamp, AuthSummary, Hop, HeaderField, TrustBoundary, AuthResultsHeader, ReceivedSpf, DkimSignatureInfo, ArcSetInfo, MicrosoftHeaders } from '../types';
+import type { AuthStamp, AuthSummary, Facts, Hop, HeaderField, TrustBoundary, AuthResultsHeader, ReceivedSpf, DkimSignatureInfo, ArcSetInfo, MicrosoftHeaders } from '../types';
 import { summarizeAuthResults } from '../parse/auth-results';
-import { classifyHostOperator, vendorByArcSealer, vendorByAuthservId } from '../net/kb';
+import { classifyHostOperator, lookupProviderByIp, vendorByArcSealer, vendorByAuthservId } from '../net/kb';
 
 export interface StampInput {
   hops: Hop[];
   boundary: TrustBoundary;
+  facts: Facts;
+  /** The receiver's own Authentication-Results / Received-SPF fields, found by the facts step. */
+  verdictFields: Set<number>;
   authResults: Array<{ field: HeaderField; parsed: AuthResultsHeader }>;
   receivedSpf: Array<{ field: HeaderField; parsed: ReceivedSpf }>;
   dkim: DkimSignatureInfo[];
@@ -61,17 +67,12 @@ export function attachStamps(input: StampInput): AuthStamp[] {
   const entry = boundary.entryHopIndex;
   const receiverOp = boundary.receiver === 'exchange-online' ? 'microsoft365' : boundary.receiver === 'gmail' ? 'google' : null;
   const trustedIds = new Set(input.trustedAuthservIds.map(norm));
-  // The lowest position a receiver stamp may have: above the Received field of the hop before the
-  // entry (Gmail and Postfix put their results just below their own Received; EOP puts them above).
-  // With no older hop, EOP's own results still sit above its entry Received (it never writes below it).
-  const limitField =
-    entry !== null
-      ? entry > 0
-        ? hops[entry - 1].fieldIndex
-        : boundary.receiver === 'exchange-online' && hops[entry]
-          ? hops[entry].fieldIndex
-          : Number.POSITIVE_INFINITY
-      : null;
+  // Lines above the entry are the receiver's own; so is the span down to the next older Received
+  // (Gmail and Postfix write their results just below their own Received line).
+  const entryField = entry !== null ? hops[entry].fieldIndex : null;
+  const spanEnd = entry !== null ? (entry > 0 ? hops[entry - 1].fieldIndex : Number.POSITIVE_INFINITY) : null;
+  const aboveEntry = (fieldIndex: number) => entryField !== null && fieldIndex < entryField;
+  const inReceiverSpan = (fieldIndex: number) => spanEnd !== null && fieldIndex < spanEnd;
 
   const isReceiverId = (id: string | null): boolean => {
     if (id === null) return boundary.receiver === 'exchange-online';
@@ -80,6 +81,35 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     if (boundary.receiver === 'gmail') return d === 'mx.google.com' || d === 'google.com';
     if (boundary.receiver === 'exchange-online') return d === 'mx.microsoft.com' || d.endsWith('.protection.outlook.com') || d === 'protection.outlook.com';
     return false;
+  };
+  /** The operator an identity names (EOP's id-less form is Microsoft's). */
+  const operatorOfId = (id: string | null): 'microsoft365' | 'google' | null => {
+    if (id === null) return 'microsoft365';
+    const d = norm(id);
+    if (d === 'mx.microsoft.com' || d === 'protection.outlook.com' || d.endsWith('.protection.outlook.com')) return 'microsoft365';
+    if (d === 'mx.google.com' || d === 'google.com' || d === 'gmr-mx.google.com') return 'google';
+    return null;
+  };
+  /**
+   * Could the named operator have written this stamp? The receiver's own identity below its span
+   * only if the receiver's operator also handled the message before (a line it wrote below the
+   * entry, or the entry's connection coming from its addresses: another tenant, a forwarder); any
+   * other operator if it appears anywhere on the route (its lines, or a connection from its
+   * addresses), since a sender's own systems write results above, below or without Received lines.
+   */
+  const ownsIp = (op: string, ip: string | undefined): boolean => {
+    if (!ip) return false;
+    const p = lookupProviderByIp(ip)?.id;
+    return p === op;
+  };
+  const operatorBelow = (op: string, _fieldIndex: number): boolean => {
+    const receiverOwn = op === receiverOp;
+    const candidates = receiverOwn && entry !== null ? hops.slice(0, entry + 1) : hops;
+    // another Microsoft 365 tenant sent the message (its outbound address is what the receiver, or
+    // the relay in front of it, recorded): everything below that hand-over is the sender tenant's
+    const st = input.facts.senderTenant;
+    if (op === 'microsoft365' && st && hops[st.hopIndex] && _fieldIndex > hops[st.hopIndex].fieldIndex) return true;
+    return candidates.some((h, i) => (h.writer?.org === op && !(receiverOwn && i === entry)) || ownsIp(op, h.from.ip));
   };
 
   /** Find the hop written by the given identity (authserv-id / sealer / receiver host). */
@@ -108,16 +138,39 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     return null;
   };
 
-  const push = (kind: Kind, field: { index: number; lines: AuthStamp['lines'] }, writer: string | null, summary: AuthSummary, hopIndex: number | null, receiverClaim: boolean, instance?: number) => {
-    let trust: AuthStamp['trust'] = 'claim';
-    // Skip-listing headers sit with EOP's organisation headers, anywhere in the block: position says nothing.
-    const positionless = kind === 'skip-listed' || kind === 'external-original';
-    if (receiverClaim && receiverOp) {
-      if (!positionless && limitField !== null && field.index > limitField) trust = 'forged';
-      else trust = 'verdict';
-    } else if (receiverClaim && !receiverOp && trustedIds.size) {
-      trust = 'verdict';
+  /**
+   * verdict: the receiver's own; forged: names an operator that wrote nothing at or below it;
+   * claim: everything else.
+   */
+  const trustOf = (kind: Kind, fieldIndex: number, writerId: string | null | undefined, receiverClaim: boolean): AuthStamp['trust'] => {
+    if (kind === 'skip-listed' || kind === 'external-original') return receiverClaim ? 'verdict' : 'claim';
+    if (input.verdictFields.has(fieldIndex)) return 'verdict';
+    // non-linear routing: the first pass through the same tenant left its own verdict below the
+    // hop where the message left Exchange Online
+    const nl = input.facts.nonLinear;
+    if (nl && receiverOp === 'microsoft365' && operatorOfId(writerId ?? null) === 'microsoft365' && kind !== 'authentication-results-original') {
+      if (fieldIndex > hops[nl.leftHopIndex].fieldIndex && fieldIndex < hops[nl.firstEntryHopIndex].fieldIndex) return 'verdict';
     }
+    const renamed = kind === 'authentication-results-original';
+    if (!renamed && receiverOp && aboveEntry(fieldIndex) && kind !== 'dkim-signature') return 'verdict';
+    if (!renamed && writerId && trustedIds.has(norm(writerId)) && inReceiverSpan(fieldIndex)) return 'verdict';
+    if (writerId === undefined || kind === 'dkim-signature' || kind === 'arc-seal' || kind === 'arc-message-signature') return 'claim';
+    // only a known receiver can tell what it could not have written (another receiver keeps other
+    // systems' results as they came); and only Authentication-Results has Exchange Online's id-less form
+    if (!receiverOp) return 'claim';
+    if (writerId === null && kind === 'arc-authentication-results') return 'claim';
+    // a renamed field keeps its writer's identity: Google's or Microsoft's name on it is checked like any other
+    const op = operatorOfId(writerId);
+    if (op && !operatorBelow(op, fieldIndex)) return 'forged';
+    if (!op && writerId) {
+      const vendor = vendorByAuthservId(writerId);
+      if (vendor && !hops.some((h) => h.writer?.org === `vendor:${vendor.id}`)) return 'forged';
+    }
+    return 'claim';
+  };
+
+  const push = (kind: Kind, field: { index: number; lines: AuthStamp['lines'] }, writer: string | null, summary: AuthSummary, hopIndex: number | null, receiverClaim: boolean, instance?: number, writerId?: string | null) => {
+    const trust = trustOf(kind, field.index, writerId, receiverClaim);
     const s: AuthStamp = { kind, fieldIndex: field.index, lines: field.lines, hopIndex, writer, trust, summary };
     if (instance !== undefined) s.instance = instance;
     stamps.push(s);
@@ -138,14 +191,8 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     let hop = receiverClaim && entry !== null ? entry : id ? hopByWriter(id, field.index) : null;
     if (hop === null) hop = hopBelow(hops, field.index) ?? hopAbove(hops, field.index);
     const writer = id ?? (kind === 'authentication-results' || kind === 'x-ms-exchange-authentication-results' ? 'Exchange Online' : null);
-    push(kind, field, writer, summarizeAuthResults(parsed), hop, receiverClaim, parsed.instance);
-    // A gateway's results in a message that never passed that gateway cannot be genuine.
-    if (!receiverClaim && id && entry !== null) {
-      const vendor = vendorByAuthservId(id);
-      if (vendor && !hops.some((h) => h.role === 'gateway' && h.vendor?.id === vendor.id && h.vendor.confidence === 'strong')) {
-        stamps[stamps.length - 1].trust = 'forged';
-      }
-    }
+    const writerId = kind === 'authentication-results' || kind === 'x-ms-exchange-authentication-results' || kind === 'arc-authentication-results' ? id : id ?? undefined;
+    push(kind, field, writer, summarizeAuthResults(parsed), hop, receiverClaim, parsed.instance, writerId);
   }
 
   for (const { field, parsed } of input.receivedSpf) {
@@ -153,7 +200,7 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     const receiverClaim = !!writer && isReceiverId(writer);
     let hop = receiverClaim && entry !== null ? entry : writer ? hopByWriter(writer, field.index) : null;
     if (hop === null) hop = hopBelow(hops, field.index) ?? hopAbove(hops, field.index);
-    push('received-spf', field, writer ?? null, { spf: parsed.result.toLowerCase() }, hop, receiverClaim);
+    push('received-spf', field, writer ?? null, { spf: parsed.result.toLowerCase() }, hop, receiverClaim, undefined, writer ?? undefined);
   }
 
   for (const set of input.arcSets) {

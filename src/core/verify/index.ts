@@ -12,11 +12,12 @@ import type { Analysis, DkimCheck, DnsMode, HeaderField, Verification } from '..
 import { checkArc } from './arc';
 import { checkDkim, createDkimVerifier, plannedBodyHashes, MAX_DKIM_SIGNATURES, type BodyHashRequest } from './dkim';
 import { checkDmarc } from './dmarc';
-import { quietly, type MailauthDkimVerifyResult } from './mailauth';
+import type { MailauthDkimVerifyResult } from './mailauth';
 import { headerAndBody, insertBlankLine, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
 import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
+import { lookupRecipientMx } from './mx';
 import { MAX_FIELD_TEXT_BYTES } from '../parse/headers';
 
 export type { DnsResolver } from './resolver';
@@ -199,7 +200,7 @@ async function verifyFrom(source: Source, analysis: Analysis, options: VerifyOpt
   }
   const body: Source = bytes ? { bytes } : { streamed: source.streamed! };
   try {
-    await quietly(() => run(body, analysis, dnsMode, rec.resolver, v));
+    await run(body, analysis, dnsMode, rec.resolver, v);
   } catch (e) {
     notes.push(`Verification stopped with an internal error: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -306,6 +307,16 @@ async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolve
       v.spf = await spfWhatIf({ analysis, resolver, mailFrom, notes });
     } catch (e) {
       notes.push(`SPF what-if failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // --- the recipient domain's MX (relay evidence from the recipient's own DNS)
+  if (!offline) {
+    try {
+      const mx = await lookupRecipientMx(analysis, resolver);
+      if (mx.length) v.mx = mx;
+    } catch (e) {
+      notes.push(`The recipient's MX could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

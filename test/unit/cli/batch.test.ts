@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../../src/core/analyze';
+import { resolverFromSnapshot } from '../../../src/core/verify';
 import type { Analysis } from '../../../src/core/types';
 import { runCli, tempDir, writeScenarios, writeHostile, parseJsonLines, HOSTILE_FILES, type ScenarioFolder } from './helpers';
 
@@ -131,8 +132,12 @@ describe('analyze <folder>', () => {
 });
 
 describe('fix <folder> --kind efc', () => {
-  test('one Set-InboundConnector covering the relay IPs of every linear Exchange Online route, annotated', async () => {
-    const r = await runCli(['fix', folder.dir, '--kind', 'efc', '--connector', 'Inbound from gateways']);
+  test('one Set-InboundConnector covering the confirmed relay IPs of every linear Exchange Online route, annotated', async () => {
+    // the recipient's DNS recorded: its MX confirms its own gateway; relays only a reverse-DNS name
+    // or an allow list points at stay out of the command and are named to be confirmed
+    const snapshot = path.join(tempDir('batch-dns'), 'dns.json');
+    fs.writeFileSync(snapshot, JSON.stringify(folder.zone));
+    const r = await runCli(['fix', folder.dir, '--kind', 'efc', '--connector', 'Inbound from gateways', '--dns', `recorded:${snapshot}`]);
     assert.equal(r.code, 0, r.stderr);
     const change = r.stdout.split('\n').filter((l) => l.startsWith('Set-InboundConnector'));
     assert.equal(change.length, 1, 'exactly one change line runs');
@@ -142,18 +147,34 @@ describe('fix <folder> --kind efc', () => {
 
     // what must be in it: the public relay IPs of the scenarios delivered to Exchange Online on a linear route
     const want = new Map<string, { count: number; files: string[] }>();
+    const unconfirmed = new Set<string>();
+    const confirmedSomewhere = new Set<string>();
     for (const s of folder.messages) {
       const f = s.built.facts;
       if (f.receiver !== 'exchange-online' || f.nonlinear) continue;
+      const seen = await analyze(s.built.bytes, { dnsMode: 'recorded', resolver: resolverFromSnapshot(folder.zone) });
+      const strong = new Set(seen.facts.relays.filter((x) => x.strength === 'strong').map((x) => x.ip));
       for (const ip of f.relayIps) {
+        if (!strong.has(ip)) {
+          unconfirmed.add(ip);
+          continue;
+        }
+        confirmedSomewhere.add(ip);
         const e = want.get(ip) ?? { count: 0, files: [] };
         e.count++;
         e.files.push(s.file);
         want.set(ip, e);
       }
     }
-    assert.ok(want.size >= 3, 'the fixtures have several gateways');
+    assert.ok(want.size >= 3, 'the fixtures have several confirmed gateways');
+    // an address confirmed by one message is listed even if another message alone would not confirm it
+    for (const ip of confirmedSomewhere) unconfirmed.delete(ip);
+    assert.ok(unconfirmed.size >= 1, 'and at least one only its reverse DNS names');
     assert.deepEqual([...listed].sort(), [...want.keys()].sort());
+    for (const ip of unconfirmed) {
+      assert.ok(!listed.includes(ip), `${ip} is not confirmed: not in EFSkipIPs`);
+      assert.match(r.stdout, new RegExp(`Left out, not confirmed as your gateway.*${ip.replace(/\./g, '\\.')}`), `${ip} named as left out`);
+    }
     for (const [ip, e] of want) {
       assert.match(r.stdout, new RegExp(`^#   ${ip.replace(/\./g, '\\.')} +${e.count} messages?( · |$)`, 'm'), `${ip} annotated with ${e.count}`);
     }

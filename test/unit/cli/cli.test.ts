@@ -246,10 +246,41 @@ describe('configuration file', () => {
   });
 });
 
+describe('a configuration file beside the messages', () => {
+  test('is named on stderr, and the addresses its trusted relays put into a script are marked as coming from it', async () => {
+    const { facts } = await buildCached('direct-to-eop');
+    const dir = tempDir('config-beside');
+    const msg = path.join(dir, 'message.eml');
+    fs.copyFileSync(direct, msg);
+    const cfg = path.join(dir, '.mailflowlensrc.json');
+    fs.writeFileSync(cfg, JSON.stringify({ trustedRelays: [`${facts.connectingIp}/32`] }));
+    const r = await runCli(['fix', msg, '--kind', 'efc'], { cwd: dir });
+    assert.match(r.stderr, new RegExp(`settings from ${cfg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    // without the file the sender's own server is no relay; the file made it one, and says so
+    assert.ok(r.stdout.includes(`# ${facts.connectingIp}: from your configuration (configuration file ${cfg}), not from evidence in the message`), r.stdout);
+    const without = await runCli(['fix', msg, '--kind', 'efc', '--no-config'], { cwd: dir });
+    assert.ok(!without.stdout.includes(facts.connectingIp), without.stdout);
+  });
+});
+
 describe('fix one message', () => {
-  test('the Enhanced Filtering script: pre-checks and the change run, roll-back and verification are comments', async () => {
+  test('offline, a gateway only its reverse DNS names is not written into the command: a placeholder and how to confirm', async () => {
     const { facts } = await buildCached('proofpoint-banner-eop');
     const r = await runCli(['fix', pp, '--kind', 'efc', '--connector', 'Inbound from Proofpoint']);
+    assert.equal(r.code, 0, r.stderr);
+    const runnable = r.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.ok(runnable.includes("Set-InboundConnector -Identity 'Inbound from Proofpoint' -EFSkipLastIP $false -EFSkipIPs '<gateway IP>'"), r.stdout);
+    assert.ok(!runnable.some((l) => l.includes(facts.relayIps[0])), 'the unconfirmed address is in no command');
+    assert.match(r.stdout, /Not recommended yet: nothing in the message proves that 148\.163\.138\.245 is your organisation's gateway/);
+    assert.ok(runnable.includes("Resolve-DnsName -Name 'contoso.com' -Type MX"), 'the MX pre-check to confirm it');
+  });
+
+  test('the Enhanced Filtering script: pre-checks and the change run, roll-back and verification are comments', async () => {
+    const { facts } = await buildCached('proofpoint-banner-eop');
+    // with the recipient's DNS recorded, its MX confirms the Proofpoint relay as its gateway
+    const snapshot = path.join(folder.dir, 'dns-snapshot.json');
+    fs.writeFileSync(snapshot, JSON.stringify(folder.zone));
+    const r = await runCli(['fix', pp, '--kind', 'efc', '--connector', 'Inbound from Proofpoint', '--dns', `recorded:${snapshot}`]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
     const runnable = lines.filter((l) => l && !l.startsWith('#'));

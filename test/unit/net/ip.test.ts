@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   bigIntToIp,
   classifyIp,
+  ipClassName,
   ipInSpec,
   ipToBigInt,
   isPrivateOrLoopback,
@@ -163,6 +164,28 @@ describe('classifyIp', () => {
     }
     for (const ip of ['192.0.2.1', '8.8.8.8', '2a01:111:f403::1', '224.0.0.1']) {
       assert.equal(isPrivateOrLoopback(ip), false, ip);
+    }
+  });
+});
+
+describe('ipClassName: how address classes are worded', () => {
+  test('link-local (fe80::/10, 169.254/16) is called link-local, never RFC 1918', () => {
+    for (const ip of ['fe80::1c2d:3e4f:5a6b:7c8d', 'fe80::1%13', '169.254.10.20']) {
+      const words = ipClassName(classifyIp(parseIp(ip)!));
+      assert.equal(words, 'link-local address', ip);
+      assert.doesNotMatch(words, /1918|private/, ip);
+    }
+  });
+
+  test('only IPv4 private space is named after RFC 1918', () => {
+    assert.equal(ipClassName(classifyIp('10.1.2.3')), 'private (RFC 1918) address');
+    assert.equal(ipClassName(classifyIp('192.168.0.1')), 'private (RFC 1918) address');
+    assert.equal(ipClassName(classifyIp('127.0.0.1')), 'loopback address');
+    assert.equal(ipClassName(classifyIp('::1')), 'loopback address');
+    assert.equal(ipClassName(classifyIp('fd12:3456::1')), 'unique-local IPv6 address (fc00::/7)');
+    assert.equal(ipClassName(classifyIp('100.64.1.1')), 'carrier-grade NAT address (RFC 6598)');
+    for (const c of ['public', 'link-local', 'loopback', 'cgnat', 'documentation', 'reserved', 'unspecified', 'multicast', 'unique-local'] as const) {
+      assert.doesNotMatch(ipClassName(c), /1918/, c);
     }
   });
 });

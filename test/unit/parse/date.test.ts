@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { looksLikeDateStart, parseMailDate, scanMailDate } from '../../../src/core/parse/date';
+import { parseReceived } from '../../../src/core/parse/received';
+import { analyzeHeaders } from '../../../src/core/analyze';
 
 function utc(text: string): string | null {
   return parseMailDate(text).utc;
@@ -106,8 +108,129 @@ describe('parseMailDate: RFC 5322 and real-world variants', () => {
     assert.deepEqual(parseMailDate(undefined as unknown as string), { raw: '', utc: null, offsetMinutes: null });
   });
 
+  test('AM/PM is looked for only right after the time', () => {
+    assert.equal(utc('4/20/2018 11:01:08' + ' '.repeat(1 << 20) + 'PM'), '2018-04-20T11:01:08.000Z');
+    assert.equal(utc('Fri, 20 Apr 2018 11:01:08 AMT'), '2018-04-20T11:01:08.000Z');
+  });
+
   test('no negative zero offset for -0000', () => {
     assert.ok(Object.is(parseMailDate('9 Mar 2026 11:26:40 -0000').offsetMinutes, 0));
+  });
+});
+
+describe('12-hour clocks, numeric dates and zone-less times', () => {
+  // [text, utc, offsetMinutes, zoneless]
+  const cases: Array<[string, string | null, number | null, boolean]> = [
+    // AM/PM: 11 PM is 23:00, 12 AM midnight, 12 PM noon
+    ['2018-4-20 11:01:08 PM', '2018-04-20T23:01:08.000Z', null, true],
+    ['4/20/2018 11:01:08 PM -0400', '2018-04-21T03:01:08.000Z', -240, false],
+    ['4/20/2018 11:01:16 PM -0400 (EDT)', '2018-04-21T03:01:16.000Z', -240, false],
+    ['Fri, 20 Apr 2018 12:05:00 AM +0000', '2018-04-20T00:05:00.000Z', 0, false],
+    ['Fri, 20 Apr 2018 12:05:00 PM +0000', '2018-04-20T12:05:00.000Z', 0, false],
+    ['Fri, 20 Apr 2018 1:05 am +0000', '2018-04-20T01:05:00.000Z', 0, false],
+    ['Fri, 20 Apr 2018 1:05 p.m. +0200', '2018-04-20T11:05:00.000Z', 120, false],
+    // an hour a 12-hour clock cannot show is impossible, not 12 hours off
+    ['Fri, 20 Apr 2018 13:05:00 PM +0000', null, null, false],
+    ['Fri, 20 Apr 2018 0:05:00 AM +0000', null, null, false],
+    // numeric dates: month first with '/' and '-', day first when the first number cannot be a month
+    ['4/20/2018 23:01:06 -0400 (EDT)', '2018-04-21T03:01:06.000Z', -240, false],
+    ['4-20-2018 11:01:07 PM', '2018-04-20T23:01:07.000Z', null, true],
+    ['04/05/2018 10:00:00 +0000', '2018-04-05T10:00:00.000Z', 0, false],
+    ['20/4/2018 10:00:00 +0000', '2018-04-20T10:00:00.000Z', 0, false],
+    ['20.04.2018 10:00:00 +0200', '2018-04-20T08:00:00.000Z', 120, false],
+    ['2018/04/20 10:00:00 +0000', '2018-04-20T10:00:00.000Z', 0, false],
+    ['13/13/2018 10:00:00 +0000', null, null, false],
+    ['4/20/18 10:00:00 +0000', null, null, false],
+    // no zone stated: computed as UTC but flagged
+    ['Mon, 9 Mar 2026 11:26:40', '2026-03-09T11:26:40.000Z', null, true],
+    ['Sun Nov 13 14:50:12 2005', '2005-11-13T14:50:12.000Z', null, true],
+    ['Mon, 9 Mar 2026 11:26:40 IST', '2026-03-09T11:26:40.000Z', null, true],
+    ['2018-01-28', '2018-01-28T00:00:00.000Z', null, true],
+    // stated zones are never zone-less: -0000 and military letters mean UTC (RFC 5322 §4.3)
+    ['Mon, 9 Mar 2026 11:26:40 -0000', '2026-03-09T11:26:40.000Z', 0, false],
+    ['Mon, 9 Mar 2026 11:26:40 A', '2026-03-09T11:26:40.000Z', null, false],
+    ['04 Jun 2026 21:49:44.8262 (UTC)', '2026-06-04T21:49:44.826Z', 0, false],
+  ];
+  for (const [text, want, offset, zoneless] of cases) {
+    test(JSON.stringify(text), () => {
+      const d = parseMailDate(text);
+      assert.equal(d.utc, want);
+      assert.equal(d.offsetMinutes, offset);
+      assert.equal(d.zoneless, zoneless ? true : undefined);
+    });
+  }
+
+  test("Microsoft's Message Header Analyzer date cases: every one is the same instant, or flagged zone-less", () => {
+    // the dates of MHA's Received time tests, with the instant MHA expects (it reads a date
+    // without a zone as UTC, as we do, but we also say so)
+    const mha: Array<[string, string, boolean]> = [
+      ['Sat, 21 Apr 2018 03:01:01 +0000', '2018-04-21T03:01:01.000Z', false],
+      ['Saturday, 21 Apr 2018 03:01:02 +0000', '2018-04-21T03:01:02.000Z', false],
+      ['21 Apr 2018 03:01:03 +0000', '2018-04-21T03:01:03.000Z', false],
+      ['Apr 21 2018 03:01:04 +0000', '2018-04-21T03:01:04.000Z', false],
+      ['Apr 21 2018 3:01:05 +0000', '2018-04-21T03:01:05.000Z', false],
+      ['4/20/2018 23:01:06 -0400 (EDT)', '2018-04-21T03:01:06.000Z', false],
+      ['4/20/2018 11:01:16 PM -0400 (EDT)', '2018-04-21T03:01:16.000Z', false],
+      ['4/20/2018 11:01:26 PM +0000', '2018-04-20T23:01:26.000Z', false],
+      ['4/20/2018 11:01:36 PM', '2018-04-20T23:01:36.000Z', true],
+      ['4-20-2018 11:01:07 PM', '2018-04-20T23:01:07.000Z', true],
+      ['2018-4-20 11:01:08 PM', '2018-04-20T23:01:08.000Z', true],
+      ['Mon, 26 Mar 2018 13:35:09 +0000 (UTC)', '2018-03-26T13:35:09.000Z', false],
+      ['Mon, 26 Mar 2018 13:35:10.102 +0000 (UTC)', '2018-03-26T13:35:10.102Z', false],
+      ['Mon, 26 Mar 2018 13:35:11.102 +0000 UTC', '2018-03-26T13:35:11.102Z', false],
+    ];
+    for (const [text, want, zoneless] of mha) {
+      const r = parseReceived(`test; ${text}`);
+      assert.equal(r.date?.utc, want, text);
+      assert.equal(r.date?.zoneless === true, zoneless, `${text}: zoneless`);
+      assert.equal(r.date?.raw, text);
+    }
+  });
+
+  test('a Received date without ";" in numeric form is still found', () => {
+    const r = parseReceived('from a.example ([192.0.2.1]) by b.example with SMTP id 77 4/20/2018 11:01:16 PM -0400');
+    assert.equal(r.date?.utc, '2018-04-21T03:01:16.000Z');
+    assert.equal(r.id, '77');
+    assert.deepEqual(r.unparsed, []);
+  });
+});
+
+describe('zone-less hop times in the trace', () => {
+  // Obtuse smtpd writes asctime without a zone; the next hop writes +0100. Read as UTC, the
+  // zone-less time is an hour after the next hop's: a false clock skew (or, the other way round,
+  // a false slow hop). The time is shown, but no delay is computed next to it.
+  const message = (obtuseTime: string) =>
+    Buffer.from(
+      [
+        'Received: from st.tahina.priv.at (st.tahina.priv.at [192.0.2.40]) by mx.example.net (Postfix) with ESMTP id 4Sa5K43hJVz9sQp for <rcpt@example.net>; Sun, 13 Nov 2005 14:50:14 +0100 (CET)',
+        `Received: from TCE-E-7-182-54.bta.net.cn(202.106.182.54) via SMTP by st.tahina.priv.at, id smtpdEDUB8h; ${obtuseTime}`,
+        'From: <a@example.org>',
+        'To: <rcpt@example.net>',
+        'Subject: t',
+        '',
+        'body',
+        '',
+      ].join('\r\n'),
+    );
+
+  test('no clock skew and no slow hop next to a zone-less time; the time is still shown', () => {
+    for (const t of ['Sun Nov 13 14:50:12 2005', 'Sun Nov 13 09:50:12 2005']) {
+      const a = analyzeHeaders(message(t));
+      assert.equal(a.hops.length, 2);
+      assert.ok(a.hops[0].timestamp, 'the zone-less time is shown');
+      assert.equal(a.hops[1].delayMs, null);
+      assert.equal(a.hops[1].clockSkew, false);
+      assert.deepEqual(
+        a.findings.filter((f) => f.id === 'clock-skew' || f.id === 'slow-hop').map((f) => f.id),
+        [],
+        t,
+      );
+    }
+  });
+
+  test('with the zone written, the same times still give their delay', () => {
+    const a = analyzeHeaders(message('Sun, 13 Nov 2005 14:50:12 +0100'));
+    assert.equal(a.hops[1].delayMs, 2000);
   });
 });
 
@@ -140,6 +263,7 @@ describe('scanMailDate', () => {
 
 describe('looksLikeDateStart', () => {
   test('recognises the beginnings of dates', () => {
+    assert.equal(looksLikeDateStart('4/20/2018'), true);
     assert.equal(looksLikeDateStart('Mon,'), true);
     assert.equal(looksLikeDateStart('Tuesday'), true);
     assert.equal(looksLikeDateStart('14', 'Nov'), true);
@@ -161,6 +285,7 @@ describe('hostile input', () => {
     ['1 MB of "("', '('.repeat(1 << 20)],
     ['weekday then 1 MB of spaces', 'Mon, ' + ' '.repeat(1 << 20) + '9 Mar 2026 11:26:40 +0000'],
     ['repeated date fragments', '9 Mar '.repeat(1 << 17)],
+    ['repeated numeric fragments', '4/20/'.repeat(1 << 17)],
   ] as const) {
     test(name, () => {
       const d = parseMailDate(text);

@@ -243,13 +243,37 @@ describe('decodeMicrosoftHeaders: trusted vs -Untrusted reports', () => {
     assert.equal(ms.forefront!.scl, 1);
   });
 
-  test('several trusted reports: the topmost (lowest index) wins even if the array is not in order', () => {
+  test('several trusted reports: the one appended last (Exchange Online appends its own) wins, whatever the array order', () => {
     const fields = fieldsOf(
       'X-Forefront-Antispam-Report: CIP:203.0.113.5;SFV:SPM;SCL:5;\nX-Forefront-Antispam-Report: CIP:198.51.100.9;SFV:NSPM;SCL:1;',
     );
     const ms = decodeMicrosoftHeaders([fields[1], fields[0]])!;
-    assert.equal(ms.forefront!.cip, '203.0.113.5');
-    assert.equal(ms.forefront!.fieldIndex, 0);
+    assert.equal(ms.forefront!.cip, '198.51.100.9');
+    assert.equal(ms.forefront!.fieldIndex, 1);
+  });
+
+  test('with X-IncomingHeaderCount, only the tenant headers appended after the last one are the receiver\'s', () => {
+    // a sender's (or injected) copy above the marker, Exchange Online's own below it
+    const fields = fieldsOf(
+      [
+        'X-Forefront-Antispam-Report: CIP:203.0.113.5;SFV:NSPM;SCL:1;',
+        'X-MS-Exchange-Organization-AuthAs: Internal',
+        'X-MS-Exchange-CrossTenant-Id: 11111111-2222-3333-4444-555555555555',
+        'X-IncomingHeaderCount: 14',
+        'X-Sender-IP: 198.51.100.9',
+        'X-MS-Exchange-Organization-AuthAs: Anonymous',
+        'X-Forefront-Antispam-Report: CIP:198.51.100.9;SFV:SPM;SCL:5;',
+        'X-MS-Exchange-CrossTenant-Id: 84df9e7f-e9f6-40af-b435-aaaaaaaaaaaa',
+      ].join('\n'),
+    );
+    const ms = decodeMicrosoftHeaders(fields)!;
+    assert.equal(ms.forefront!.cip, '198.51.100.9');
+    assert.equal(ms.org.authAs, 'Anonymous');
+    assert.equal(ms.senderIp?.ip, '198.51.100.9');
+    assert.equal(ms.crossTenantId?.tenantId, '84df9e7f-e9f6-40af-b435-aaaaaaaaaaaa');
+    // without the marker the injected copy alone is not taken for the receiver's when a later one exists
+    const noMarker = decodeMicrosoftHeaders(fields.filter((f) => f.key !== 'x-incomingheadercount'))!;
+    assert.equal(noMarker.org.authAs, 'Anonymous');
   });
 });
 

@@ -217,6 +217,61 @@ describe('parseReceived details', () => {
     assert.deepEqual(r.unparsed, ['at just after 10pm', 'on a Friday']);
   });
 
+  test('text after the date is never a recipient', () => {
+    const r = parseReceived(
+      'from a.example.net (a.example.net [192.0.2.1]) by mx.example.org (Postfix) with ESMTP id 4ABCDEF12 for <rcpt@example.org>; Mon, 1 Jan 2024 10:00:00 +0000 (UTC) <other@example.net>',
+    );
+    assert.deepEqual(r.for, ['rcpt@example.org']);
+    assert.equal(r.date?.raw, 'Mon, 1 Jan 2024 10:00:00 +0000 (UTC)');
+    assert.deepEqual(r.unparsed, ['<other@example.net>']);
+    const f = parseReceived('from a.example.net ([192.0.2.1]) by mx.example.org with SMTP; Mon, 1 Jan 2024 10:00:00 +0000 for <late@example.net>');
+    assert.equal(f.for, undefined);
+    assert.deepEqual(f.unparsed, ['for <late@example.net>']);
+    const o = parseReceived('from a.example.net ([192.0.2.1]) by mx.example.org with SMTP; Mon, 1 Jan 2024 10:00:00 +0000 (ORCPT <rfc822;late@example.net>)');
+    assert.equal(o.for, undefined);
+  });
+
+  test('a note after the date is not part of the date', () => {
+    const r = parseReceived('from a.example.net ([192.0.2.1]) by mx.example.org with SMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000 (UTC) (delivered locally)');
+    assert.equal(r.date?.raw, 'Mon, 1 Jan 2024 10:00:00 +0000 (UTC)');
+    assert.deepEqual(r.unparsed, ['(delivered locally)']);
+    const tz = parseReceived('from a.example.net ([192.0.2.1]) by mx.example.org with SMTP id 1; Mon, 1 Jan 2024 11:00:00 +0100 (W. Europe Standard Time)');
+    assert.equal(tz.date?.raw, 'Mon, 1 Jan 2024 11:00:00 +0100 (W. Europe Standard Time)');
+    assert.deepEqual(tz.unparsed, []);
+  });
+
+  test('zmailer quoted HELO: a literal, or nothing at all', () => {
+    const lit = parseReceived('from host.example.com ([192.0.2.7]:1234 "EHLO [192.168.1.2]" rhost-flags-OK-FAIL-OK-FAIL) by vger.kernel.org with ESMTP id S1; Mon, 1 Jan 2024 10:00:00 -0500');
+    assert.equal(lit.from?.helo, '[192.168.1.2]');
+    assert.equal(lit.from?.rdns, 'host.example.com');
+    assert.equal(lit.from?.ip, '192.0.2.7');
+    assert.deepEqual(lit.unparsed, []);
+    const empty = parseReceived('from host.example.com ([192.0.2.7]:1234 "EHLO " rhost-flags-OK-OK-OK-OK) by vger.kernel.org with ESMTP id S1; Mon, 1 Jan 2024 10:00:00 -0500');
+    assert.equal(empty.from?.helo, undefined);
+    assert.equal(empty.from?.rdns, 'host.example.com');
+    assert.deepEqual(empty.unparsed, []);
+  });
+
+  test('submission flags and webmail logins set with.authenticated', () => {
+    const auth = (v: string) => parseReceived(v).with?.authenticated;
+    assert.equal(auth('from a ([192.0.2.1]) by b.example with ESMTPSA id 1; Mon, 1 Jan 2024 10:00:00 +0000'), true);
+    assert.equal(auth('from a ([192.0.2.1]) by b.example with ESMTPA id 1; Mon, 1 Jan 2024 10:00:00 +0000'), true);
+    assert.equal(auth('from a ([192.0.2.1]) by b.example with LMTPSA id 1; Mon, 1 Jan 2024 10:00:00 +0000'), true);
+    assert.equal(auth('from a ([192.0.2.1]) by b.example with HTTP; Mon, 1 Jan 2024 10:00:00 +0000'), true);
+    assert.equal(auth('from a ([192.0.2.1]) by b.example with ESMTPS id 1; Mon, 1 Jan 2024 10:00:00 +0000'), false);
+    assert.equal(auth('from a ([192.0.2.1]) by b.example with LMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000'), false);
+  });
+
+  test('over HTTP the host named after "from" stays the HELO when nothing says it is a web client', () => {
+    const r = parseReceived('from sonic.gate.mail.ne1.yahoo.com by sonic308.consmr.mail.ne1.yahoo.com with HTTP; Mon, 20 Nov 2023 21:00:00 +0000');
+    assert.equal(r.from?.helo, 'sonic.gate.mail.ne1.yahoo.com');
+  });
+
+  test('a product name is joined to the by host only when it is one capitalised word', () => {
+    assert.equal(parseReceived('from a ([192.0.2.1]) by mailhost ESMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000').by?.host, 'mailhost');
+    assert.equal(parseReceived('from a ([192.0.2.1]) by mx.example.org Email with SMTP; Mon, 1 Jan 2024 10:00:00 +0000').by?.host, 'mx.example.org');
+  });
+
   test('empty and non-string input never throws', () => {
     assert.deepEqual(parseReceived(''), { raw: '', unparsed: [] });
     assert.deepEqual(parseReceived(undefined as unknown as string), { raw: '', unparsed: [] });
@@ -236,6 +291,9 @@ describe('hostile input', () => {
     ['deeply nested balanced parentheses', '('.repeat(MB / 2) + ')'.repeat(MB / 2)],
     ['many short unclosed comments with brackets', 'from x ([a (b [c '.repeat(MB / 16)],
     ['weekday names everywhere', 'Mon, '.repeat(MB / 5)],
+    ['quoted EHLO openers everywhere', 'from x ([192.0.2.1]:1 "EHLO '.repeat(MB / 28)],
+    ['unclosed ORCPT comments', '(ORCPT <rfc822;'.repeat(MB / 15)],
+    ['qmail comments with long network tails', ('(qmail 1 invoked from network[' + '1'.repeat(500) + '])').repeat(MB / 540)],
   ];
   for (const [name, value] of cases) {
     test(name, () => {

@@ -4,7 +4,8 @@
  * Gmail, a device straight to EOP, a phish straight to EOP). Only the fields the generators read are
  * filled with meaning; the rest are valid empties.
  */
-import type { Analysis, ArcSetInfo, Finding, Hop, MicrosoftHeaders, TrustBoundary, VendorMatch } from '../../../src/core/types';
+import { efcState } from '../../../src/core/facts/conclude';
+import type { Analysis, ArcSetInfo, Facts, Finding, Hop, MicrosoftHeaders, RelayFact, TrustBoundary, VendorMatch } from '../../../src/core/types';
 
 const L = (n: number) => ({ startLine: n, endLine: n });
 
@@ -76,8 +77,74 @@ export function microsoft(p: { cip?: string; sfv?: string; ipv?: string; scl?: n
   return m;
 }
 
-export function analysis(p: Partial<Analysis> & { boundary: TrustBoundary; hops: Hop[] }): Analysis {
+/**
+ * The facts the pipeline would have decided for a hand-built route: every relay address of the
+ * boundary is a relay of the recipient with `strength` evidence (strong: the recipient's MX points
+ * at it, as recorded DNS would show; weak: only a reverse-DNS name names its vendor).
+ */
+export function factsFor(b: TrustBoundary, hops: Hop[], strength: RelayFact['strength'] = 'strong', extra: Partial<Facts> = {}): Facts {
+  const relays: RelayFact[] = b.relayIps.map((ip) => {
+    const at = hops.findIndex((h) => h.from.ip === ip);
+    const h = at >= 0 ? hops[at] : undefined;
+    const vendor = h?.vendor && h.vendor.confidence === 'strong' ? { id: h.vendor.id, name: h.vendor.name.split(' (')[0] } : null;
+    return {
+      hopIndex: at >= 0 ? at : b.entryHopIndex ?? 0,
+      ip,
+      host: h?.from.rdns ?? h?.from.helo ?? null,
+      hostIsHelo: !h?.from.rdns,
+      vendor,
+      evidence: [
+        strength === 'strong'
+          ? { kind: 'mx', strength: 'strong', detail: 'the MX of the recipient domain points at it' }
+          : { kind: 'receiver-ptr', strength: 'weak', detail: 'the receiver recorded its reverse DNS' },
+      ],
+      strength,
+      connecting: ip === b.connectingIp,
+    } as RelayFact;
+  });
   return {
+    receiver: { kind: b.receiver, name: b.receiverName, org: null, newestHopIndex: hops.length ? hops.length - 1 : null, tenantId: null, consumer: false, consumerReason: null, cloud: b.receiver === 'exchange-online' ? 'worldwide' : null, acceptedDomains: [] },
+    entry: { hopIndex: b.entryHopIndex, connectingIp: b.connectingIp, evaluatedIp: b.connectingIp, connectingHelo: b.connectingHelo, records: [], anchored: true, problem: null },
+    segments: [],
+    relays,
+    originalSender: b.originalSenderHopIndex !== null ? { hopIndex: b.originalSenderHopIndex, ip: b.originalSenderIp, host: null } : null,
+    senderTenant: null,
+    intermediaries: [],
+    nonLinear: null,
+    ownDomains: { domains: [], source: 'none' },
+    efc: { state: 'not-applicable', recoveredIp: null, why: '', evidence: [] },
+    verdict: { class: 'unknown', kind: null, summary: '', breakHopIndex: null, brokenBy: null, reasons: [], evidence: [] },
+    reasoning: [],
+    ...extra,
+  };
+}
+
+/**
+ * An Analysis from parts. Unless `facts` is given, the facts are derived from the boundary and the
+ * hops each time they are read, so a test that edits the boundary (relay addresses, vendors) edits
+ * what the generators see, as the facts step would have decided it.
+ */
+export function analysis(p: Partial<Analysis> & { boundary: TrustBoundary; hops: Hop[] }): Analysis {
+  const a = build(p);
+  if (!p.facts) {
+    Object.defineProperty(a, 'facts', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const f = factsFor(a.boundary, a.hops);
+        // the Enhanced Filtering state as the pipeline decides it, from this analysis' headers
+        f.efc = efcState({ microsoft: a.microsoft, headers: a.headers, hops: a.hops, facts: f } as Analysis);
+        return f;
+      },
+      set: (v: Facts) => Object.defineProperty(a, 'facts', { value: v, enumerable: true, configurable: true, writable: true }),
+    });
+  }
+  return a;
+}
+
+function build(p: Partial<Analysis> & { boundary: TrustBoundary; hops: Hop[] }): Analysis {
+  return {
+    facts: p.facts as Facts,
     schemaVersion: 1,
     tool: { name: 'mailflow-lens', version: '0.0.0-test' },
     input: { byteLength: 1000, lineCount: 60, eol: 'CRLF', mixedEol: false, hasSeparator: true, bodyStartLine: 50, bodyStartByte: 900, headersOnly: false },

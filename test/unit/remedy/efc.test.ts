@@ -91,15 +91,32 @@ describe('EFSkipIPs entries', () => {
     assert.deepEqual(paramLiterals(command(r)).EFSkipIPs, ['148.163.138.245']);
   });
 
-  test('a relay inside Microsoft 365 ranges (non-linear route) is left out and nothing is recommended', () => {
+  test('a link-local relay address is called link-local in the reasons, never RFC 1918', () => {
+    // an on-premises Exchange hop recorded by its link-local address, and one typed by the user
     const a = proofpointOnPremToEop();
+    a.hops[1].from.ip = 'fe80::1c2d:3e4f:5a6b:7c8d';
+    a.boundary.relayIps = ['fe80::1c2d:3e4f:5a6b:7c8d', '198.51.100.20'];
+    const r = efc(a, { efSkipIps: ['fe80::1'] });
+    const reasons = [...r['efc-skip-last-ip'].omitted, ...r['efc-skip-ips'].omitted].filter((o) => o.value.startsWith('fe80::'));
+    assert.equal(reasons.length, 3);
+    for (const o of reasons) {
+      assert.match(o.reason, /^link-local address: Enhanced Filtering skips these by itself/);
+      assert.doesNotMatch(o.reason, /1918|private/);
+    }
+    const priv = efc(proofpointToEop(), { efSkipIps: ['10.1.2.3', '127.0.0.1'] })['efc-skip-ips'].omitted;
+    assert.match(priv.find((o) => o.value === '127.0.0.1')?.reason ?? '', /^loopback address: /);
+  });
+
+  test('a relay inside Microsoft 365 ranges (non-linear route): no Enhanced Filtering script at all', () => {
+    const a = proofpointOnPremToEop();
+    assert.ok(efc(a)['efc-skip-ips'], 'the linear route gets one');
     a.boundary.relayIps = ['40.107.5.9', '198.51.100.20'];
     a.hops[1].from.ip = '40.107.5.9';
     const r = efc(a);
-    assert.ok(r['efc-skip-ips'].omitted.some((o) => o.value === '40.107.5.9' && /Microsoft/.test(o.reason)));
-    assert.equal(r['efc-skip-ips'].recommended, false);
-    assert.equal(r['efc-skip-last-ip'].recommended, false);
-    assert.match(r['efc-skip-last-ip'].why!, /non-linear/);
+    // Enhanced Filtering is not supported when the message passed Microsoft 365 before the relay:
+    // offering a script that would not work (and re-scans returning mail) is worse than none
+    assert.equal(r['efc-skip-ips'], undefined);
+    assert.equal(r['efc-skip-last-ip'], undefined);
   });
 
   test('adjacent addresses are merged only when mergeRanges is true', () => {

@@ -74,16 +74,21 @@ describe('lock-down connector by IP', () => {
 });
 
 describe('lock-down connector by certificate', () => {
-  test('derived from the gateway host when it is a known vendor, and preferred over the IP list', () => {
+  test('derived from the gateway host when it is a known vendor, but not recommended until the subject is confirmed', () => {
     const r = lockdown();
     const c = r['lockdown-certificate'];
     assert.equal(
       cmd(c),
       "New-InboundConnector -Name 'Reject mail not routed through the gateway' -ConnectorType Partner -SenderDomains '*' -RequireTls $true -RestrictDomainsToCertificate $true -TlsSenderCertificateName '*.pphosted.com'",
     );
-    assert.equal(c.recommended, true);
-    assert.equal(r['lockdown-connector'].recommended, false);
+    // a name guessed from host names rejects all gateway mail when wrong: the IP variant is the recommended one
+    assert.equal(c.recommended, false);
     assert.match(c.why!, /mx0b-00498f04\.pphosted\.com/);
+    assert.match(c.why!, /Ask the vendor which subject/);
+    assert.equal(r['lockdown-connector'].recommended, true);
+    // the subject the user confirmed is recommended
+    const named = lockdown(proofpointToEop(), { certificateName: '*.pphosted.com' })['lockdown-certificate'];
+    assert.equal(named.recommended, true);
   });
 
   test('Mimecast gateway gives *.mimecast.com', () => {

@@ -37,7 +37,11 @@ describe('selectRemedies (fix --kind)', () => {
 
   test('with a kind the findings did not ask for: every generator of that kind runs on the facts', () => {
     const a = proofpointToEop();
-    assert.deepEqual(selectRemedies(a, 'lockdown').map((r) => r.id), ['lockdown-connector', 'lockdown-certificate']);
+    const lockdown = selectRemedies(a, 'lockdown');
+    assert.deepEqual(lockdown.map((r) => r.id).sort(), ['lockdown-certificate', 'lockdown-connector']);
+    // the best fit first: a recommended remedy is never listed after one that is not
+    const rank = lockdown.map((r) => (r.recommended ? 0 : 1));
+    assert.deepEqual(rank, [...rank].sort());
     assert.deepEqual(selectRemedies(a, 'efc').map((r) => r.kind), ['efc', 'efc', 'efc']);
     assert.deepEqual(selectRemedies(a, 'gmail'), []);
     assert.deepEqual(selectRemedies(mimecastEfcActive(), 'efc').map((r) => r.id), ['efc-verify']);

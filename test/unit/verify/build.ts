@@ -169,11 +169,28 @@ export function eopInternalReceived(at: Date): string {
   );
 }
 
+/**
+ * Exchange Online's anti-spam report, which it appends at the end of the header block: its own
+ * record of the connecting address (CIP) and of that address's reverse DNS (PTR).
+ */
+export function eopReport(): string {
+  return (
+    `X-Forefront-Antispam-Report:${CRLF}\tCIP:${GATEWAY.ip};CTRY:US;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:${GATEWAY.host};PTR:${GATEWAY.host};CAT:SPOOF;` +
+    `SFS:(13230040)(1800799024)(82310400026);DIR:INB;`
+  );
+}
+
+/** Append header fields at the end of the header block (where Exchange Online puts its tenant headers). */
+export function appendHeader(msg: Buffer, ...fields: string[]): Buffer {
+  const i = msg.indexOf('\r\n\r\n');
+  return Buffer.concat([msg.subarray(0, i + 2), Buffer.from(fields.map((f) => `${f}${CRLF}`).join(''), 'latin1'), msg.subarray(i + 2)]);
+}
+
 /** Everything added on the way, newest on top: Return-Path, EOP mailbox, EOP front end, Proofpoint, Postfix. */
 export function route(signed: Buffer, opts: { eop?: boolean } = {}): Buffer {
   let m = prepend(signed, submissionReceived(new Date(SIGN_TIME.getTime() - 1000)));
   m = prepend(m, gatewayReceived(new Date(SIGN_TIME.getTime() + 4000)));
-  if (opts.eop !== false) m = prepend(m, eopInternalReceived(new Date(EDGE_TIME.getTime() + 1000)), eopReceived(EDGE_TIME));
+  if (opts.eop !== false) m = appendHeader(prepend(m, eopInternalReceived(new Date(EDGE_TIME.getTime() + 1000)), eopReceived(EDGE_TIME)), eopReport());
   return prepend(m, 'Return-Path: <j.alvarez@northwindtraders.com>');
 }
 

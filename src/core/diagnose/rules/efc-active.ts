@@ -12,7 +12,7 @@ export const efcActive: Rule = {
   run({ analysis: a }) {
     const ms = a.microsoft;
     const ext = ms?.externalOriginal;
-    if (!ms || !ext) return [];
+    if (!ms || !ext || (a.facts?.efc?.state !== 'active' && a.facts?.efc?.state !== 'incomplete')) return [];
     const who = `${ext.ip ?? 'an unreadable address'}${ext.helo ? ` (HELO ${quote(ext.helo, 80)})` : ''}`;
     const msg = `Enhanced Filtering for Connectors is working: Exchange Online skipped ${relayLabel(a)} and evaluated the original sender ${who}.`;
     return [

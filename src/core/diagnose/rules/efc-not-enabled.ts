@@ -9,11 +9,9 @@ import {
   deviceRelay,
   entryHop,
   forefrontEvidence,
-  hasRelays,
   hopEvidence,
   isIntraOrg,
   makeFinding,
-  nonLinearRoute,
   receiverAuthFailed,
   relayLabel,
   spfOnRelay,
@@ -23,10 +21,11 @@ export const efcNotEnabled: Rule = {
   id: 'efc-not-enabled',
   description: 'A gateway or relay sits in front of Microsoft 365 and Enhanced Filtering for Connectors is not applied to this message.',
   run({ analysis: a, options }) {
-    if (a.boundary.receiver !== 'exchange-online' || !hasRelays(a)) return [];
+    // the facts step decided it: Exchange Online, not a consumer mailbox, a relay of the recipient
+    // in front of it on a linear route, and no skip-listing header
+    if (a.facts?.efc?.state !== 'off') return [];
     const ms = a.microsoft;
-    if (ms?.skipListed || ms?.externalOriginal) return [];
-    if (isIntraOrg(a) || deviceRelay(a, options) || nonLinearRoute(a, options)) return [];
+    if (isIntraOrg(a) || deviceRelay(a, options)) return [];
     const failed = receiverAuthFailed(a);
     const onRelay = spfOnRelay(a);
     const cip = ms?.forefront && !ms.forefront.untrusted ? ms.forefront.cip : undefined;

@@ -7,7 +7,7 @@
  * Loopback hops (a gateway's internal filter hand-off, e.g. Proofpoint's pps.filterd) are not NAT.
  */
 import type { Rule } from '../index';
-import { classifyIp } from '../../net/ip';
+import { classifyIp, ipClassName } from '../../net/ip';
 import { fromLabel, hopEvidence, makeFinding, nonLinearRoute } from '../util';
 
 const NAT_CLASSES = new Set(['private', 'cgnat', 'unique-local', 'link-local']);
@@ -28,6 +28,6 @@ export const efcPrivateHop: Rule = {
     const list = hops.map((h) => `${fromLabel(h)}, a ${kind(h.from.ip!)} address`).join('; ');
     const ips = [...new Set(hops.map((h) => h.from.ip!))].join(', ');
     const msg = `The relays in front of Microsoft 365 passed the message on from ${list}. Enhanced Filtering skips private addresses automatically and does not accept them in EFSkipIPs: list only the public addresses (${a.boundary.relayIps.join(', ') || 'none seen'}), not ${ips}. If the server that connects to Microsoft 365 is behind NAT, give it a public address of its own.`;
-    return [makeFinding('efc-private-hop', 'info', msg, nearest.index, hops.map((h) => hopEvidence(a, h.index, `private address ${h.from.ip}`)), [])];
+    return [makeFinding('efc-private-hop', 'info', msg, nearest.index, hops.map((h) => hopEvidence(a, h.index, `${ipClassName(classifyIp(h.from.ip!))} ${h.from.ip}`)), [])];
   },
 };

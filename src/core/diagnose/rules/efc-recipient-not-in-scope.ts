@@ -12,7 +12,7 @@ export const efcRecipientNotInScope: Rule = {
   description: 'Enhanced Filtering is configured but not applied to this message: a recipient is outside the EFUsers pilot list.',
   run({ analysis: a }) {
     const ms = a.microsoft;
-    if (!ms?.skipListed || ms.externalOriginal) return [];
+    if (!ms?.skipListed || ms.externalOriginal || a.facts?.efc?.state !== 'recipient-not-in-scope') return [];
     const skip = ms.skipListed;
     const who = `${skip.ip ?? '?'}${skip.helo ? ` (HELO ${quote(skip.helo, 80)})` : ''}`;
     const rcpts = a.summary.recipients.slice(0, 5).map((r) => quote(r, 80));

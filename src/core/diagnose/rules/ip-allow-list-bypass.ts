@@ -5,12 +5,13 @@
  * Enhanced Filtering is the supported way to have EOP trust the gateway's route.
  */
 import type { Rule } from '../index';
-import { forefrontEvidence, hasRelays, makeFinding, relayLabel } from '../util';
+import { forefrontEvidence, hasRelays, makeFinding, relayLabel, isConsumer } from '../util';
 
 export const ipAllowListBypass: Rule = {
   id: 'ip-allow-list-bypass',
   description: "The connecting IP is in the connection filter IP Allow List (IPV:CAL): spam filtering was skipped.",
   run({ analysis: a }) {
+    if (isConsumer(a)) return []; // a consumer mailbox has no mail flow rules or allow lists of its own
     const ff = a.microsoft?.forefront;
     if (!ff || ff.untrusted || ff.ipv?.toUpperCase() !== 'CAL') return [];
     const ip = ff.cip ?? a.boundary.connectingIp ?? 'the connecting address';

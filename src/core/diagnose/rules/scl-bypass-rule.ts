@@ -6,12 +6,13 @@
  * many customers, and spoofed mail that reaches the gateway gets through unfiltered.
  */
 import type { Rule } from '../index';
-import { forefrontEvidence, hasRelays, headerEvidence, makeFinding, relayLabel } from '../util';
+import { forefrontEvidence, hasRelays, headerEvidence, makeFinding, relayLabel, isConsumer } from '../util';
 
 export const sclBypassRule: Rule = {
   id: 'scl-bypass-rule',
   description: 'Spam filtering was bypassed (SCL -1 / SFV:SKN) for mail through a gateway: a bypass rule that must go once Enhanced Filtering is on.',
   run({ analysis: a }) {
+    if (isConsumer(a)) return []; // a consumer mailbox has no mail flow rules or allow lists of its own
     const ms = a.microsoft;
     if (a.boundary.receiver !== 'exchange-online' || !ms || !hasRelays(a)) return [];
     const ff = ms.forefront && !ms.forefront.untrusted ? ms.forefront : undefined;

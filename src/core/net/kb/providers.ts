@@ -222,6 +222,27 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     asOf: COMPILED,
   },
   {
+    pattern: '*.partner.outlook.cn',
+    provider: 'microsoft365',
+    purpose: 'Microsoft 365 operated by 21Vianet (China): inbound, outbound and internal hosts',
+    source: 'Microsoft Learn, "Exchange Online in Microsoft 365 operated by 21Vianet" (mail.protection.partner.outlook.cn MX, spf.protection.partner.outlook.cn); SAMPLE: Received fields of public phishing collections',
+    asOf: '2026-12-07',
+  },
+  {
+    pattern: '*.office365.us',
+    provider: 'microsoft365',
+    purpose: 'Microsoft 365 US Government (GCC High and DoD): *.mail.protection.office365.us inbound and internal hosts',
+    source: 'Microsoft Learn, "Office 365 U.S. Government GCC High endpoints" and "Office 365 U.S. Government DoD endpoints" (mail.protection.office365.us, spf.protection.office365.us)',
+    asOf: '2026-12-07',
+  },
+  {
+    pattern: '*.prod.exchangelabs.com',
+    provider: 'microsoft365',
+    purpose: 'Exchange Online mailbox/hub server, older naming (internal hop)',
+    source: 'SAMPLE: Received fields of Exchange Online deliveries in public phishing and mailing-list collections (by and from *.<region>.prod.exchangelabs.com)',
+    asOf: '2026-12-07',
+  },
+  {
     pattern: '*.outlook.office365.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online server (internal hop)',
