@@ -5,7 +5,11 @@
  * a DNS failure). No function here opens a socket: the live resolver lives in src/node/dns.ts.
  */
 import type { DnsLookup } from '../types';
-import type { DnsAnswer, DnsSnapshot } from './snapshot';
+
+export type DnsAnswer = string[][] | string[] | Array<{ exchange: string; priority: number }>;
+
+/** name → record type → answer. Objects have no prototype (names like "__proto__" are data). */
+export type DnsSnapshot = Record<string, Record<string, DnsAnswer>>;
 
 /** Same contract as dns.promises.resolve(name, rrtype); errors carry `code`. */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;

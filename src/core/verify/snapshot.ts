@@ -18,12 +18,9 @@
  */
 import { parseIp } from '../net/ip';
 import { displayText, toJsonText } from '../present/text';
-import { dnsError, normalizeName, type DnsResolver } from './resolver';
+import { dnsError, normalizeName, type DnsAnswer, type DnsResolver, type DnsSnapshot } from './resolver';
 
-export type DnsAnswer = string[][] | string[] | Array<{ exchange: string; priority: number }>;
-
-/** name → record type → answer. Objects have no prototype (names like "__proto__" are data). */
-export type DnsSnapshot = Record<string, Record<string, DnsAnswer>>;
+export type { DnsAnswer, DnsSnapshot } from './resolver';
 
 export interface ParsedSnapshot {
   snapshot: DnsSnapshot;
