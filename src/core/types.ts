@@ -645,7 +645,7 @@ export interface Facts {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Verification (issue: verification and diagnosis)
+// Verification
 
 export type DnsMode = 'off' | 'recorded' | 'live';
 

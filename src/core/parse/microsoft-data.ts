@@ -1,8 +1,17 @@
 /**
  * Knowledge tables for the Microsoft 365 / Exchange Online Protection headers: what each field and
- * value means, in our own words. Source tags refer to docs/DOMAIN.md §0 (e.g. "HDR 2025" is
- * Microsoft's "Anti-spam message headers" page, ms.date 07/07/2025). Anything not confirmed by a
- * primary source says so in its text, so hovers never present a guess as fact.
+ * value means, in our own words. Anything not confirmed by a primary source says so in its text,
+ * so hovers never present a guess as fact. Source tags in the rows:
+ *   HDR 2025 / HDR 2022  Microsoft Learn, "Anti-spam message headers in Microsoft 365"
+ *                        (learn.microsoft.com/defender-office-365/message-headers-eop-mdo; the
+ *                        07/07/2025 revision, and the 2022 copy where a value was since dropped)
+ *   EF                   Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online"
+ *   AUTH-DOC             Microsoft Learn, "Email authentication in Microsoft 365" (compauth examples)
+ *   PS-SIC               Microsoft Learn, "Set-InboundConnector"
+ *   MHA                  Microsoft's open-source Message Header Analyzer (github.com/microsoft/MHA),
+ *                        its header rows and rules.json
+ *   samples / SAMPLE-n   the format as seen in real headers from public mailing-list archives
+ *                        (format evidence only, never a meaning)
  */
 
 export interface FieldInfo {
@@ -14,12 +23,12 @@ export interface FieldInfo {
   values?: Record<string, string>;
   /** True when `values` lists only special values of a free-form field (other values are normal). */
   openValues?: boolean;
-  /** Where the row comes from (DOMAIN.md source tag). */
+  /** Where the row comes from (a source tag, see above). */
   source: string;
 }
 
 // ---------------------------------------------------------------------------------------------
-// X-Forefront-Antispam-Report (DOMAIN.md §1.1). Source: HDR 2025, HDR 2022 (SFV:SKI), MHA
+// X-Forefront-Antispam-Report. Source: HDR 2025, HDR 2022 (SFV:SKI), MHA
 // (PCL, SFV:DMS), samples (SFS/SFP shapes, PTR:InfoDomainNonexistent).
 
 export const FOREFRONT_FIELDS: Record<string, FieldInfo> = {
@@ -141,7 +150,7 @@ export const FOREFRONT_FIELDS: Record<string, FieldInfo> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// X-Microsoft-Antispam (DOMAIN.md §1.2). Source: HDR 2025; MHA (PCL, BCL 6-9 flag); samples (ARA).
+// X-Microsoft-Antispam. Source: HDR 2025; MHA (PCL, BCL 6-9 flag); samples (ARA).
 
 export const ANTISPAM_FIELDS: Record<string, FieldInfo> = {
   BCL: {
@@ -154,7 +163,7 @@ export const ANTISPAM_FIELDS: Record<string, FieldInfo> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// X-Microsoft-Antispam-Mailbox-Delivery (DOMAIN.md §1.2). Source: MHA rules.json. Other fields
+// X-Microsoft-Antispam-Mailbox-Delivery. Source: MHA rules.json. Other fields
 // (ucf, jmr, auth, ex, OFR, ENG, RF) are undocumented and kept without meaning.
 
 export const MAILBOX_DELIVERY_FIELDS: Record<string, FieldInfo> = {
@@ -171,7 +180,7 @@ export const MAILBOX_DELIVERY_FIELDS: Record<string, FieldInfo> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// compauth reason codes (DOMAIN.md §1.3). Source: HDR 2025 (authoritative; the 2026 AI-assisted
+// compauth reason codes. Source: HDR 2025 (authoritative; the 2026 AI-assisted
 // ARC-DOC table contradicts it and is not used). Examples: 109 (AUTH-DOC), 130 (ARC-DOC).
 
 export interface CompauthCode {
@@ -227,7 +236,7 @@ export const COMPAUTH_RESULTS: Record<string, string> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// X-MS-Exchange-Organization-AuthMechanism (DOMAIN.md §1.4). Microsoft does not publish the list;
+// X-MS-Exchange-Organization-AuthMechanism. Microsoft does not publish the list;
 // these two codes come from community write-ups (rafaelpfister.ch citing Microsoft Q&A, msxfaq)
 // and from samples, and are marked as such.
 
@@ -237,7 +246,7 @@ export const AUTH_MECHANISMS: Record<string, string> = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// X-MS-* header meanings (DOMAIN.md §1.1–1.6), keyed by lower-case header name. Sources per row.
+// X-MS-* header meanings, keyed by lower-case header name. Sources per row.
 
 export const MS_HEADERS: Record<string, FieldInfo> = {
   'x-forefront-antispam-report': {
