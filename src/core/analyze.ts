@@ -34,7 +34,7 @@ import { diagnose } from './diagnose';
 import { generateRemedies, type RemedyOptions } from './remedy';
 import { planStreamedVerification, verifyMessage, verifyStreamedMessage, type VerifyOptions } from './verify';
 import { BodyStreamReader } from './verify/body-stream';
-import { canVerifyStreamed } from './verify/dkim';
+import { canVerifyStreamed } from './verify/dkim-fast';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
 export interface FullAnalyzeOptions extends AnalyzeOptions, VerifyOptions, RemedyOptions {

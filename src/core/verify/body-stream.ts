@@ -1,7 +1,7 @@
 /**
  * The body of a message verified as it streams past, chunk by chunk, without ever being held
  * whole: every DKIM and ARC body hash the verification will ask for (listed beforehand from the
- * header block, see plannedBodyHashes in dkim.ts) is computed in one pass, together with the
+ * header block, see plannedBodyHashes in dkim-fast.ts) is computed in one pass, together with the
  * windows body hints read and the line count the header splitter would give the whole file. The
  * figures are exactly those bodyHashOf() computes on the whole body, so a verification run on
  * them (createDkimVerifier with precomputed figures) gives the same result as on the bytes.
@@ -31,7 +31,7 @@ import {
   type BodyHashFigures,
   type BodyHashRequest,
   type MimeStartFinder,
-} from './dkim';
+} from './body-hash';
 
 const CR = 0x0d;
 const LF = 0x0a;

@@ -10,7 +10,9 @@
 import { bodyHints } from './body-hints';
 import type { Analysis, DkimCheck, DnsMode, HeaderField, Verification } from '../types';
 import { checkArc } from './arc';
-import { checkDkim, createDkimVerifier, plannedBodyHashes, MAX_DKIM_SIGNATURES, type BodyHashRequest } from './dkim';
+import { checkDkim, MAX_DKIM_SIGNATURES } from './dkim';
+import { createDkimVerifier, plannedBodyHashes } from './dkim-fast';
+import type { BodyHashRequest } from './body-hash';
 import { checkDmarc } from './dmarc';
 import type { MailauthDkimVerifyResult } from './mailauth';
 import { headerAndBody, insertBlankLine, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
@@ -245,7 +247,7 @@ async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolve
   const mailFrom = mailFromOf(analysis);
 
   // mailauth's own verifier on the header block; the body hashes it asks for are computed once
-  // per body and canonicalisation (dkim.ts), so older ARC instances re-verified below reuse them
+  // per body and canonicalisation (body-hash.ts), so older ARC instances re-verified below reuse them
   const verifyOptions = { resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) };
   const dkimVerify = bytes ? createDkimVerifier(verifyOptions) : createDkimVerifier(verifyOptions, source.streamed!.body.figures);
   const { header, body } = headerAndBody(message);

@@ -13,7 +13,7 @@ import { analyze, analyzeStream, MAX_STREAMED_HEADER_BYTES } from '../../../src/
 import { splitHeaders } from '../../../src/core/parse/headers';
 import * as verifyModule from '../../../src/core/verify';
 import { BodyStreamReader, CrlfConverter, RelaxedCanonicalizer, SimpleCanonicalizer } from '../../../src/core/verify/body-stream';
-import { bodyHashKey, bodyHashOf, forEachCanonicalChunk, type BodyHashRequest } from '../../../src/core/verify/dkim';
+import { bodyHashKey, bodyHashOf, forEachCanonicalChunk, type BodyHashRequest } from '../../../src/core/verify/body-hash';
 import { bodyHints, BODY_HINT_WINDOW } from '../../../src/core/verify/body-hints';
 import { toCrlf } from '../../../src/core/verify/message';
 import { SCENARIOS, buildLf, generateTestKey, hostileInputs, mergeZones, zoneResolver, type BuildResult, type DnsZone } from '../../fixtures/scenarios';
