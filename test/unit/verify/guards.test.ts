@@ -40,4 +40,23 @@ describe('verification guards against crafted messages', () => {
     const a = await analyze(msg, { dnsMode: 'off' });
     assert.ok(a.verification!.notes.some((n) => /folded over 10001 lines/.test(n)));
   });
+
+  test('a value of lone CRs that becomes thousands of lines only once read as CRLF is not handed to mailauth', async () => {
+    // the fuzzer's case: an LF message whose Subject holds "\r \r" pairs (the splitter keeps them
+    // inside one value; converted to CRLF they are 24,000 lines mailauth joins one at a time)
+    const b = await scenarioById('direct-to-eop').build();
+    const lf = b.bytes.toString('latin1').replace(/\r\n/g, '\n');
+    const msg = Buffer.from(lf.replace(/^Subject: .*$/m, `Subject: ${'"\u00e0\u00b5:\r \r'.repeat(12000)}`), 'latin1');
+    const a = await analyze(msg, { dnsMode: 'off' });
+    assert.ok(a.verification);
+    assert.deepEqual(a.verification.dkim, []);
+    assert.ok(a.verification.notes.some((n) => /Not re-verified: a header field is folded over \d+ lines once line ends are read as CRLF/.test(n)), a.verification.notes.join('\n'));
+  });
+
+  test('an ordinary message is still verified (the fold check counts what opens a field)', async () => {
+    const b = await scenarioById('direct-to-eop').build();
+    const a = await analyze(b.bytes, { dnsMode: 'off' });
+    assert.equal(a.verification!.dkim.length, 1);
+    assert.ok(!a.verification!.notes.some((n) => /Not re-verified/.test(n)));
+  });
 });
