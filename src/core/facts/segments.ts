@@ -33,15 +33,32 @@ function field(fields: HeaderField[], key: string): HeaderField | undefined {
   return fields.find((f) => f.key === key && !f.invalid);
 }
 
-function addressDomain(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const m = /<?([^<>\s@]{1,256})@([A-Za-z0-9.-]{1,253})>?/.exec(text);
-  return m ? normalizeHost(m[2]) : undefined;
+/**
+ * The first local@domain in a header value, found from its "@" signs: a long value without an
+ * address costs one pass (an unanchored pattern tried from every position cost a second on a
+ * 1.4 MB value). Local part: up to 256 characters other than <, >, "@" and white space.
+ */
+function firstAddress(text: string, needDomain: boolean): { local: string; domain?: string } | undefined {
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && at - start < 256 && !LOCAL_STOP.test(text[start - 1])) start--;
+    if (start === at) continue;
+    const domain = DOMAIN_PART.exec(text.slice(at + 1, at + 254))?.[0];
+    if (needDomain && !domain) continue;
+    return { local: text.slice(start, at), domain };
+  }
+  return undefined;
+}
+const LOCAL_STOP = /[<>\s@]/;
+const DOMAIN_PART = /^[A-Za-z0-9.-]{1,253}/;
+
+export function addressDomain(text: string | undefined): string | undefined {
+  const d = text ? firstAddress(text, true)?.domain : undefined;
+  return d ? normalizeHost(d) : undefined;
 }
 
-function addressLocal(text: string | undefined): string | undefined {
-  const m = text ? /<?([^<>\s@]{1,256})@/.exec(text) : null;
-  return m ? m[1] : undefined;
+export function addressLocal(text: string | undefined): string | undefined {
+  return text ? firstAddress(text, false)?.local : undefined;
 }
 
 /** Mailing lists and forwarders that re-sent the message, from the headers they add. */
