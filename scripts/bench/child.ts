@@ -46,7 +46,7 @@ function stubVscode(): void {
   const handler: ProxyHandler<() => void> = {
     get: (_t, key) => anyKey(key),
     apply: () => stub,
-    construct: () => stub as unknown as object,
+    construct: () => stub as object,
     getPrototypeOf: () => proto,
   };
   const stub: unknown = new Proxy(function vscodeStub() {}, handler);

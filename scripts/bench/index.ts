@@ -88,7 +88,7 @@ function runChild(args: string[], env: NodeJS.ProcessEnv = {}, node = process.ex
     execFile(node, [...nodeArgs, CHILD, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 * MiB, timeout: 10 * 60 * 1000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`child ${args.join(' ')} failed: ${err.message}\n${stderr}`));
       try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}'));
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>);
       } catch (e) {
         reject(new Error(`child ${args.join(' ')} printed no JSON: ${stdout}\n${stderr}`));
       }
@@ -233,7 +233,7 @@ async function section2(m: Messages, o: Options): Promise<void> {
     const childSha = median(cold.sha as number[]);
     rows.push({
       section: '2',
-      what: `Time to first route, 50 MB message, ${label}: first call in a fresh process (${cold.hops} hops)`,
+      what: `Time to first route, 50 MB message, ${label}: first call in a fresh process (${String(cold.hops)} hops)`,
       value: fmtMs(coldMs),
       reference: fmtMs(childSha),
       refLabel: 'SHA-256 of the same 50 MB (same process)',
@@ -547,7 +547,7 @@ async function section7(m: Messages, o: Options): Promise<void> {
     const total = e.routeMs + e.fullMs + e.jsonMs;
     const first = engine[0];
     raw[`7:${c.id}`] = { size, engine, cli: cliRuns };
-    const notes = [`${first.headers} fields split, ${first.hops} hops`, (first.problems as string[]).filter((p) => p !== 'headers-only').join(', ') || 'no limit hit', first.refused ? String(first.refused).replace(/, which no real message has.*$/, '') : 'verified'];
+    const notes = [`${String(first.headers)} fields split, ${String(first.hops)} hops`, (first.problems as string[]).filter((p) => p !== 'headers-only').join(', ') || 'no limit hit', typeof first.refused === 'string' ? first.refused.replace(/, which no real message has.*$/, '') : 'verified'];
     rows.push({
       section: '7',
       what: `Worst case, engine (route + full analysis + JSON, as the extension runs it): ${c.title}, ${fmtMiB(size)}`,
@@ -616,7 +616,7 @@ async function main(): Promise<void> {
   }
   const text = table();
   const md = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${(machine.loadavg as number[]).join(' / ')}; SHA-256 ${machine.sha256MiBps} MiB/s, 5·10⁷-iteration JS loop ${machine.jsLoop5e7Ms} ms.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${String(machine.cpus)} × ${String(machine.cpuModel)}, Node ${String(machine.node)}, load average ${(machine.loadavg as number[]).join(' / ')}; SHA-256 ${String(machine.sha256MiBps)} MiB/s, 5·10⁷-iteration JS loop ${String(machine.jsLoop5e7Ms)} ms.`,
     '',
     text,
     '',

@@ -20,7 +20,7 @@ export interface PoolOptions {
 const WORKER_FILE = path.join(__dirname, 'worker.js');
 
 export function runPool(tasks: Task[], o: PoolOptions): Promise<MessageResult[]> {
-  const results: MessageResult[] = new Array(tasks.length);
+  const results = new Array<MessageResult>(tasks.length);
   let next = 0;
   let done = 0;
   return new Promise((resolve) => {

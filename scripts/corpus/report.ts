@@ -293,7 +293,7 @@ export function formatReport(r: CorpusReport, o: { listLimit?: number } = {}): s
   out.push(`  ${cs.messages} consumer messages (Exchange Online ${cs.exchangeOnline}, Gmail ${cs.gmail}); engine calls them consumer: yes ${cs.engineSaysConsumer.yes}, no ${cs.engineSaysConsumer.no}, not said ${cs.engineSaysConsumer.notSaid}`);
   out.push(`  messages with any of these: ${cs.messagesFlagged}`);
   const flaggedRows = [...Object.entries(cs.findings).map(([k, v]) => [k, v]), ...Object.entries(cs.remedies).map(([k, v]) => [`remedy kind ${k}`, v])];
-  if (flaggedRows.length) out.push(...table(['finding / remedy', 'messages'], flaggedRows as Array<[string, number]>, [false, true]));
+  if (flaggedRows.length) out.push(...table(['finding / remedy', 'messages'], flaggedRows, [false, true]));
   for (const e of cs.examples.slice(0, Math.min(L, 10))) out.push(`    ${e.file}: ${e.flagged.join(', ')}`);
   out.push('');
 

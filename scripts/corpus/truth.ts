@@ -137,7 +137,7 @@ export function normalizeIp(text: string | undefined | null): string | null {
   const rest = halves.length === 2 ? part(halves[1]) : [];
   const missing = 8 - head.length - rest.length;
   if (halves.length === 1 ? head.length !== 8 : missing < 1) return null;
-  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...rest].map((g) => parseInt(g, 16));
+  const groups = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest].map((g) => parseInt(g, 16));
   if (groups.length !== 8 || groups.some((g) => Number.isNaN(g) || g > 0xffff)) return null;
   if (tail.length) groups.splice(6, 2, ...tail);
   // IPv4-mapped

@@ -56,7 +56,7 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
         if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);
         value = argv[++i];
       }
-      if (s.repeat) ((flags[name] as string[] | undefined) ?? (flags[name] = [] as string[]) as string[]).push(value);
+      if (s.repeat) ((flags[name] as string[] | undefined) ?? (flags[name] = [] as string[])).push(value);
       else flags[name] = value;
     } else {
       if (value !== undefined) throw new UsageError(`--${name} takes no value`);

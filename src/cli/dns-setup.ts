@@ -97,20 +97,20 @@ export async function resolveDns(flags: DnsFlags, config: CliConfig | undefined,
  * name). Lookups that failed (timeouts, refused) cannot be replayed and are counted.
  */
 export class SnapshotRecorder {
-  private readonly snap: Record<string, Record<string, unknown>> = Object.create(null);
+  private readonly snap = Object.create(null) as Record<string, Record<string, unknown>>;
   failed = 0;
   answered = 0;
 
   add(lookups: readonly DnsLookup[] | undefined): void {
     for (const l of lookups ?? []) {
       if (l.outcome === 'answer') {
-        const rec = this.snap[l.name] ?? (this.snap[l.name] = Object.create(null));
+        const rec = this.snap[l.name] ?? (this.snap[l.name] = Object.create(null) as Record<string, unknown>);
         if (!(l.type in rec)) {
           rec[l.type] = l.answer;
           this.answered++;
         }
       } else if (l.outcome === 'nodata') {
-        if (!this.snap[l.name]) this.snap[l.name] = Object.create(null);
+        if (!this.snap[l.name]) this.snap[l.name] = Object.create(null) as Record<string, unknown>;
       } else if (l.outcome === 'error') this.failed++;
     }
   }

@@ -4,7 +4,6 @@
  * the DNS mode asked for, and the compact record the batch summary, SARIF and the consolidated fix
  * are built from.
  */
-import { promises as fsp } from 'node:fs';
 import type { Analysis, DnsLookup, DnsMode, EfcState, Finding, ParseProblem, ReceiverKind, Severity } from '../core/types';
 import { analyze, analyzeStream, isMessage } from '../core/analyze';
 import { isCompoundFile, readMsg } from '../core/msg/reader';

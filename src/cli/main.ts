@@ -195,16 +195,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '-h' || command === '--help') {
-      io.out(HELP_MAIN);
+      await io.out(HELP_MAIN);
       return command ? EXIT_OK : EXIT_USAGE;
     }
     if (command === '--version' || command === '-v') {
-      io.out(TOOL_VERSION);
+      await io.out(TOOL_VERSION);
       return EXIT_OK;
     }
     if (command === 'help') {
       const topic = rest[0];
-      io.out(topic && HELP[topic] ? HELP[topic] : HELP_MAIN);
+      await io.out(topic && HELP[topic] ? HELP[topic] : HELP_MAIN);
       return topic && !HELP[topic] ? EXIT_USAGE : EXIT_OK;
     }
     if (command === 'analyze' || command === 'analyse') return await cmdAnalyze(rest, io);
@@ -488,7 +488,7 @@ async function cmdAnalyze(argv: string[], io: Io): Promise<number> {
   const t0 = Date.now();
   const a = parseArgs(argv, ANALYZE_FLAGS);
   if (bool(a, 'help')) {
-    io.out(HELP.analyze);
+    await io.out(HELP.analyze);
     return EXIT_OK;
   }
   if (bool(a, 'color') && bool(a, 'no-color')) throw new UsageError('--color and --no-color contradict each other');
@@ -574,7 +574,7 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
   const t0 = Date.now();
   const a = parseArgs(argv, FIX_FLAGS);
   if (bool(a, 'help')) {
-    io.out(HELP.fix);
+    await io.out(HELP.fix);
     return EXIT_OK;
   }
   const kind = str(a, 'kind') as RemedyKind | undefined;
@@ -633,7 +633,7 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
 async function cmdCompare(argv: string[], io: Io): Promise<number> {
   const a = parseArgs(argv, COMPARE_FLAGS);
   if (bool(a, 'help')) {
-    io.out(HELP.compare);
+    await io.out(HELP.compare);
     return EXIT_OK;
   }
   if (a.positional.length !== 2) throw new UsageError('compare needs exactly two message files: <before> <after>');

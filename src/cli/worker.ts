@@ -154,7 +154,7 @@ interface Slot {
 }
 
 function crashText(path: string, err: Error | undefined, code: number): string {
-  const c = (err as NodeJS.ErrnoException | undefined)?.code;
+  const c: unknown = (err as { code?: unknown } | undefined)?.code;
   if (c === 'ERR_WORKER_OUT_OF_MEMORY') return `${path}: the analysis ran out of memory and was stopped`;
   return `${path}: internal error: the worker stopped (${err?.message ?? `exit code ${code}`})`;
 }
@@ -186,7 +186,7 @@ export function runPool(o: PoolOptions): Promise<void> {
     const fail = (e: unknown) => {
       if (finished) return;
       finished = true;
-      void Promise.all(slots.map((s) => s.worker.terminate())).finally(() => reject(e));
+      void Promise.all(slots.map((s) => s.worker.terminate())).finally(() => reject(e instanceof Error ? e : new Error(String(e))));
     };
 
     const largeAt = (i: number): boolean => {
@@ -270,7 +270,7 @@ export function runPool(o: PoolOptions): Promise<void> {
         if (m && m.type === 'result') {
           const { type: _t, index, ...r } = m;
           void _t;
-          complete(slot, index, r as TaskResult);
+          complete(slot, index, r);
         }
       });
       worker.on('error', (e) => {

@@ -13,7 +13,7 @@
  *
  * Claims written below the entry by anyone else are never the "pass before".
  */
-import type { Analysis, AuthResult, AuthResultsHeader, AuthStamp, EfcFacts, Evidence, RelayEvidence, RelayFact, VerdictFacts } from '../types';
+import type { Analysis, AuthResult, AuthResultsHeader, AuthStamp, EfcFacts, Evidence, RelayFact, VerdictFacts } from '../types';
 import { normalizeIp } from '../net/ip';
 import { normalizeHost, vendorByHost } from '../net/kb';
 import { describe, skipListing } from './relays';

@@ -216,7 +216,7 @@ export function readMsg(bytes: Uint8Array): MsgContent {
     const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const reader = new (msgReaderClass())(copy);
     reader.parserConfig = { includeRawProps: true };
-    fields = reader.getFileData() as Fields;
+    fields = reader.getFileData();
   } catch (e) {
     out.problems.push(problem('msg-unreadable', 'error', `The .msg file could not be read: ${e instanceof Error ? e.message : String(e)}.`));
     return out;
@@ -293,7 +293,6 @@ export function msgToEml(bytes: Uint8Array): { text?: string; content: MsgConten
  * Outlook files need it (the bundler can place it in a chunk of its own, see scripts/bundle.js).
  */
 function msgReaderClass(): typeof MsgReaderClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const m = require('@kenjiuno/msgreader') as { default?: typeof MsgReaderClass } & typeof MsgReaderClass;
   return m.default ?? m;
 }

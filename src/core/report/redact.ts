@@ -292,7 +292,7 @@ function displayNames(text: string): string[] {
 function deepMap<T>(v: T, f: (s: string) => string, depth = 0): T {
   if (typeof v === 'string') return f(v) as unknown as T;
   if (depth > 64 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => deepMap(x, f, depth + 1)) as unknown as T;
+  if (Array.isArray(v)) return (v as unknown[]).map((x) => deepMap(x, f, depth + 1)) as unknown as T;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = deepMap(x, f, depth + 1);
   return out as T;

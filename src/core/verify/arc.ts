@@ -31,7 +31,7 @@ const MAX_INSTANCES = 50;
 
 function tag(h: MailauthArcInstance['arc-seal'], name: string): string | undefined {
   const v = h?.parsed?.[name]?.value;
-  return v === undefined || v === null || v === false ? undefined : String(v);
+  return typeof v === 'string' || typeof v === 'number' || v === true ? String(v) : undefined;
 }
 
 export async function checkArc(ctx: ArcContext, data: MailauthArcData | undefined): Promise<ArcResult> {
@@ -136,7 +136,7 @@ function keyLookupFailed(ctx: ArcContext, keyName: string | undefined): DnsLooku
 function classifySealError(e: unknown, entry: MailauthArcInstance, ctx: ArcContext): { status: ArcInstanceCheck['seal']; words: string } {
   const code = errorCode(e);
   const msg = e instanceof Error ? e.message : String(e);
-  const queryDomain = e && typeof e === 'object' && 'queryDomain' in e ? String((e as { queryDomain: unknown }).queryDomain) : undefined;
+  const queryDomain = e && typeof e === 'object' && 'queryDomain' in e ? String((e).queryDomain) : undefined;
   switch (code) {
     case 'failing_arc_seal': {
       // mailauth of older versions turned an unavailable key into this; guard against it

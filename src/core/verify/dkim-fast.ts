@@ -106,7 +106,7 @@ function fastVerifierClass(): VerifierClass | null {
     const { DkimVerifier } = require('mailauth/lib/dkim/dkim-verifier') as { DkimVerifier: new (options: DkimVerifyOptions) => DkimVerifierInstance };
     const proto = DkimVerifier?.prototype as unknown as Record<string, unknown> | undefined;
     if (!proto || typeof proto.emitHeaders !== 'function' || typeof proto.finalChunk !== 'function' || typeof proto.addBodyHash !== 'function') return null;
-    const Base = DkimVerifier as unknown as new (options: DkimVerifyOptions) => DkimVerifierInstance;
+    const Base = DkimVerifier;
     class FastDkimVerifier extends Base {
       constructor(
         options: DkimVerifyOptions,
@@ -123,7 +123,7 @@ function fastVerifierClass(): VerifierClass | null {
         return key;
       }
     }
-    fastClass = FastDkimVerifier as unknown as VerifierClass;
+    fastClass = FastDkimVerifier;
   } catch {
     fastClass = null;
   }

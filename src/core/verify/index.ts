@@ -248,7 +248,7 @@ async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolve
   // streamed: the header block only; the body's hashes were computed as it went past (for a
   // message above the size limit they are those of an empty body, as here for the bytes)
   const bytes = source.bytes;
-  const raw = !bytes ? source.streamed!.header : tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
+  const raw = !bytes ? source.streamed.header : tooLarge ? bytes.subarray(0, Math.min(input.bodyStartByte, bytes.length)) : bytes;
   const capped = preparedHeader(raw);
   const message = capped.message;
   if (capped.removed) {
@@ -279,7 +279,7 @@ async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolve
   // mailauth's own verifier on the header block; the body hashes it asks for are computed once
   // per body and canonicalisation (body-hash.ts), so older ARC instances re-verified below reuse them
   const verifyOptions = { resolver, curTime, ...(mailFrom ? { sender: mailFrom.address } : {}) };
-  const dkimVerify = bytes ? createDkimVerifier(verifyOptions) : createDkimVerifier(verifyOptions, source.streamed!.body.figures);
+  const dkimVerify = bytes ? createDkimVerifier(verifyOptions) : createDkimVerifier(verifyOptions, source.streamed.body.figures);
   const { header, body } = headerAndBody(message);
   const folded = overFolded(header);
   if (folded) {

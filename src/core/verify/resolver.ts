@@ -27,9 +27,7 @@ export function dnsError(code: string, rrtype: string, name: string): DnsError {
 
 /** A resolver that fails every query with EOFFLINE and never touches the network. */
 export function offlineResolver(): DnsResolver {
-  return async (name: string, rrtype: string) => {
-    throw dnsError(OFFLINE_CODE, String(rrtype), String(name));
-  };
+  return (name: string, rrtype: string) => Promise.reject(dnsError(OFFLINE_CODE, String(rrtype), String(name)));
 }
 
 /** Lower-case, no trailing dot: how names are compared and stored. */
@@ -99,7 +97,7 @@ export function recordingResolver(inner: DnsResolver, options: { maxLookups?: nu
     try {
       p = Promise.resolve(inner(name, type));
     } catch (e) {
-      p = Promise.reject(e);
+      p = Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     const recorded = p.then(
       (answer) => {
@@ -125,13 +123,13 @@ export function recordingResolver(inner: DnsResolver, options: { maxLookups?: nu
   };
 
   const snapshot = (): DnsSnapshot => {
-    const out: DnsSnapshot = Object.create(null);
+    const out = Object.create(null) as DnsSnapshot;
     for (const l of lookups) {
       if (l.outcome === 'answer') {
-        const rec = out[l.name] ?? (out[l.name] = Object.create(null));
+        const rec = out[l.name] ?? (out[l.name] = Object.create(null) as Record<string, DnsAnswer>);
         rec[l.type] = clone(l.answer) as DnsAnswer;
       } else if (l.outcome === 'nodata') {
-        if (!out[l.name]) out[l.name] = Object.create(null);
+        if (!out[l.name]) out[l.name] = Object.create(null) as Record<string, DnsAnswer>;
       }
     }
     return out;
@@ -142,7 +140,7 @@ export function recordingResolver(inner: DnsResolver, options: { maxLookups?: nu
 
 export function errorCode(err: unknown): string | undefined {
   if (err && typeof err === 'object' && 'code' in err) {
-    const c = (err as { code: unknown }).code;
+    const c = (err).code;
     if (typeof c === 'string' && c) return c;
   }
   return undefined;

@@ -63,9 +63,9 @@ export function isDnsName(name: string): boolean {
 
 /** Parse and validate snapshot text (JSON). Never throws. */
 export function parseDnsSnapshot(text: string): ParsedSnapshot {
-  if (typeof text !== 'string') return { snapshot: Object.create(null), problems: ['The DNS snapshot is not text.'] };
+  if (typeof text !== 'string') return { snapshot: Object.create(null) as DnsSnapshot, problems: ['The DNS snapshot is not text.'] };
   if (text.length > SNAPSHOT_LIMITS.maxTextLength) {
-    return { snapshot: Object.create(null), problems: [`The DNS snapshot is larger than ${SNAPSHOT_LIMITS.maxTextLength / 1048576} MiB; it was not read.`] };
+    return { snapshot: Object.create(null) as DnsSnapshot, problems: [`The DNS snapshot is larger than ${SNAPSHOT_LIMITS.maxTextLength / 1048576} MiB; it was not read.`] };
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
@@ -74,7 +74,7 @@ export function parseDnsSnapshot(text: string): ParsedSnapshot {
   } catch {
     // V8's message quotes the text around the error: only the position is reported
     const at = jsonErrorLocation(body) ?? { line: 1, column: 1 };
-    return { snapshot: Object.create(null), problems: [`Not a DNS snapshot (line ${at.line}, column ${at.column}): the text there is not valid JSON.`] };
+    return { snapshot: Object.create(null) as DnsSnapshot, problems: [`Not a DNS snapshot (line ${at.line}, column ${at.column}): the text there is not valid JSON.`] };
   }
   return validateDnsSnapshot(json);
 }
@@ -188,7 +188,7 @@ function jsonErrorOffset(text: string): number | undefined {
 
 /** Validate an already-parsed snapshot object. Never throws. */
 export function validateDnsSnapshot(json: unknown): ParsedSnapshot {
-  const snapshot: DnsSnapshot = Object.create(null);
+  const snapshot = Object.create(null) as DnsSnapshot;
   const problems: string[] = [];
   let dropped = 0;
   const problem = (s: string) => {
@@ -207,7 +207,7 @@ export function validateDnsSnapshot(json: unknown): ParsedSnapshot {
       problem(`Dropped "${shown}": not a DNS name.`);
       continue;
     }
-    const rec = (json as Record<string, unknown>)[rawName];
+    const rec = (json)[rawName];
     if (!isPlainObject(rec)) {
       problem(`Dropped "${shown}": its value must be an object of record types.`);
       continue;
@@ -219,7 +219,7 @@ export function validateDnsSnapshot(json: unknown): ParsedSnapshot {
         problem(`Dropped ${show(rawType)} records of "${shown}": record type not supported (TXT, A, AAAA, MX, PTR, CNAME, NS).`);
         continue;
       }
-      const checked = checkAnswer(type, (rec as Record<string, unknown>)[rawType]);
+      const checked = checkAnswer(type, (rec)[rawType]);
       if (typeof checked === 'string') {
         problem(`Dropped ${type} records of "${shown}": ${checked}`);
         continue;
@@ -235,8 +235,9 @@ export function validateDnsSnapshot(json: unknown): ParsedSnapshot {
   return { snapshot, problems };
 }
 
-function checkAnswer(type: string, v: unknown): DnsAnswer | string {
-  if (!Array.isArray(v)) return 'the answer must be a list.';
+function checkAnswer(type: string, answer: unknown): DnsAnswer | string {
+  if (!Array.isArray(answer)) return 'the answer must be a list.';
+  const v = answer as unknown[];
   if (v.length === 0) return 'the answer list is empty (leave the type out for "no such record").';
   if (v.length > SNAPSHOT_LIMITS.maxRecordsPerType) return `more than ${SNAPSHOT_LIMITS.maxRecordsPerType} records.`;
   switch (type) {
@@ -250,12 +251,12 @@ function checkAnswer(type: string, v: unknown): DnsAnswer | string {
           return 'each TXT record must be a list of strings.';
         }
         let total = 0;
-        for (const c of chunks as string[]) {
+        for (const c of chunks) {
           if (c.length > SNAPSHOT_LIMITS.maxTxtChunk) return 'a TXT string is too long.';
           total += c.length;
         }
         if (total > SNAPSHOT_LIMITS.maxTxtRecord) return 'a TXT record is too long.';
-        out.push([...(chunks as string[])]);
+        out.push([...(chunks)]);
       }
       return out;
     }
@@ -266,7 +267,7 @@ function checkAnswer(type: string, v: unknown): DnsAnswer | string {
       for (const r of v) {
         const p = typeof r === 'string' && !r.includes('[') ? parseIp(r) : null;
         // an IPv4-mapped IPv6 address comes back from parseIp as IPv4: not a valid AAAA answer
-        if (!p || p.version !== want || (want === 6 && !r.includes(':'))) return `"${show(String(r))}" is not an IPv${want} address.`;
+        if (!p || p.version !== want || (want === 6 && typeof r === 'string' && !r.includes(':'))) return `"${show(String(r))}" is not an IPv${want} address.`;
         out.push(p.ip);
       }
       return out;
@@ -303,6 +304,7 @@ export function resolverFromSnapshot(json: unknown): DnsResolver {
   else if (isPlainObject(json) && 'snapshot' in json && 'problems' in json && Array.isArray((json as { problems: unknown }).problems)) {
     snapshot = validateDnsSnapshot((json as { snapshot: unknown }).snapshot).snapshot;
   } else snapshot = validateDnsSnapshot(json).snapshot;
+  // eslint-disable-next-line @typescript-eslint/require-await -- a resolver answers with a promise; a throw here is its rejection
   return async (name: string, rrtype: string) => {
     const type = String(rrtype).toUpperCase();
     const n = normalizeName(name);
@@ -316,9 +318,9 @@ export function resolverFromSnapshot(json: unknown): DnsResolver {
 
 /** Snapshot as text, names sorted, ready to write to a --record-dns file. */
 export function formatDnsSnapshot(snapshot: DnsSnapshot): string {
-  const sorted: Record<string, Record<string, DnsAnswer>> = Object.create(null);
+  const sorted = Object.create(null) as Record<string, Record<string, DnsAnswer>>;
   for (const name of Object.keys(snapshot).sort()) {
-    const rec: Record<string, DnsAnswer> = Object.create(null);
+    const rec = Object.create(null) as Record<string, DnsAnswer>;
     for (const t of Object.keys(snapshot[name]).sort()) rec[t] = snapshot[name][t];
     sorted[name] = rec;
   }
@@ -327,7 +329,7 @@ export function formatDnsSnapshot(snapshot: DnsSnapshot): string {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
+  const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
 
