@@ -246,7 +246,9 @@ describe('relay-device-spf and intra-org-spoof', () => {
     const s = of(all, 'intra-org-spoof');
     assert.equal(s.length, 1);
     assert.match(s[0].message, /someone outside is sending as your domain/);
-    assert.deepEqual(s[0].remedies, []);
+    // no device fix for a spoof; rejecting Direct Send is what stops it (the generator decides
+    // whether the message has Direct Send's shape)
+    assert.deepEqual(s[0].remedies, ['reject-direct-send']);
   });
 });
 

@@ -14,7 +14,7 @@ import type { Analysis, Remedy, RemedyKind } from '../../../src/core/types';
 import { analyze } from '../../../src/core/analyze';
 import { generateByIds, REMEDY_ID_LIST, remedyKind, type RemedyOptions } from '../../../src/core/remedy';
 import { buildCached, zoneResolver } from '../../fixtures/scenarios';
-import { arcSet, barracudaToGmail, deviceToEop, mimecastEfcActive, phishDirect, proofpointOnPremToEop, proofpointToEop } from './analysis-builder';
+import { arcSet, barracudaToGmail, cloudflareToEop, deviceToEop, mimecastEfcActive, phishDirect, proofpointOnPremToEop, proofpointToEop } from './analysis-builder';
 import { ipParamProblem, lineProblem } from './ps-shape';
 
 const GOLDEN_DIR = path.resolve(__dirname, '../../../../test/fixtures/golden/remedies');
@@ -87,6 +87,10 @@ describe('golden remedies: hand-built analyses', () => {
     ['handbuilt-barracuda-gmail', () => barracudaToGmail(), ['gmail', 'efc'], {}],
     ['handbuilt-device-relay', () => deviceToEop(), ['relay'], { currentSpf: 'v=spf1 include:spf.protection.outlook.com mx ~all' }],
     ['handbuilt-phish-direct', () => phishDirect(), ['lockdown', 'relay', 'efc'], {}],
+    // the ranges Cloudflare publishes, in EFSkipIPs and (as far as /24 allows) in the lock-down
+    ['handbuilt-cloudflare-eop', () => cloudflareToEop(), ['efc', 'lockdown'], { connectorName: 'Email security Inbound Connector' }],
+    // the certificate subject the user confirmed: the certificate lock-down is the recommended one
+    ['handbuilt-proofpoint-certificate-given', () => proofpointToEop(), ['lockdown'], { certificateName: '*.pphosted.com' }],
   ];
   for (const [name, make, kinds, options] of cases) {
     test(name, () => {
@@ -109,6 +113,10 @@ describe('golden remedies: fixture scenarios through the whole pipeline', () => 
     ['phish-fake-helo', ['lockdown', 'relay'], {}],
     ['efc-pilot-recipient-out-of-scope', ['efc', 'cleanup'], { connectorName: 'Mimecast inbound' }],
     ['ip-allow-list', ['efc', 'cleanup'], {}],
+    // Direct Send to the tenant as its own domain: Reject Direct Send, no device fix
+    ['direct-send-spoof', ['lockdown', 'relay'], {}],
+    // GCC High: the SPF record of the MAIL FROM domain with GCC High's include, cloud-aware hosts
+    ['gcc-high-app-relay', ['relay', 'lockdown'], {}],
   ];
   for (const [id, kinds, options] of cases) {
     test(id, async () => {

@@ -21,7 +21,7 @@ export const intraOrgSpoof: Rule = {
     const device = deviceRelay(a, options);
     const source = spf.ip ?? a.boundary.connectingIp ?? 'an unknown address';
     const msg = device
-      ? `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}) and is treated as a spoof of your domain: it came from your own device or application at ${device.ip} (${device.why}), which the domain's SPF record does not authorise.`
+      ? `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}) and is treated as a spoof of your domain: it came from your own device or application at ${device.ip} (${device.why}), which the SPF record of ${quote(device.domain || domain, 80)} does not authorise.`
       : `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}): it came from ${source}, which the domain does not authorise. Either someone outside is sending as your domain, or one of your own sending services is missing from SPF/DKIM.`;
     return [
       makeFinding(
@@ -30,7 +30,7 @@ export const intraOrgSpoof: Rule = {
         msg,
         a.boundary.entryHopIndex,
         [headerEvidence(a, 'from', `From: ${quote(domain, 60)}`), ca?.evidence, dm ? stampEvidence(a, dm.from.stamp, 'dmarc=fail') : null, ...spf.evidence],
-        device ? ['spf-record-relay', 'device-relay-connector'] : [],
+        device ? ['spf-record-relay', 'device-relay-certificate', 'device-relay-connector', 'reject-direct-send'] : ['reject-direct-send'],
       ),
     ];
   },
