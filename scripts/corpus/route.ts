@@ -47,7 +47,9 @@ export function routeOf(a: Analysis): RouteView {
   return {
     receiverKind: f.receiver.kind,
     receiverName: f.receiver.name,
-    connectingIp: f.entry.connectingIp,
+    // what the receiver evaluated: the connecting address, or the one its gateway setting or
+    // Enhanced Filtering skipped to (its own records name that one)
+    connectingIp: f.entry.evaluatedIp ?? f.entry.connectingIp,
     consumer: f.receiver.kind === 'exchange-online' || f.receiver.kind === 'gmail' ? f.receiver.consumer : null,
     relayIps: f.relays.map((r) => r.ip).filter((x): x is string => !!x),
     entryHopIndex: f.entry.hopIndex,

@@ -303,6 +303,8 @@ export class EfcConsolidator {
     if (addList.length) caveats.push(say('batch.caveat.addKeeps'));
     if (state?.skipLastIp) caveats.push(say('efc.caveat.addAfterLastIp'));
     caveats.push(say('batch.caveat.everyNode'));
+    // an address another message confirmed is listed, not left out
+    for (const ip of this.ips.keys()) this.unconfirmed.delete(ip);
     if (this.unconfirmed.size) {
       caveats.push(say('batch.caveat.unconfirmed', { ips: `${[...this.unconfirmed].slice(0, 20).join(', ')}${this.unconfirmed.size > 20 ? ` and ${this.unconfirmed.size - 20} more` : ''}` }));
     }

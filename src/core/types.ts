@@ -559,6 +559,11 @@ export interface EntryFacts {
   /** The hop where the receiver took the message from outside; null when not found. */
   hopIndex: number | null;
   connectingIp: string | null;
+  /**
+   * The address the receiver evaluated (what its own records name): the connecting address, or
+   * the older one its inbound-gateway setting or Enhanced Filtering skipped to; null when unknown.
+   */
+  evaluatedIp: string | null;
   /** The name the connecting host gave (HELO): a label, not evidence. */
   connectingHelo: string | null;
   /** The receiver's own records of the connection. */

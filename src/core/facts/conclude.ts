@@ -16,7 +16,7 @@
 import type { Analysis, AuthResult, AuthResultsHeader, AuthStamp, EfcFacts, Evidence, RelayEvidence, RelayFact, VerdictFacts } from '../types';
 import { normalizeIp } from '../net/ip';
 import { normalizeHost, vendorByHost } from '../net/kb';
-import { describe } from './relays';
+import { describe, skipListing } from './relays';
 import { registeredDomain } from './orgs';
 
 const AR_KINDS = new Set<AuthStamp['kind']>(['authentication-results', 'x-ms-exchange-authentication-results', 'arc-authentication-results', 'authentication-results-original']);
@@ -91,21 +91,38 @@ function addMxEvidence(a: Analysis): void {
   const mx = a.verification?.mx ?? [];
   if (!mx.length) return;
   for (const r of a.facts.relays) {
+    if (r.evidence.some((y) => y.kind === 'mx')) continue;
+    // the closest match first: the MX host is this relay (by name or address), else the same vendor
+    let best: { rank: number; domain: string; host: string; how: string } | null = null;
     for (const m of mx) {
       for (const x of m.hosts) {
         const host = normalizeHost(x.exchange);
         if (!host) continue;
-        const sameHost = !!r.host && normalizeHost(r.host) === host && !r.hostIsHelo;
-        const sameIp = !!r.ip && x.addresses.includes(r.ip);
         const v = vendorByHost(host);
-        const sameVendor = !!v && !!r.vendor && r.vendor.id === v.id;
-        if (!sameHost && !sameIp && !sameVendor) continue;
-        const how = sameIp ? `resolves to ${r.ip}` : sameHost ? 'is this host' : `is a ${r.vendor!.name} host`;
-        const e: RelayEvidence = { kind: 'mx', strength: 'strong', detail: `the MX of ${m.domain} (${host}) ${how}: the recipient's mail is routed through it`, source: `DNS (${a.verification?.dnsMode ?? 'recorded'})` };
-        if (!r.evidence.some((y) => y.kind === 'mx')) r.evidence.push(e);
-        r.strength = 'strong';
+        const candidates: Array<[number, boolean, string]> = [
+          [0, !!r.ip && x.addresses.includes(r.ip), `resolves to ${r.ip}`],
+          [1, !!r.host && !r.hostIsHelo && normalizeHost(r.host) === host, 'is this host'],
+          [2, !!v && !!r.vendor && r.vendor.id === v.id, `is a ${r.vendor?.name ?? ''} host`],
+        ];
+        for (const [rank, ok, how] of candidates) {
+          if (ok && (!best || rank < best.rank)) best = { rank, domain: m.domain, host, how };
+        }
       }
     }
+    if (!best) continue;
+    r.evidence.push({
+      kind: 'mx',
+      strength: 'strong',
+      detail: `the MX of ${best.domain} (${best.host}) ${best.how}: the recipient's mail is routed through it`,
+      source: `DNS (${a.verification?.dnsMode ?? 'recorded'})`,
+    });
+    r.strength = 'strong';
+  }
+  // the segments name their relays' strength
+  for (const seg of a.facts.segments) {
+    if (seg.role !== 'recipient-gateway') continue;
+    const r = a.facts.relays.find((x) => x.hopIndex > seg.lastHop) ?? a.facts.relays[a.facts.relays.length - 1];
+    if (r) seg.detail = `relay of the recipient (${r.strength === 'strong' ? 'confirmed' : 'not confirmed as the recipient\'s'})`;
   }
 }
 
@@ -118,14 +135,19 @@ export function efcState(a: Analysis): EfcFacts {
   if (f.receiver.kind !== 'exchange-online') return { state: 'not-applicable', recoveredIp: null, why: 'Enhanced Filtering for Connectors is an Exchange Online feature; this message was delivered by another receiver.', evidence: [] };
   if (f.receiver.consumer) return { state: 'not-applicable', recoveredIp: null, why: 'A consumer mailbox (Outlook.com) has no connectors, so Enhanced Filtering does not apply.', evidence: [] };
   const ms = a.microsoft;
-  const skip = ms?.externalOriginal ?? ms?.skipListed;
+  const entryHop = f.entry.hopIndex !== null ? a.hops[f.entry.hopIndex] : undefined;
+  const sk = skipListing(ms, f.entry, entryHop?.from.ip);
+  const skip = sk.state === 'applied' || sk.state === 'listed' ? (ms?.externalOriginal ?? ms?.skipListed) : undefined;
   const recoveredIp = normalizeIp(skip?.ip) ?? null;
   const evidence = [fieldEv(a, ms?.externalOriginal?.fieldIndex, 'recovered original sender'), fieldEv(a, ms?.skipListed?.fieldIndex, 'skip-listed')].filter((e): e is Evidence => !!e);
+  if (sk.state === 'contradicted' && !f.relays.length) {
+    return { state: 'not-applicable', recoveredIp: null, why: `X-MS-Exchange-ExternalOriginalInternetSender names ${sk.recoveredIp ?? 'an address'}, but Exchange Online evaluated the connecting address itself: it did not write that header, which came with the message.`, evidence };
+  }
   if (skip) {
     if (recoveredIp && f.relays.some((r) => r.ip === recoveredIp)) {
       return { state: 'incomplete', recoveredIp, why: `Enhanced Filtering recovered ${recoveredIp}, which is itself a relay of the recipient: the skip list misses a hop.`, evidence };
     }
-    if (ms?.externalOriginal) return { state: 'active', recoveredIp, why: `Enhanced Filtering is active: Exchange Online recovered the original sender ${recoveredIp ?? '(unreadable)'}.`, evidence };
+    if (sk.state === 'applied' || (sk.state === 'listed' && ms?.externalOriginal)) return { state: 'active', recoveredIp, why: `Enhanced Filtering is active: Exchange Online recovered the original sender ${recoveredIp ?? '(unreadable)'}.`, evidence };
     return { state: 'recipient-not-in-scope', recoveredIp, why: 'The connection was skip-listed, but Enhanced Filtering was not applied for this recipient (it is limited to some recipients).', evidence };
   }
   if (!f.relays.length) return { state: 'not-applicable', recoveredIp: null, why: 'No relay of the recipient sits in front of Exchange Online, so Enhanced Filtering has nothing to skip.', evidence: [] };
@@ -207,7 +229,9 @@ function verdictOf(a: Analysis): VerdictFacts {
     const dkim = receiverResult(a, 'dkim');
     const verdict = a.stamps.filter((s) => s.trust === 'verdict').map((s) => parsedOf(a, s)).filter((p): p is AuthResultsHeader => !!p);
     const listDomain = x.hopIndex !== null ? a.hops[x.hopIndex].writer?.name : undefined;
-    const passedFor = verdict.flatMap((p) => p.results).find((r) => (r.method === 'dkim' || r.method === 'arc') && r.result === 'pass' && (r.method === 'arc' || aligned(domainOf(r.props['header.d']), listDomain)));
+    const passedFor = verdict
+      .flatMap((p) => p.results)
+      .find((r) => (r.method === 'dkim' || r.method === 'arc') && r.result === 'pass' && (r.method === 'arc' || aligned(domainOf(r.props['header.d'] ?? r.props['header.i']), listDomain)));
     void dkim;
     if (!passedFor) continue;
     reasons.push(`${receiver} verified ${x.detail} (${passedFor.method}=pass): the changes it made explain the author's failing checks.`);

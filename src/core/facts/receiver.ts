@@ -18,6 +18,11 @@ import { normalizeIp, isPublicIp } from '../net/ip';
 import { lookupProviderByHost, normalizeHost } from '../net/kb';
 import { isEopOutboundIp, isGoogleIp, isInternalAddress, isMeaninglessIp, isMicrosoftInternalIp, registeredDomain } from './orgs';
 
+/** Names of Exchange Online's own servers (never an outside sender's). */
+const MICROSOFT_INTERNAL_NAME = /\.(prod\.outlook\.com|prod\.exchangelabs\.com|outlook\.office365\.com|prod\.protection\.outlook\.com)\.?$/i;
+
+const RECORD_RANK: Record<ReceiverRecord['kind'], number> = { 'auth-results': 0, 'received-spf': 1, cip: 2, 'x-sender-ip': 3 };
+
 /** Outlook.com / Hotmail consumer mailboxes share this Microsoft 365 tenant. */
 export const CONSUMER_TENANT_ID = '84df9e7f-e9f6-40af-b435-aaaaaaaaaaaa';
 const CONSUMER_GOOGLE = new Set(['gmail.com', 'googlemail.com']);
@@ -51,6 +56,12 @@ function qualifiedReceiverHop(hops: Hop[], writers: HopWriter[]): number {
 /** Is the sending side of hop i inside the receiver's own network? Decided by the address, never the name. */
 function insideReceiver(h: Hop, kind: ReceiverFacts['kind'], receiverOrg: string | null): boolean {
   const ip = h.from.ip;
+  if (!ip && kind === 'exchange-online' && MICROSOFT_INTERNAL_NAME.test(h.from.helo ?? h.from.rdns ?? '')) {
+    // Exchange Online always records the address of a connection it takes from outside, so a line
+    // between its own servers whose address could not be read (damaged or anonymised copies) is
+    // still one of its internal lines
+    return true;
+  }
   if (!ip) {
     // no sending address recorded: a local pickup, a mailbox hop over HTTP(S)/MAPI, or Gmail's
     // internal "by 2002:…" lines; an entry from the internet always records the client's address
@@ -93,7 +104,7 @@ export function findReceiver(input: ReceiverInput): ReceiverResult {
     cloud: null,
     acceptedDomains: [],
   };
-  const entry: EntryFacts = { hopIndex: null, connectingIp: null, connectingHelo: null, records: [], anchored: false, problem: null };
+  const entry: EntryFacts = { hopIndex: null, connectingIp: null, evaluatedIp: null, connectingHelo: null, records: [], anchored: false, problem: null };
   if (!hops.length) {
     reasoning.push('The message has no Received fields: its route and its receiver are unknown.');
     return { receiver, entry, reasoning, verdictFields };
@@ -148,9 +159,12 @@ export function findReceiver(input: ReceiverInput): ReceiverResult {
   const below = e > 0 ? hops[e - 1].fieldIndex : Number.POSITIVE_INFINITY; // the next older Received
   const ms = input.microsoft;
   const recovered = normalizeIp(ms?.externalOriginal?.ip ?? ms?.skipListed?.ip);
+  // Gmail's inbound-gateway setting makes it evaluate an older hop's address: its records then
+  // name a host the gateway received the message from, which a Received line below still shows
+  const olderHopIp = (ip: string) => receiver.kind === 'gmail' && hops.slice(0, e).some((h) => h.from.ip === ip);
   const record = (kind: ReceiverRecord['kind'], ip: string | undefined, f: HeaderField, note: string) => {
     if (!ip) return;
-    const agrees = ip === eh.from.ip || (!!recovered && ip === recovered);
+    const agrees = ip === eh.from.ip || (!!recovered && ip === recovered) || olderHopIp(ip);
     entry.records.push({ kind, ip, agrees, evidence: ev(f, note) });
   };
   if (receiver.kind === 'exchange-online') {
@@ -233,6 +247,9 @@ export function findReceiver(input: ReceiverInput): ReceiverResult {
   }
 
   entry.anchored = entry.records.some((r) => r.agrees);
+  // what the receiver evaluated: its results first (they are what it judged), then its other records
+  const evaluated = [...entry.records].sort((x, y) => RECORD_RANK[x.kind] - RECORD_RANK[y.kind]).find((r) => r.agrees);
+  entry.evaluatedIp = evaluated?.ip ?? entry.connectingIp;
   const differing = entry.records.filter((r) => !r.agrees);
   if (receiver.kind === 'exchange-online' || receiver.kind === 'gmail') {
     if (!entry.records.length) {

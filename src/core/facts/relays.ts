@@ -24,6 +24,15 @@ import { ipInSpec, isPublicIp, parseIpSpec, type IpSpec } from '../net/ip';
 import { normalizeHost, vendorByHost, vendorByIp, vendorInfo } from '../net/kb';
 import { hostUnderAny, isEopOutboundIp, isInternalAddress, registeredDomain, shortVendorName } from './orgs';
 
+/**
+ * Names vendors deliver outbound mail from (to other organisations' MX), never inbound to their
+ * own customers. Counted on public mailing-list archives: Mimecast's HELO `*-smtp-delivery-*` on
+ * 669 of 728 deliveries to other organisations and on none of 534 into its customer; Cisco's
+ * `ob*.iphmx.com` hosts only outbound; Barracuda's `mx-outbound*` hosts. Used only to lower
+ * confidence: a host named so is the sending side's gateway.
+ */
+const OUTBOUND_NAMES: readonly RegExp[] = [/(^|\.)[a-z]{2}-smtp-delivery-\d+\.mimecast\.com\.?$/, /(^|\.)ob\d+\.[a-z0-9-]+\.iphmx\.com\.?$/, /(^|\.)mx-outbound[a-z0-9-]*\.[a-z0-9.-]+\.ess\.aws\.cudaops\.com\.?$/];
+
 export interface TrustedRelaysInput {
   list: readonly string[];
   /** Where the list came from, in the user's words ("setting Mail Flow Lens: Trusted Relays (user)", "configuration file …"). */
@@ -49,6 +58,8 @@ export interface RelayResult {
   originalSender: { hopIndex: number; ip: string | null; host: string | null } | null;
   /** The hop where the walk stopped at a Microsoft 365 outbound address (a first pass through Exchange Online). */
   stoppedAtMicrosoft: number | null;
+  /** The connecting host the receiver's records name, found to be the sender's own outbound gateway (never a relay). */
+  senderGateway: RelayFact | null;
   reasoning: string[];
 }
 
@@ -97,7 +108,7 @@ const strengthOf = (ev: RelayEvidence[]): RelayFact['strength'] => (ev.some((e) 
 
 export function findRelays(input: RelayInput): RelayResult {
   const { hops, writers, receiver, entry, fields } = input;
-  const out: RelayResult = { relays: [], relayHops: [], originalSender: null, stoppedAtMicrosoft: null, reasoning: [] };
+  const out: RelayResult = { relays: [], relayHops: [], originalSender: null, stoppedAtMicrosoft: null, senderGateway: null, reasoning: [] };
   const E = entry.hopIndex;
   if (E === null) return out;
   const trusted = compileTrusted(input.trustedRelays.list);
@@ -114,11 +125,23 @@ export function findRelays(input: RelayInput): RelayResult {
   // Gmail (and any receiver) that evaluated SPF on an older hop than its entry skips the hosts in
   // between: its inbound-gateway setting lists them.
   const spfSkipTo = (() => {
-    const r = entry.records.find((x) => !x.agrees && (x.kind === 'received-spf' || x.kind === 'auth-results'));
+    const r = entry.records.find((x) => x.ip !== hops[E].from.ip && (x.kind === 'received-spf' || x.kind === 'auth-results'));
     if (!r || receiver.kind !== 'gmail') return null;
     for (let k = E - 1; k >= 0; k--) if (hops[k].from.ip === r.ip) return { hopIndex: k, record: r };
     return null;
   })();
+
+  /** Did the receiver's own SPF check pass on this address (its Received-SPF or its results)? */
+  function spfPassedOn(ip: string | null): boolean {
+    if (!ip) return false;
+    for (const r of entry.records) {
+      if (r.ip !== ip || (r.kind !== 'received-spf' && r.kind !== 'auth-results')) continue;
+      const f = fields.find((x) => x.index === r.evidence.fieldIndex);
+      const v = f ? f.unfolded.slice(0, 200).toLowerCase() : '';
+      if (r.kind === 'received-spf' ? /^\s*pass\b/.test(v) : /(^|[;\s])spf=pass\b/.test(v)) return true;
+    }
+    return false;
+  }
 
   /** Evidence that the sending host of hop k is a relay of the recipient. `recordedBy` wrote hop k. */
   const evidenceFor = (k: number, recordedBy: string): { ev: RelayEvidence[]; vendor: RelayFact['vendor']; host: string | null } => {
@@ -134,11 +157,18 @@ export function findRelays(input: RelayInput): RelayResult {
     const t = trustedMatch(trusted, ip, recordedHost);
     if (t) ev.push({ kind: 'trusted-relay', strength: 'strong', detail: `listed as a trusted relay (${t}) in ${input.trustedRelays.source}`, source: input.trustedRelays.source });
     if (k === E && ms) {
-      const skip = ms.externalOriginal ?? ms.skipListed;
-      if (skip) {
-        const name = ms.externalOriginal ? 'X-MS-Exchange-ExternalOriginalInternetSender' : 'X-MS-Exchange-SkipListedInternetSender';
-        const e = evOf(fields, skip.fieldIndex, 'Enhanced Filtering skipped this connection');
-        ev.push({ kind: 'skip-listed', strength: 'strong', detail: `Exchange Online skip-listed this connection (${name}): an inbound connector with Enhanced Filtering covers it`, ...(e ? { evidence: e } : {}) });
+      const sk = skipListing(ms, entry, h.from.ip);
+      if (sk.state === 'applied' || sk.state === 'listed') {
+        const e = evOf(fields, sk.fieldIndex, 'Enhanced Filtering skipped this connection');
+        ev.push({
+          kind: 'skip-listed',
+          strength: sk.state === 'applied' ? 'strong' : 'weak',
+          detail:
+            sk.state === 'applied'
+              ? `Exchange Online skip-listed this connection and evaluated the recovered sender ${sk.recoveredIp}: an inbound connector with Enhanced Filtering covers it`
+              : 'X-MS-Exchange-SkipListedInternetSender says Exchange Online skip-listed this connection (not applied for this recipient); the header alone is not proof',
+          ...(e ? { evidence: e } : {}),
+        });
       }
       const authAs = ms.org.authAs?.toLowerCase();
       const hybrid = (ms.fromEntity ?? '').toLowerCase() === 'hybridonprem';
@@ -221,6 +251,29 @@ export function findRelays(input: RelayInput): RelayResult {
   };
 
   const connecting = relayOf(E, first, true);
+  if (connecting.strength === 'weak' && receiver.kind === 'other') {
+    // no fix is ever generated for other receivers: a host only named by its reverse DNS stays the sender's
+    out.originalSender = sender(E);
+    out.senderGateway = connecting;
+    out.reasoning.push(`${describe(connecting)} connected to ${receiver.name ?? 'the receiver'}; only its name says whose host it is, so it is taken for the sender's side.`);
+    return out;
+  }
+  // A vendor host that names itself as the vendor's outbound delivery is the sender's gateway.
+  const outboundName = [hops[E].from.helo, connecting.host].find((n) => !!n && OUTBOUND_NAMES.some((re) => re.test(n.toLowerCase())));
+  if (connecting.strength === 'weak' && outboundName) {
+    out.originalSender = sender(E);
+    out.senderGateway = connecting;
+    out.reasoning.push(`${describe(connecting)} calls itself ${outboundName}, a name its vendor delivers outbound mail from: it is the sender's outbound gateway, not a relay of the recipient.`);
+    return out;
+  }
+  // The receiver's own SPF result may lower it too: a host the MAIL FROM domain authorises (SPF
+  // passed on it) is that sender's own outbound server or gateway, not the recipient's relay.
+  if (connecting.strength === 'weak' && spfPassedOn(connecting.ip)) {
+    out.originalSender = sender(E);
+    out.senderGateway = connecting;
+    out.reasoning.push(`${receiver.name ?? 'The receiver'}'s SPF check passed on ${connecting.ip}: the sending domain authorises ${describe(connecting)}, so it is the sender's outbound server or gateway, not a relay of the recipient.`);
+    return out;
+  }
   // Sender-written lines may only lower confidence: a weakly identified relay whose own first line
   // took the message from the sender's internal network or an authenticated submission is the
   // sender's outbound gateway.
@@ -229,6 +282,7 @@ export function findRelays(input: RelayInput): RelayResult {
     const outer = own.length ? hops[own[0]] : undefined;
     if (outer && ((outer.from.ip && isInternalAddress(outer.from.ip)) || outer.with?.authenticated)) {
       out.originalSender = sender(E);
+      out.senderGateway = connecting;
       out.reasoning.push(
         `${describe(connecting)} took the message from ${outer.with?.authenticated ? 'an authenticated submission' : `the internal address ${outer.from.ip}`} (hop ${own[0] + 1}): it is the sender's outbound gateway, not a relay of the recipient.`,
       );
@@ -301,4 +355,34 @@ export function findRelays(input: RelayInput): RelayResult {
 export function describe(r: RelayFact): string {
   const name = r.host ? `${r.host}${r.ip ? ` [${r.ip}]` : ''}` : r.ip ? `[${r.ip}]` : 'an unknown host';
   return r.vendor ? `the ${r.vendor.name} relay ${name}` : `the relay ${name}`;
+}
+
+/**
+ * Enhanced Filtering's skip-listing headers, checked against what Exchange Online itself
+ * evaluated. A header can be written by anyone; when Enhanced Filtering is applied, Exchange
+ * Online's own results (the id-less Authentication-Results' "sender IP is", Received-SPF, CIP) name
+ * the recovered sender instead of the connecting address:
+ *   applied       ExternalOriginalInternetSender, and the receiver's records name its address;
+ *   contradicted  ExternalOriginalInternetSender, but the receiver evaluated the connecting address:
+ *                 Exchange Online did not write it (it came with the message);
+ *   listed        SkipListedInternetSender only (applied to other recipients): cannot be checked;
+ *   none          no skip-listing header.
+ */
+export function skipListing(
+  ms: MicrosoftHeaders | null,
+  entry: EntryFacts,
+  connectingIp: string | undefined,
+): { state: 'applied' | 'contradicted' | 'listed' | 'none'; recoveredIp: string | null; fieldIndex?: number } {
+  if (!ms) return { state: 'none', recoveredIp: null };
+  const ext = ms.externalOriginal;
+  if (ext) {
+    const ip = ext.ip ?? null;
+    const evaluated = entry.records.filter((r) => r.kind !== 'x-sender-ip').map((r) => r.ip);
+    if (ip && ip !== connectingIp && evaluated.includes(ip)) return { state: 'applied', recoveredIp: ip, fieldIndex: ext.fieldIndex };
+    if (evaluated.length) return { state: 'contradicted', recoveredIp: ip, fieldIndex: ext.fieldIndex };
+    // no record to check against (an export without them): taken as written, but only as a sign
+    return { state: 'listed', recoveredIp: ip, fieldIndex: ext.fieldIndex };
+  }
+  if (ms.skipListed) return { state: 'listed', recoveredIp: ms.skipListed.ip ?? null, fieldIndex: ms.skipListed.fieldIndex };
+  return { state: 'none', recoveredIp: null };
 }

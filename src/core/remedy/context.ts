@@ -334,6 +334,24 @@ export function directSendShape(f: Facts, k: RemedyKb): { ip: ParsedIp; domain: 
   return { ip, domain: d };
 }
 
+/** Placeholder for a device's address when the message does not show that its sender is the organisation's own. */
+export const PLACEHOLDER_DEVICE_IP = '<device IP>';
+
+/**
+ * May the address that connected to the receiver go into a command (a connector, an SPF record)?
+ * Only when the user named the device's address, when the diagnosis recognised the organisation's
+ * own device or application (relay-device-spf), or when the receiver authenticated the message.
+ * Otherwise the message may be a phish, and its source address is the attacker's: a command that
+ * authorises it would let the attacker in.
+ */
+export function senderIpVouched(f: Facts, options: { deviceIp?: unknown }): boolean {
+  if (typeof options.deviceIp === 'string' && parseIp(options.deviceIp)) return true;
+  if (f.findingIds.has('relay-device-spf')) return true;
+  const ca = f.analysis.microsoft?.compauth?.result?.toLowerCase();
+  if (ca === 'pass' || ca === 'softpass') return true;
+  return f.analysis.facts?.verdict?.class === 'authentic';
+}
+
 /** Placeholder for gateway addresses that the message does not show (or not prove are the recipient's). */
 export const PLACEHOLDER_GATEWAY_IP = '<gateway IP>';
 

@@ -12,7 +12,7 @@
  */
 import type { Remedy } from '../types';
 import { arg, psCommand } from './powershell';
-import { directSendShape, finish, Omitted, remedyTitleWords, tenantMxHost, type Facts, type RemedyKb } from './context';
+import { directSendShape, finish, Omitted, remedyTitleWords, senderIpVouched, tenantMxHost, type Facts, type RemedyKb } from './context';
 import { say } from './say';
 import type { RemedyOptions } from './index';
 
@@ -26,7 +26,12 @@ export function rejectDirectSend(f: Facts, options: RemedyOptions, k: RemedyKb):
   const device = f.findingIds.has('relay-device-spf');
   const compauth = f.analysis.microsoft?.compauth;
   const reason = compauth?.result?.toLowerCase() === 'fail' && typeof compauth.reason === 'string' && /^\d{3}$/.test(compauth.reason) ? compauth.reason : undefined;
-  const header = [say('directSend.header'), say('directSend.header.message', { ip: shape.ip.ip, domain: shape.domain })];
+  // the address of a message nobody vouched for (a likely phish) is named in the explanation only
+  const vouched = senderIpVouched(f, options);
+  const header = [
+    say('directSend.header'),
+    vouched ? say('directSend.header.message', { ip: shape.ip.ip, domain: shape.domain }) : say('directSend.header.messageAnonymous', { domain: shape.domain }),
+  ];
   if (reason) header.push(say('directSend.header.compauth', { reason }));
   const cmd = psCommand('Set-OrganizationConfig', [['RejectDirectSend', arg.bool(true)]]);
   const caveats = [
@@ -42,7 +47,7 @@ export function rejectDirectSend(f: Facts, options: RemedyOptions, k: RemedyKb):
     language: 'powershell',
     header,
     body: [cmd],
-    parameters: { rejectDirectSend: true, sendingIp: shape.ip.ip, mailFromDomain: shape.domain, compauthReason: reason ?? null },
+    parameters: { rejectDirectSend: true, ...(vouched ? { sendingIp: shape.ip.ip } : {}), mailFromDomain: shape.domain, compauthReason: reason ?? null },
     recommended: !device,
     fit: device ? 'confirm-first' : 'recommended',
     why: device ? say('directSend.why.device', { ip: shape.ip.ip, domain: shape.domain }) : say('directSend.why.spoof', { ip: shape.ip.ip, domain: shape.domain }),

@@ -102,8 +102,10 @@ function verifyLines(f: Facts, p: Plan, k: RemedyKb): string[] {
       ? say('efc.verify.headersGw', { orig, gw })
       : orig
         ? say('efc.verify.headers', { orig })
-        : say('efc.verify.headersUnknown'),
-    orig && gw ? say('efc.verify.spfGw', { orig, gw }) : say('efc.verify.spf'),
+        : gw
+          ? say('efc.verify.headersUnknownGw', { gw })
+          : say('efc.verify.headersUnknown'),
+    orig && gw ? say('efc.verify.spfGw', { orig, gw }) : gw ? say('efc.verify.spfUnknownGw', { gw }) : say('efc.verify.spf'),
     say('efc.verify.scope'),
   ];
   if (p.publicRelays.length > 1) out.push(say('efc.verify.missingHop', { ips: words(p.publicRelays.map((r) => r.ip.ip)) }));

@@ -25,6 +25,8 @@ import {
   newConnectorName,
   Omitted,
   remedyTitleWords,
+  PLACEHOLDER_DEVICE_IP,
+  senderIpVouched,
   spfIncludeFor,
   tenantMxHost,
   type Facts,
@@ -52,6 +54,11 @@ interface Sender {
   spoofSigns: string[];
   /** The diagnosis recognised a device or application sending for your domain (relay-device-spf). */
   deviceFinding: boolean;
+  /**
+   * The address may go into a command (see senderIpVouched); otherwise commands carry
+   * PLACEHOLDER_DEVICE_IP and the address is named only where the fix explains why.
+   */
+  vouched: boolean;
 }
 
 function sender(f: Facts, options: RemedyOptions, k: RemedyKb, omitted: Omitted, forConnector: boolean): Sender {
@@ -91,7 +98,7 @@ function sender(f: Facts, options: RemedyOptions, k: RemedyKb, omitted: Omitted,
   const spoofSigns = SPOOF_FINDINGS.filter((id) => f.findingIds.has(id)).map(() => say('relay.spoof.forged'));
   const entry = a.hops[a.boundary.entryHopIndex ?? -1];
   if (entry?.vendor && entry.vendor.confidence === 'weak') spoofSigns.push(say('relay.spoof.helo'));
-  return { ip, domain, internal, spoofSigns, deviceFinding: f.findingIds.has('relay-device-spf') };
+  return { ip, domain, internal, spoofSigns, deviceFinding: f.findingIds.has('relay-device-spf'), vouched: senderIpVouched(f, options) };
 }
 
 function trustWarning(ip: string | undefined): string {
@@ -141,15 +148,21 @@ export function deviceRelayConnector(f: Facts, options: RemedyOptions, k: Remedy
   if (!s.ip) return null;
   const name = newConnectorName(options, omitted, DEFAULT_RELAY_NAME);
   const mx = tenantMxHost(f.analysis, options, omitted, f.cloud);
+  // a message nobody vouched for may be a phish: its address goes into no command
+  const shown = s.vouched ? s.ip.ip : PLACEHOLDER_DEVICE_IP;
   const cmd = psCommand('New-InboundConnector', [
     ['Name', arg.str(name)],
     ['ConnectorType', arg.word('OnPremises')],
     ['SenderDomains', arg.str('*')],
-    ['SenderIPAddresses', arg.list([s.ip.ip])],
+    ['SenderIPAddresses', s.vouched ? arg.list([s.ip.ip]) : arg.str(PLACEHOLDER_DEVICE_IP)],
   ]);
   const header = [
     say('relay.header.ip'),
-    s.domain ? say('relay.header.sendingFrom', { ip: s.ip.ip, domain: s.domain }) : say('relay.header.sending', { ip: s.ip.ip }),
+    s.vouched
+      ? s.domain
+        ? say('relay.header.sendingFrom', { ip: s.ip.ip, domain: s.domain })
+        : say('relay.header.sending', { ip: s.ip.ip })
+      : say('relay.header.placeholder', { placeholder: PLACEHOLDER_DEVICE_IP }),
     say('relay.header.onPremises'),
   ];
   const body = [cmd, ...alternatives(mx.host, f.cloud, f.cloudFrom)];
@@ -157,7 +170,7 @@ export function deviceRelayConnector(f: Facts, options: RemedyOptions, k: Remedy
   const fit: Fit = blocked ? (s.spoofSigns.length || !s.internal ? 'not-this-message' : 'confirm-first') : 'recommended';
   return finish({
     id: 'device-relay-connector',
-    title: say('relay.title.ip', { ip: s.ip.ip }),
+    title: say('relay.title.ip', { ip: shown }),
     language: 'powershell',
     header,
     body,
@@ -165,7 +178,8 @@ export function deviceRelayConnector(f: Facts, options: RemedyOptions, k: Remedy
       name,
       connectorType: 'OnPremises',
       senderDomains: ['*'],
-      senderIPAddresses: [s.ip.ip],
+      senderIPAddresses: [shown],
+      placeholder: !s.vouched,
       smartHost: mx.host,
       port: 25,
       fromDomain: s.domain ?? null,
@@ -174,14 +188,15 @@ export function deviceRelayConnector(f: Facts, options: RemedyOptions, k: Remedy
     fit,
     why: blocked ?? say('relay.why.fits', { ip: s.ip.ip, domain: s.domain ?? '?', cert: remedyTitleWords('device-relay-certificate') }),
     caveats: [
-      trustWarning(s.ip.ip),
+      // with the placeholder, its header line already asks for your own static address
+      s.vouched ? trustWarning(shown) : say('relay.caveat.placeholder', { placeholder: PLACEHOLDER_DEVICE_IP }),
       say('relay.caveat.notShared'),
       say('relay.caveat.pointDevice', { mx: mx.host }),
       say('relay.caveat.spfExternal', { include: spfIncludeFor(f.cloud), spf: remedyTitleWords('spf-record-relay') }),
     ],
     preChecks: ['Get-InboundConnector | Format-List Name,ConnectorType,Enabled,SenderDomains,SenderIPAddresses', 'Get-AcceptedDomain | Format-Table DomainName,DomainType'],
     rollback: [psCommand('Set-InboundConnector', [['Identity', arg.str(name)], ['Enabled', arg.bool(false)]])],
-    verify: [say('relay.verify.wait'), say('relay.verify.trace', { ip: s.ip.ip, name: commentText(name) })],
+    verify: [say('relay.verify.wait'), say('relay.verify.trace', { ip: shown, name: commentText(name) })],
     omitted,
   });
 }
@@ -214,7 +229,7 @@ export function deviceRelayCertificate(f: Facts, options: RemedyOptions, k: Reme
   ]);
   const header = [say('relay.cert.header'), say('relay.cert.header.name')];
   if (!cert) header.push(say('relay.cert.header.placeholder', { placeholder: PLACEHOLDER_RELAY_CERTIFICATE }));
-  if (s.ip) header.push(s.domain ? say('relay.header.sendingFrom', { ip: s.ip.ip, domain: s.domain }) : say('relay.header.sending', { ip: s.ip.ip }));
+  if (s.ip && s.vouched) header.push(s.domain ? say('relay.header.sendingFrom', { ip: s.ip.ip, domain: s.domain }) : say('relay.header.sending', { ip: s.ip.ip }));
   const blocked = notRecommendedWhy(s, s.ip?.ip);
   const recommended = !!cert && !blocked;
   const fit: Fit = recommended ? 'recommended' : blocked && (s.spoofSigns.length || !s.internal) ? 'not-this-message' : 'confirm-first';
@@ -295,7 +310,9 @@ export function spfRecordRelay(f: Facts, options: RemedyOptions, k: RemedyKb): R
   // SPF is checked for the envelope sender (MAIL FROM) domain; the From domain only when the message shows no MAIL FROM
   const domain = f.mailFromDomain ?? s.domain;
   if (!s.ip || !domain) return null;
-  const mech = `${s.ip.version === 4 ? 'ip4' : 'ip6'}:${s.ip.ip}`;
+  // a message nobody vouched for may be a phish: its address goes into no record
+  const shown = s.vouched ? s.ip.ip : PLACEHOLDER_DEVICE_IP;
+  const mech = `${s.ip.version === 4 ? 'ip4' : 'ip6'}:${shown}`;
   const include = spfIncludeFor(f.cloud);
   const cur = currentSpf(f.analysis, domain, options, omitted);
   const caveats: string[] = [];
@@ -307,7 +324,7 @@ export function spfRecordRelay(f: Facts, options: RemedyOptions, k: RemedyKb): R
   const parsed = current !== undefined ? checkSpf(current) : undefined;
   if (parsed && parsed.ok) {
     const terms = parsed.terms;
-    const covering = terms.find((t) => {
+    const covering = s.vouched && terms.find((t) => {
       const m = /^\+?ip[46]:(.+)$/i.exec(t);
       const spec = m ? parseIpSpec(m[1]) : null;
       return !!spec && ipInSpec(s.ip!, spec);
@@ -315,10 +332,10 @@ export function spfRecordRelay(f: Facts, options: RemedyOptions, k: RemedyKb): R
     if (covering) {
       changed = false;
       record = terms.join(' ');
-      basis = say('spf.basis.covered', { ip: s.ip.ip, term: covering });
+      basis = say('spf.basis.covered', { ip: shown, term: covering });
     } else {
       // A -ip/~ip/?ip term that covers the address would decide first: insert in front of it.
-      const blocking = terms.findIndex((t, i) => {
+      const blocking = !s.vouched ? -1 : terms.findIndex((t, i) => {
         const m = /^[-~?]ip[46]:(.+)$/i.exec(t);
         const spec = i > 0 && m ? parseIpSpec(m[1]) : null;
         return !!spec && ipInSpec(s.ip!, spec);
@@ -334,7 +351,7 @@ export function spfRecordRelay(f: Facts, options: RemedyOptions, k: RemedyKb): R
       const where =
         blocking > 0 ? say('spf.where.before', { term: terms[blocking] }) : lastIp > 0 ? say('spf.where.afterIp') : say('spf.where.first');
       basis = say(cur.from === 'option' ? 'spf.basis.mergedGiven' : 'spf.basis.mergedDns', { mech, where });
-      if (blocking > 0) caveats.push(say('spf.caveat.excluded', { ip: s.ip.ip, term: terms[blocking] }));
+      if (blocking > 0) caveats.push(say('spf.caveat.excluded', { ip: shown, term: terms[blocking] }));
     }
   } else {
     if (parsed && !parsed.ok) {
@@ -364,15 +381,15 @@ export function spfRecordRelay(f: Facts, options: RemedyOptions, k: RemedyKb): R
   } else if (!f.mailFromDomain && s.domain) {
     caveats.unshift(say('spf.caveat.noMailFrom', { domain }));
   }
-  caveats.unshift(trustWarning(s.ip.ip));
+  caveats.unshift(s.vouched ? trustWarning(shown) : say('spf.caveat.placeholder', { placeholder: PLACEHOLDER_DEVICE_IP }));
   const spfSender: Sender = { ...s, internal: isOwnDomain(f, domain), domain };
   const blocked = notRecommendedWhy(spfSender, s.ip.ip);
   const zone = `${domain}. IN TXT ${txtStrings(record)}`;
-  const body = [`; ${say('spf.body.comment', { domain, ip: s.ip.ip })}`, changed ? zone : `; ${say('spf.body.already', { zone })}`];
+  const body = [`; ${say('spf.body.comment', { domain, ip: shown })}`, changed ? zone : `; ${say('spf.body.already', { zone })}`];
   const fit: Fit = blocked ? (s.spoofSigns.length || !spfSender.internal ? 'not-this-message' : 'confirm-first') : changed ? 'recommended' : 'optional';
   return finish({
     id: 'spf-record-relay',
-    title: changed ? say('spf.title', { ip: s.ip.ip, domain }) : say('spf.title.already', { ip: s.ip.ip, domain }),
+    title: changed ? say('spf.title', { ip: shown, domain }) : say('spf.title.already', { ip: shown, domain }),
     language: 'dns',
     body,
     parameters: {
@@ -384,17 +401,18 @@ export function spfRecordRelay(f: Facts, options: RemedyOptions, k: RemedyKb): R
       mechanism: mech,
       record,
       changed,
+      placeholder: !s.vouched,
       currentRecord: current !== undefined ? commentText(current, 4096) : null,
       currentFrom: cur.from,
       topLevelLookups: lookups,
     },
     recommended: !blocked && changed,
     fit,
-    why: blocked ?? sayAll([basis, say('spf.why.checked', { domain, ip: s.ip.ip })]),
+    why: blocked ?? sayAll([basis, say('spf.why.checked', { domain, ip: shown })]),
     caveats,
     preChecks: [say('spf.precheck', { domain })],
     rollback: [current !== undefined && parsed?.ok ? say('spf.rollback.restore', { record: commentText(current, 4096) }) : say('spf.rollback.remove')],
-    verify: [say('spf.verify', { domain, ip: s.ip.ip })],
+    verify: [say('spf.verify', { domain, ip: shown })],
     omitted,
   });
 }

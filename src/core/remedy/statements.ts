@@ -265,6 +265,15 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
     "Its headers must show X-MS-Exchange-SkipListedInternetSender and X-MS-Exchange-ExternalOriginalInternetSender with the original sender's IP.",
     'ms-efc',
   ),
+  'efc.verify.headersUnknownGw': S(
+    "Its headers must show X-MS-Exchange-SkipListedInternetSender and X-MS-Exchange-ExternalOriginalInternetSender with the original sender's IP, not the gateway's {gw}.",
+    'ms-efc',
+  ),
+  'efc.verify.spfUnknownGw': S(
+    "Authentication-Results should then evaluate SPF for the original sender's IP instead of {gw}, and compauth should no longer fail because of the relay.",
+    'ms-efc',
+    'ms-headers',
+  ),
   'efc.verify.spfGw': S(
     'Authentication-Results should then evaluate SPF for {orig} instead of {gw}, and compauth should no longer fail because of the relay.',
     'ms-efc',
@@ -405,6 +414,11 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
     'ms-direct-send',
     'ms-device',
   ),
+  'directSend.header.messageAnonymous': S(
+    'This message: a host connected to your MX without a connector and used MAIL FROM in {domain}, to recipients in your organisation (Direct Send)',
+    'ms-direct-send',
+    'ms-device',
+  ),
   'directSend.header.compauth': S('Exchange Online judged it compauth=fail reason={reason}', 'ms-headers'),
   'directSend.why.spoof': S(
     "Fits this message: {ip} sent anonymously to your tenant with MAIL FROM in your own domain {domain} (Direct Send), and nothing shows it is your own device or application. With Reject Direct Send on, Exchange Online refuses such messages instead of filtering them.",
@@ -440,6 +454,11 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
   'relay.header.ip': S('Device or application relay through Microsoft 365: an OnPremises connector identified by the sending IP (the fallback when no certificate can be used)', 'ms-device', 'ms-5764'),
   'relay.header.sending': S('Sending address in this message: {ip}', 'rfc5321'),
   'relay.header.sendingFrom': S('Sending address in this message: {ip}, From domain {domain}', 'rfc5321', 'rfc5322'),
+  'relay.header.placeholder': S(
+    'Replace {placeholder} with the static public address of your own device or application: nothing in this message shows that the address it came from is yours, so it is not written into the command.',
+    'ms-device',
+  ),
+  'relay.caveat.placeholder': S('The script contains the placeholder {placeholder}: New-InboundConnector fails until you replace it with your device\'s address.', 'product'),
   'relay.header.onPremises': S(
     'RestrictDomainsToIPAddresses and RequireTls apply to Partner connectors only; an OnPremises connector is matched by SenderIPAddresses or by its certificate.',
     'ms-new-inboundconnector',
@@ -570,6 +589,11 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
   ),
   'spf.basis.new': S('A new record for the domain.', 'ms-spf'),
   'spf.why.checked': S('Receivers check SPF for {domain}, the envelope sender (MAIL FROM) domain, against {ip}, the address the device sends from.', 'ms-spf', 'rfc7208'),
+  'spf.caveat.placeholder': S(
+    'The record contains the placeholder {placeholder}: nothing in this message shows that the address it came from is your own device or application, so it is not written into the record; put in the static public address of your own device.',
+    'ms-device',
+    'ms-spf',
+  ),
   'spf.caveat.several': S('{domain} publishes {n} SPF records: that is a permanent error (permerror) for every receiver. Merge them into the one record below.', 'ms-spf', 'rfc7208'),
   'spf.caveat.excluded': S('The current record excludes {ip} explicitly ({term}); make sure authorising it is intended.', 'rfc7208'),
   'spf.caveat.unreadable': S('The current SPF record could not be read, so a complete new record is shown: merge it with what you publish by hand.', 'product'),

@@ -15,7 +15,7 @@
  */
 import type { AuthStamp, AuthSummary, Facts, Hop, HeaderField, TrustBoundary, AuthResultsHeader, ReceivedSpf, DkimSignatureInfo, ArcSetInfo, MicrosoftHeaders } from '../types';
 import { summarizeAuthResults } from '../parse/auth-results';
-import { classifyHostOperator, vendorByArcSealer, vendorByAuthservId } from '../net/kb';
+import { classifyHostOperator, lookupProviderByIp, vendorByArcSealer, vendorByAuthservId } from '../net/kb';
 
 export interface StampInput {
   hops: Hop[];
@@ -91,16 +91,25 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     return null;
   };
   /**
-   * Could the named operator have written a stamp at this position? Only if it wrote a Received
-   * line at or below it (older), or the Received line directly above it (Gmail and Postfix write
-   * their results just below their own Received line).
+   * Could the named operator have written this stamp? The receiver's own identity below its span
+   * only if the receiver's operator also handled the message before (a line it wrote below the
+   * entry, or the entry's connection coming from its addresses: another tenant, a forwarder); any
+   * other operator if it appears anywhere on the route (its lines, or a connection from its
+   * addresses), since a sender's own systems write results above, below or without Received lines.
    */
-  const operatorBelow = (op: string, fieldIndex: number): boolean => {
-    if (hops.some((h) => h.fieldIndex >= fieldIndex && h.writer?.org === op)) return true;
-    // Exchange Online writes its results above its own line, never below it; and below the
-    // receiver's entry only the results the facts step found are the receiver's own
-    const above = hopAbove(hops, fieldIndex);
-    return above !== null && above !== entry && op !== 'microsoft365' && hops[above].writer?.org === op;
+  const ownsIp = (op: string, ip: string | undefined): boolean => {
+    if (!ip) return false;
+    const p = lookupProviderByIp(ip)?.id;
+    return p === op;
+  };
+  const operatorBelow = (op: string, _fieldIndex: number): boolean => {
+    const receiverOwn = op === receiverOp;
+    const candidates = receiverOwn && entry !== null ? hops.slice(0, entry + 1) : hops;
+    // another Microsoft 365 tenant sent the message (its outbound address is what the receiver, or
+    // the relay in front of it, recorded): everything below that hand-over is the sender tenant's
+    const st = input.facts.senderTenant;
+    if (op === 'microsoft365' && st && hops[st.hopIndex] && _fieldIndex > hops[st.hopIndex].fieldIndex) return true;
+    return candidates.some((h, i) => (h.writer?.org === op && !(receiverOwn && i === entry)) || ownsIp(op, h.from.ip));
   };
 
   /** Find the hop written by the given identity (authserv-id / sealer / receiver host). */
@@ -146,7 +155,12 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     if (!renamed && receiverOp && aboveEntry(fieldIndex) && kind !== 'dkim-signature') return 'verdict';
     if (!renamed && writerId && trustedIds.has(norm(writerId)) && inReceiverSpan(fieldIndex)) return 'verdict';
     if (writerId === undefined || kind === 'dkim-signature' || kind === 'arc-seal' || kind === 'arc-message-signature') return 'claim';
-    const op = renamed ? null : operatorOfId(writerId);
+    // only a known receiver can tell what it could not have written (another receiver keeps other
+    // systems' results as they came); and only Authentication-Results has Exchange Online's id-less form
+    if (!receiverOp) return 'claim';
+    if (writerId === null && kind === 'arc-authentication-results') return 'claim';
+    // a renamed field keeps its writer's identity: Google's or Microsoft's name on it is checked like any other
+    const op = operatorOfId(writerId);
     if (op && !operatorBelow(op, fieldIndex)) return 'forged';
     if (!op && writerId) {
       const vendor = vendorByAuthservId(writerId);

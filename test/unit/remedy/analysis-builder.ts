@@ -111,7 +111,7 @@ export function factsFor(b: TrustBoundary, hops: Hop[], strength: RelayFact['str
   });
   return {
     receiver: { kind: b.receiver, name: b.receiverName, org: null, newestHopIndex: hops.length ? hops.length - 1 : null, tenantId: null, consumer: false, consumerReason: null, cloud: b.receiver === 'exchange-online' ? 'worldwide' : null, acceptedDomains: [] },
-    entry: { hopIndex: b.entryHopIndex, connectingIp: b.connectingIp, connectingHelo: b.connectingHelo, records: [], anchored: true, problem: null },
+    entry: { hopIndex: b.entryHopIndex, connectingIp: b.connectingIp, evaluatedIp: b.connectingIp, connectingHelo: b.connectingHelo, records: [], anchored: true, problem: null },
     segments: [],
     relays,
     originalSender: b.originalSenderHopIndex !== null ? { hopIndex: b.originalSenderHopIndex, ip: b.originalSenderIp, host: null } : null,
@@ -140,7 +140,7 @@ export function analysis(p: Partial<Analysis> & { boundary: TrustBoundary; hops:
       get: () => {
         const f = factsFor(a.boundary, a.hops);
         // the Enhanced Filtering state as the pipeline decides it, from this analysis' headers
-        f.efc = efcState({ microsoft: a.microsoft, headers: a.headers, facts: f } as Analysis);
+        f.efc = efcState({ microsoft: a.microsoft, headers: a.headers, hops: a.hops, facts: f } as Analysis);
         return f;
       },
       set: (v: Facts) => Object.defineProperty(a, 'facts', { value: v, enumerable: true, configurable: true, writable: true }),

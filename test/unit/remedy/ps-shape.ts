@@ -139,7 +139,7 @@ export function ipParamProblem(line: string): string | undefined {
   const p = paramLiterals(line);
   for (const name of ['EFSkipIPs', 'SenderIPAddresses', 'IPAllowList']) {
     for (const v of p[name] ?? []) {
-      if (v === '<gateway IP>') continue;
+      if (v === '<gateway IP>' || v === '<device IP>') continue;
       const spec = parseIpSpec(v);
       if (!spec || spec.text !== v) return `${name} value ${JSON.stringify(v)} is not a canonical IP`;
     }

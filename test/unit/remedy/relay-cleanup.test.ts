@@ -41,7 +41,31 @@ describe('device relay connector', () => {
     assert.match(forged['device-relay-connector'].why!, /forged/);
     const phish = byId(phishDirect(), RELAY);
     assert.equal(phish['device-relay-connector'].recommended, false);
-    assert.ok(phish['device-relay-connector'].caveats[0].includes('this message is a spoof'));
+  });
+
+  test("a phish's connecting address goes into no command: a placeholder does, unless the user names the device", () => {
+    const a = phishDirect();
+    const ip = a.boundary.connectingIp!;
+    const phish = byId(a, RELAY);
+    for (const id of ['device-relay-connector', 'spf-record-relay']) {
+      const r = phish[id];
+      const commands = [r.text, ...r.preChecks, ...r.rollback, ...r.verify, ...r.caveats, JSON.stringify(r.parameters), r.title].join('\n');
+      assert.ok(!commands.includes(ip), `${id}: ${ip} in the fix`);
+      assert.ok(r.text.includes('<device IP>'), `${id}: the placeholder is in the command`);
+      assert.equal(r.parameters.placeholder, true);
+      // the explanation still names the address the message came from
+      assert.ok(r.why!.includes(ip), `${id}: why names ${ip}`);
+    }
+    assert.match(phish['device-relay-connector'].text, /-SenderIPAddresses '<device IP>'/);
+    // without the device finding, a message from the own domain is no better
+    const noFinding = byId(deviceToEop({ findings: [] }), RELAY);
+    assert.ok(!noFinding['device-relay-connector'].text.includes('198.51.100.25'));
+    // the device finding, or the address the user gives, goes into the command
+    const device = byId(deviceToEop(), RELAY);
+    assert.match(device['device-relay-connector'].text, /-SenderIPAddresses '198\.51\.100\.25'/);
+    const given = byId(phishDirect(), RELAY, { deviceIp: '198.51.100.77' });
+    assert.match(given['device-relay-connector'].text, /-SenderIPAddresses '198\.51\.100\.77'/);
+    assert.equal(given['device-relay-connector'].parameters.placeholder, false);
   });
 
   test('From domain that is not one of yours: not recommended', () => {

@@ -268,6 +268,14 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     source: MS_SAMPLE,
     asOf: COMPILED,
   },
+  // the sovereign clouds' names (21Vianet, U.S. Government) are listed below with their cloud
+  {
+    pattern: '*.prod.exchangelabs.com',
+    provider: 'microsoft365',
+    purpose: 'Exchange Online mailbox/hub server, older naming (internal hop)',
+    source: 'SAMPLE: Received fields of Exchange Online deliveries in public phishing and mailing-list collections (by and from *.<region>.prod.exchangelabs.com)',
+    asOf: '2026-12-07',
+  },
   {
     pattern: '*.outlook.office365.com',
     provider: 'microsoft365',
