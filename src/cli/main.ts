@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Analysis, RemedyKind } from '../core/types';
+import type { Analysis, Cloud, RemedyKind } from '../core/types';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { DEFAULT_MAX_MESSAGE_BYTES, findHeaderEnd, InputError, type ReadResult } from '../node/read';
 import { buildSarifLog, relativePathToUri, type SarifArtifactInput, type SarifNotificationInput } from '../core/report/sarif';
@@ -67,7 +67,10 @@ const FIX_FLAGS: Record<string, FlagSpec> = {
   'connector-state': { value: true },
   'connector-efc': { value: true },
   'certificate-name': { value: true },
+  cloud: { value: true },
 };
+
+const CLOUDS: readonly Cloud[] = ['worldwide', 'gcc-high', 'dod', '21vianet'];
 
 const COMMON_HELP = `Inputs:
   A file is analysed whatever its name; "-" reads one message from standard input. A folder is
@@ -159,6 +162,9 @@ messages showed it and which gateway. Nothing is ever executed.
                                configuration's connectorName, else a placeholder)
   --certificate-name NAME      one message: the TLS certificate name the gateway's vendor states
                                for its servers; the certificate lock-down then uses it
+  --cloud worldwide|gcc-high|dod|21vianet   one message: the Microsoft 365 cloud of your tenant
+                               (SPF include, MX and SMTP host names); else read from the
+                               receiver's host names in the message, else worldwide
   --connector-state FILE       several messages: the saved output of the first pre-check
                                (Get-InboundConnector | Format-List …); the change starts from the
                                connector's EFSkipLastIP and EFSkipIPs instead of replacing them
@@ -548,7 +554,10 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
   if (plan.single !== undefined) {
     const analysis = await analyzeSingle(plan.single, s, io);
     const certificateName = str(a, 'certificate-name');
+    const cloud = str(a, 'cloud') as Cloud | undefined;
+    if (cloud !== undefined && !CLOUDS.includes(cloud)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}`);
     const remedies = selectRemedies(analysis, kind, {
+      ...(cloud !== undefined ? { cloud } : {}),
       connectorName: s.engine.connectorName,
       receivingDomains: s.engine.receivingDomains,
       trustedRelays: s.engine.trustedRelays,

@@ -264,6 +264,22 @@ describe('a configuration file beside the messages', () => {
 });
 
 describe('fix one message', () => {
+  test('--cloud names the tenant\'s Microsoft 365 cloud: the SPF record uses that cloud\'s include', async () => {
+    const device = path.join(folder.dir, 'device-relay.eml');
+    const plain = await runCli(['fix', device, '--kind', 'relay']);
+    assert.equal(plain.code, 0, plain.stderr);
+    // the worldwide receiver's host names: the worldwide include
+    assert.match(plain.stdout, /IN TXT "v=spf1 [^"]*include:spf\.protection\.outlook\.com -all"/);
+    const cn = await runCli(['fix', device, '--kind', 'relay', '--cloud', '21vianet']);
+    assert.equal(cn.code, 0, cn.stderr);
+    assert.doesNotMatch(cn.stdout, /include:spf\.protection\.outlook\.com -all"/);
+    assert.match(cn.stdout, /; Public sources/);
+    assert.match(cn.stdout, /You named the Microsoft 365 operated by 21Vianet cloud for your tenant \(CLI: --cloud\), whose SPF include is include:spf\.protection\.partner\.outlook\.cn/);
+    const bad = await runCli(['fix', device, '--kind', 'relay', '--cloud', 'mars']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--cloud must be one of worldwide, gcc-high, dod, 21vianet/);
+  });
+
   test('offline, a gateway only its reverse DNS names is not written into the command: a placeholder and how to confirm', async () => {
     const { facts } = await buildCached('proofpoint-banner-eop');
     const r = await runCli(['fix', pp, '--kind', 'efc', '--connector', 'Inbound from Proofpoint']);
