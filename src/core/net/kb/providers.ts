@@ -273,7 +273,7 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     pattern: '*.prod.exchangelabs.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online mailbox/hub server, older naming (internal hop)',
-    source: 'SAMPLE: Received fields of Exchange Online deliveries in public phishing and mailing-list collections (by and from *.<region>.prod.exchangelabs.com)',
+    source: 'Received fields of Exchange Online deliveries in public phishing and mailing-list collections (by and from *.<region>.prod.exchangelabs.com)',
     asOf: '2026-12-07',
   },
   {
