@@ -96,10 +96,20 @@ describe('knowledge-base data', () => {
     assert.equal(listVendors().length, VENDORS.length);
   });
 
-  test('no vendor range is presented as published: DOMAIN.md gives none', () => {
+  test('a vendor range is published only with the vendor page that lists it and its date; the rest are observed', () => {
     const ranges = VENDORS.flatMap((v) => v.ipRanges.map((r) => ({ id: v.id, ...r })));
     assert.ok(ranges.length > 0);
-    for (const r of ranges) assert.equal(r.status, 'observed', `${r.id} ${r.range}`);
+    const published = ranges.filter((r) => r.status === 'published');
+    // Cloudflare Email Security publishes its egress ranges ("Egress IPs")
+    assert.ok(published.some((r) => r.id === 'cloudflare'), 'Cloudflare publishes its egress ranges');
+    for (const r of published) {
+      assert.match(r.url ?? '', /^https:\/\//, `${r.id} ${r.range}: the page that publishes it`);
+      assert.match(r.asOf, /^\d{4}-\d{2}-\d{2}$/, `${r.id} ${r.range}: when it was read`);
+    }
+    for (const r of ranges.filter((x) => x.status !== 'published')) {
+      assert.equal(r.status, 'observed', `${r.id} ${r.range}`);
+      assert.equal(r.url, undefined, `${r.id} ${r.range}: an observed range names no vendor page`);
+    }
   });
 
   test('data is frozen: callers cannot change the knowledge base', () => {
@@ -156,7 +166,7 @@ describe('provider ranges', () => {
     const m = lookupProviderByIp('2603:10a6:910:13::9');
     assert.equal(m?.id, 'microsoft365');
     assert.equal(m?.purpose, 'Microsoft datacenter (internal hop)');
-    assert.match(m?.source ?? '', /^SAMPLE/);
+    assert.match(m?.source ?? '', /real messages/);
     assert.equal(lookupProviderByIp('2603:10b6:208:c0::40')?.list, 'internal');
   });
 
@@ -444,7 +454,11 @@ describe('vendor lookups', () => {
     assert.ok(pp?.modifications.some((m) => m.kind === 'url-rewrite'));
     assert.equal(vendorInfo('mimecast')?.arcSealers[0].selector, 'arc-2018');
     assert.equal(vendorInfo('barracuda')?.spamHeader?.header, 'X-Barracuda-Spam-Status');
-    assert.equal(vendorInfo('hornetsecurity')?.arcSealers.length, 0, 'its d= was never captured');
+    // Hornetsecurity's ARC sealer, as real messages show it
+    assert.deepEqual(
+      vendorInfo('hornetsecurity')?.arcSealers.map((s) => [s.domain, s.selector, s.evidence]),
+      [['hornetsecurity.com', 'hse1', 'seen']],
+    );
     assert.equal(vendorInfo('nope'), undefined);
     assert.equal(vendorInfo('__proto__'), undefined);
   });
