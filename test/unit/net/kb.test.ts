@@ -315,6 +315,40 @@ describe('vendor lookups', () => {
     assert.equal(vendorByHost('cluster-a.mailcontrol.com')?.verified, false);
   });
 
+  test('the vendors the expert review asked for are recognised from what their mail shows', () => {
+    // host names as they appear in Received fields and MX records
+    const hosts: Array<[string, string]> = [
+      ['mailstream-east.mxrecord.io', 'cloudflare'],
+      ['mailstream-bom.mxrecord.mx', 'cloudflare'],
+      ['za-smtp-inbound-1.mimecast.co.za', 'mimecast'],
+      ['inpost02.tmes.trendmicro.eu', 'trendmicro'],
+      ['mx-gate13-hz2.hornetsecurity.com', 'hornetsecurity'],
+      ['mx01.retarus.com', 'retarus'],
+      ['smtp2.mailroute.net', 'mailroute'],
+    ];
+    for (const [h, id] of hosts) assert.equal(vendorByHost(h)?.id, id, h);
+    // header names a gateway writes on the delivered copy
+    const headers: Array<[string, string]> = [
+      ['X-KSMG-AntiSpam-Status', 'kaspersky'],
+      ['X-KLMS-AntiSpam-Rate', 'kaspersky'],
+      ['X-VADE-SPAMSTATE', 'vade'],
+      ['X-SpamExperts-Class', 'mailassure'],
+      ['X-Mlf-Version', 'sonicwall'],
+    ];
+    for (const [h, id] of headers) assert.ok(vendorsByHeaderName(h).some((v) => v.id === id), `${h}: ${vendorsByHeaderName(h).map((v) => v.id).join(', ')}`);
+    // Trellix (formerly FireEye ETP): recognised by the header prefix a public header table gives
+    assert.match(vendorInfo('fireeye')!.name, /Trellix/);
+    assert.deepEqual(vendorInfo('fireeye')!.headers.map((h) => [h.name, h.match]), [['X-FireEye', 'prefix']]);
+    // Hornetsecurity seals with ARC as d=hornetsecurity.com s=hse1
+    assert.equal(vendorByArcSealer('hornetsecurity.com', 'hse1')?.id, 'hornetsecurity');
+    // every record says where it comes from and when
+    for (const id of ['cloudflare', 'kaspersky', 'fireeye', 'trendmicro', 'vade', 'sonicwall', 'retarus', 'mailroute', 'mailassure']) {
+      const v = vendorInfo(id);
+      assert.ok(v, id);
+      assert.ok(v!.source.length > 10 && /^\d{4}-\d{2}-\d{2}$/.test(v!.asOf), id);
+    }
+  });
+
   test('look-alike names never match a vendor', () => {
     for (const h of [
       'evilpphosted.com',

@@ -75,6 +75,16 @@ function assertShapes(remedies: Remedy[], label: string): void {
   }
 }
 
+/** Remedies come out best fit first: one that fits is never listed after one that does not. */
+function assertOrder(remedies: Remedy[], label: string): void {
+  const misfit = (r: Remedy) => /^(?:Does not fit|Not recommended|Not supported)/.test(r.why ?? '');
+  const firstMisfit = remedies.findIndex(misfit);
+  if (firstMisfit < 0) return;
+  for (const r of remedies.slice(firstMisfit)) assert.ok(!r.recommended, `${label}: ${r.id} (recommended) after ${remedies[firstMisfit].id}, which does not fit`);
+  const firstOther = remedies.findIndex((r) => !r.recommended);
+  if (firstOther >= 0) for (const r of remedies.slice(firstOther)) assert.ok(!r.recommended, `${label}: ${r.id} (recommended) after ${remedies[firstOther].id}`);
+}
+
 function idsOf(kinds: RemedyKind[]): string[] {
   return REMEDY_ID_LIST.filter((id) => kinds.includes(remedyKind(id)!));
 }
@@ -91,11 +101,14 @@ describe('golden remedies: hand-built analyses', () => {
     ['handbuilt-cloudflare-eop', () => cloudflareToEop(), ['efc', 'lockdown'], { connectorName: 'Email security Inbound Connector' }],
     // the certificate subject the user confirmed: the certificate lock-down is the recommended one
     ['handbuilt-proofpoint-certificate-given', () => proofpointToEop(), ['lockdown'], { certificateName: '*.pphosted.com' }],
+    // the cloud stated by the user (CLI --cloud): 21Vianet's SPF include, MX and SMTP host
+    ['handbuilt-device-relay-21vianet', () => deviceToEop(), ['relay'], { cloud: '21vianet' }],
   ];
   for (const [name, make, kinds, options] of cases) {
     test(name, () => {
       const rs = generateByIds(make(), idsOf(kinds), options);
       assertShapes(rs, name);
+      assertOrder(rs, name);
       checkGolden(name, rs);
     });
   }
@@ -137,8 +150,10 @@ describe('golden remedies: fixture scenarios through the whole pipeline', () => 
       });
       // what the findings asked for is always well-formed and a subset of what the kinds give
       assertShapes(a.remedies, `${id} (findings)`);
+      assertOrder(a.remedies, `${id} (findings)`);
       const rs = generateByIds(a, idsOf(kinds), options);
       assertShapes(rs, id);
+      assertOrder(rs, id);
       checkGolden(id, rs);
     });
   }
