@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { FullAnalyzeOptions } from '../core/analyze';
-import type { DnsMode } from '../core/types';
+import type { Cloud, DnsMode } from '../core/types';
 import { parseDnsSnapshot, resolverFromSnapshot, type DnsSnapshot } from '../core/verify/snapshot';
 import { createLiveResolver } from '../node/dns';
 import type { DnsPlan } from './verify-protocol';
@@ -20,6 +20,8 @@ export interface LensSettings {
   receivingDomains: string[];
   connectorName: string;
   efcMode: EfcMode;
+  /** The tenant's Microsoft 365 cloud, or 'auto' (read from the receiver's host names). */
+  cloud: 'auto' | Cloud;
   dnsMode: DnsMode;
   dnsSnapshotFile: string;
   dnsServer: string;
@@ -32,6 +34,7 @@ export const DEFAULTS: LensSettings = {
   receivingDomains: [],
   connectorName: '',
   efcMode: 'auto',
+  cloud: 'auto',
   dnsMode: 'off',
   dnsSnapshotFile: '',
   dnsServer: '',
@@ -77,6 +80,7 @@ export function readSettings(scope?: vscode.Uri): LensSettings {
     receivingDomains: stringList(c.get('receivingDomains')),
     connectorName: str(c.get('connectorName'), 64),
     efcMode: oneOf(c.get('efcMode'), ['auto', 'skipLastIp', 'skipIps'] as const, 'auto'),
+    cloud: oneOf(c.get('cloud'), ['auto', 'worldwide', 'gcc-high', 'dod', '21vianet'] as const, 'auto'),
     dnsMode: oneOf(c.get('dns.mode'), ['off', 'recorded', 'live'] as const, 'off'),
     dnsSnapshotFile: str(c.get('dns.snapshotFile'), 4096),
     dnsServer: str(c.get('dns.server'), 100),
@@ -118,6 +122,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     dnsMode: 'off',
   };
   if (settings.connectorName) options.connectorName = settings.connectorName;
+  if (settings.cloud !== 'auto') options.cloud = settings.cloud;
 
   let dnsMode: DnsMode = 'off';
   let dns: DnsPlan = { mode: 'off' };

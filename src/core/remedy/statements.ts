@@ -614,7 +614,7 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
     'ms-21v-endpoints',
   ),
   'spf.caveat.cloudSetting': S(
-    "You named the Microsoft 365 {cloud} cloud for your tenant (CLI: --cloud), whose SPF include is {include} (not the worldwide include:spf.protection.outlook.com).",
+    "You named the Microsoft 365 {cloud} cloud for your tenant (Mail Flow Lens: Cloud; CLI: --cloud), whose SPF include is {include} (not the worldwide include:spf.protection.outlook.com).",
     'ms-spf',
     'product',
   ),

@@ -274,7 +274,7 @@ describe('fix one message', () => {
     assert.equal(cn.code, 0, cn.stderr);
     assert.doesNotMatch(cn.stdout, /include:spf\.protection\.outlook\.com -all"/);
     assert.match(cn.stdout, /; Public sources/);
-    assert.match(cn.stdout, /You named the Microsoft 365 operated by 21Vianet cloud for your tenant \(CLI: --cloud\), whose SPF include is include:spf\.protection\.partner\.outlook\.cn/);
+    assert.match(cn.stdout, /You named the Microsoft 365 operated by 21Vianet cloud for your tenant \(Mail Flow Lens: Cloud; CLI: --cloud\), whose SPF include is include:spf\.protection\.partner\.outlook\.cn/);
     const bad = await runCli(['fix', device, '--kind', 'relay', '--cloud', 'mars']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--cloud must be one of worldwide, gcc-high, dod, 21vianet/);
