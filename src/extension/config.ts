@@ -22,6 +22,8 @@ export interface LensSettings {
   efcMode: EfcMode;
   /** The tenant's Microsoft 365 cloud, or 'auto' (read from the receiver's host names). */
   cloud: 'auto' | Cloud;
+  /** The gateway's TLS certificate name as its vendor states it ('' = not known). */
+  gatewayCertificateName: string;
   dnsMode: DnsMode;
   dnsSnapshotFile: string;
   dnsServer: string;
@@ -35,6 +37,7 @@ export const DEFAULTS: LensSettings = {
   connectorName: '',
   efcMode: 'auto',
   cloud: 'auto',
+  gatewayCertificateName: '',
   dnsMode: 'off',
   dnsSnapshotFile: '',
   dnsServer: '',
@@ -81,6 +84,7 @@ export function readSettings(scope?: vscode.Uri): LensSettings {
     connectorName: str(c.get('connectorName'), 64),
     efcMode: oneOf(c.get('efcMode'), ['auto', 'skipLastIp', 'skipIps'] as const, 'auto'),
     cloud: oneOf(c.get('cloud'), ['auto', 'worldwide', 'gcc-high', 'dod', '21vianet'] as const, 'auto'),
+    gatewayCertificateName: str(c.get('gatewayCertificateName'), 253),
     dnsMode: oneOf(c.get('dns.mode'), ['off', 'recorded', 'live'] as const, 'off'),
     dnsSnapshotFile: str(c.get('dns.snapshotFile'), 4096),
     dnsServer: str(c.get('dns.server'), 100),
@@ -123,6 +127,8 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
   };
   if (settings.connectorName) options.connectorName = settings.connectorName;
   if (settings.cloud !== 'auto') options.cloud = settings.cloud;
+  // the remedy generator validates the name and leaves an unusable one out, saying why
+  if (settings.gatewayCertificateName) options.certificateName = settings.gatewayCertificateName;
 
   let dnsMode: DnsMode = 'off';
   let dns: DnsPlan = { mode: 'off' };

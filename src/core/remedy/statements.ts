@@ -356,7 +356,7 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
     'ms-new-inboundconnector',
   ),
   'lockdown.caveat.askVendor': S(
-    "Ask {vendor} which certificate subject its servers present when they deliver to Microsoft 365 (its Microsoft 365 set-up guide or support names it); names under {pattern} are only a lead. Then run the fix with that name: Mail Flow Lens CLI --certificate-name NAME.",
+    "Ask {vendor} which certificate subject its servers present when they deliver to Microsoft 365 (its Microsoft 365 set-up guide or support names it); names under {pattern} are only a lead. Then give that name in Mail Flow Lens: Gateway Certificate Name (CLI: --certificate-name NAME).",
     'ms-third-party',
     'ms-new-inboundconnector',
     'product',
