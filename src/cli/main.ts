@@ -553,9 +553,11 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
 
   if (plan.single !== undefined) {
     const analysis = await analyzeSingle(plan.single, s, io);
-    const certificateName = str(a, 'certificate-name');
-    const cloud = str(a, 'cloud') as Cloud | undefined;
-    if (cloud !== undefined && !CLOUDS.includes(cloud)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}`);
+    // the command line first, then the configuration file
+    const certificateName = str(a, 'certificate-name') ?? s.config?.gatewayCertificateName;
+    const cloudArg = str(a, 'cloud') as Cloud | undefined;
+    if (cloudArg !== undefined && !CLOUDS.includes(cloudArg)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}`);
+    const cloud = cloudArg ?? s.config?.cloud;
     const remedies = selectRemedies(analysis, kind, {
       ...(cloud !== undefined ? { cloud } : {}),
       connectorName: s.engine.connectorName,
