@@ -6,6 +6,8 @@
  *     "trustedRelays": ["148.163.138.0/24", "*.pphosted.com"],
  *     "receivingDomains": ["contoso.com"],
  *     "connectorName": "Inbound from Proofpoint",
+ *     "cloud": "gcc-high",
+ *     "gatewayCertificateName": "*.gateway.example",
  *     "slowHopMinutes": 15,
  *     "maxMessageSizeMB": 64,
  *     "maxHeaderFields": 20000,
@@ -25,6 +27,7 @@ import { parseServerAddress } from '../node/dns';
 import { readWholeFile } from '../node/read';
 import { displayText } from '../core/present/text';
 import { jsonErrorLocation } from '../core/verify/snapshot';
+import type { Cloud } from '../core/types';
 
 export const CONFIG_FILE_NAME = '.mailflowlensrc.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -46,6 +49,10 @@ export interface CliConfig {
   trustedRelays: string[];
   receivingDomains: string[];
   connectorName?: string;
+  /** The tenant's Microsoft 365 cloud for the generated fixes ("auto" in the file: not set). */
+  cloud?: Cloud;
+  /** The gateway's TLS certificate name as its vendor states it, for the certificate lock-down. */
+  gatewayCertificateName?: string;
   slowHopMinutes?: number;
   maxMessageSizeMB?: number;
   maxHeaderFields?: number;
@@ -60,7 +67,8 @@ export interface CliConfig {
   warnings: string[];
 }
 
-const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'slowHopMinutes', 'maxMessageSizeMB', 'maxHeaderFields', 'dns', '$schema', 'efcMode']);
+const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'cloud', 'gatewayCertificateName', 'slowHopMinutes', 'maxMessageSizeMB', 'maxHeaderFields', 'dns', '$schema', 'efcMode']);
+const CLOUDS: readonly Cloud[] = ['worldwide', 'gcc-high', 'dod', '21vianet'];
 const KNOWN_DNS_KEYS = new Set(['mode', 'snapshotFile', 'server']);
 
 /** The nearest `.mailflowlensrc.json` at or above `startDir`, or undefined. */
@@ -146,6 +154,15 @@ export function parseConfig(text: string, file: string): CliConfig {
     const c = checkConnectorName(o.connectorName);
     if (!c.ok) throw new ConfigError(`${file}: "connectorName": ${c.reason}`);
     cfg.connectorName = c.value;
+  }
+  if (o.cloud !== undefined && o.cloud !== 'auto') {
+    if (typeof o.cloud !== 'string' || !CLOUDS.includes(o.cloud as Cloud)) throw new ConfigError(`${file}: "cloud" must be one of auto, ${CLOUDS.join(', ')}`);
+    cfg.cloud = o.cloud as Cloud;
+  }
+  if (o.gatewayCertificateName !== undefined && o.gatewayCertificateName !== '') {
+    const c = checkDomain(o.gatewayCertificateName, { allowWildcard: true, what: 'certificate name' });
+    if (!c.ok) throw new ConfigError(`${file}: "gatewayCertificateName": ${c.reason}`);
+    cfg.gatewayCertificateName = c.value;
   }
   cfg.slowHopMinutes = positiveNumber(o.slowHopMinutes, 'slowHopMinutes', file, 0, 100000);
   cfg.maxMessageSizeMB = positiveNumber(o.maxMessageSizeMB, 'maxMessageSizeMB', file, 1, 1024);

@@ -188,6 +188,8 @@ export interface EfcFacts {
   nonLinear: boolean;
   /** The facts step's Enhanced Filtering state (one vocabulary everywhere). */
   state: EfcState;
+  /** The address Enhanced Filtering recovered (skip-listing headers), when it ran. */
+  recoveredIp?: string;
   relays: Array<{ ip: string; public: boolean; vendor?: string; host?: string; connecting: boolean; strength: 'strong' | 'weak'; fromConfig?: string }>;
 }
 
@@ -245,6 +247,7 @@ export function efcFacts(a: Analysis): EfcFacts {
     hasRelay: f.hasRelay,
     nonLinear: f.nonLinear,
     state: f.efcState,
+    ...(f.recoveredIp ? { recoveredIp: f.recoveredIp.ip } : {}),
     relays: f.relays.map((r) => ({
       ip: r.ip.ip,
       public: isPublicIp(r.ip),

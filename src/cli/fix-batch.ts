@@ -1,15 +1,26 @@
 /**
- * `fix <folder> --kind efc`: one Set-InboundConnector script for the relay IPs seen across many
+ * `fix <folder> --kind efc`: one Set-InboundConnector change for the relay IPs seen across many
  * messages (each IP annotated with how many messages showed it and which gateway), with the same
  * pre-checks, roll-back and verification as the single-message Enhanced Filtering fix.
  *
+ * It starts from the connector's current state, because a change written blind can undo what
+ * works: on a connector with EFSkipLastIP $true, "-EFSkipLastIP $false -EFSkipIPs <list>" switches
+ * automatic last-hop skipping off. The state comes from the saved output of the first pre-check
+ * (--connector-state FILE) or from an option that states it (--connector-efc last-ip|off|IP,…).
+ * Without it the script only adds to EFSkipIPs (@{Add=…}) and leaves EFSkipLastIP as it is.
+ * Relays the messages show as already skip-listed, and addresses already on the list, are left out.
+ *
  * Every value placed in the script goes through the remedy module's IP list builder (re-parsed,
  * private/loopback and Microsoft 365 addresses left out, capped) and the PowerShell quoting
- * module; header text never reaches the script except as sanitised comments.
+ * module; header text never reaches the script except as sanitised comments. Every sentence is a
+ * sourced statement; the script ends with the list of sources.
  */
-import { PRECHECK_ALLOW_LIST, PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, MAX_EF_SKIP_IPS } from '../core/remedy/efc';
-import { buildIpList, defaultKb, Omitted, PLACEHOLDER_CONNECTOR, REVIEW_LINE, words, type IpInput } from '../core/remedy/context';
-import { arg, psCommand, psComment } from '../core/remedy/powershell';
+import { PRECHECK_ALLOW_LIST, PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, efSkipIpsPolicy } from '../core/remedy/efc';
+import { buildIpList, defaultKb, Omitted, PLACEHOLDER_CONNECTOR, remedyTitleWords, reviewLine, words, type IpInput } from '../core/remedy/context';
+import { arg, checkConnectorName, psCommand, psComment } from '../core/remedy/powershell';
+import { say, sourcesOf, takeUsed } from '../core/remedy/say';
+import { citation } from '../core/remedy/sources';
+import { parseIpSpec, type IpSpec } from '../core/net/ip';
 import type { EfcFacts } from './engine';
 
 interface IpStats {
@@ -17,12 +28,23 @@ interface IpStats {
   messages: number;
   vendors: Set<string>;
   hosts: Set<string>;
-  efcWorks: number;
+  /** Messages in which Enhanced Filtering already skipped this relay. */
+  skipped: number;
   isPublic: boolean;
 }
 
+/** What the connector has now: automatic last-hop skipping, or a list (empty = Enhanced Filtering off). */
+export interface ConnectorState {
+  skipLastIp: boolean;
+  skipIps: IpSpec[];
+  /** Where the state came from, in words ("the pre-check output in state.txt", "--connector-efc"). */
+  from: string;
+  /** Entries of the current list that could not be read (named in the script, never dropped silently). */
+  unreadable: string[];
+}
+
 export interface ConsolidatedEfc {
-  /** The script (PowerShell with comments), or undefined when no message had a relay to skip. */
+  /** The script (PowerShell with comments), or undefined when there is nothing to change. */
   script?: string;
   /** Why there is no script. */
   none?: string;
@@ -31,9 +53,84 @@ export interface ConsolidatedEfc {
   messagesTotal: number;
 }
 
-const PRIVATE_REASON = 'Enhanced Filtering skips these by itself and EFSkipIPs does not accept them';
-const MICROSOFT_REASON = "Microsoft 365's own address: never skip Microsoft's IPs";
+export class ConnectorStateError extends Error {}
+
 const MAX_LISTED_FILES = 20;
+
+/**
+ * The state stated on the command line: `last-ip` (EFSkipLastIP $true), `off` (no skipping), or the
+ * current EFSkipIPs list as comma-separated addresses, a-b ranges or CIDR blocks.
+ */
+export function connectorStateFromOption(value: string): ConnectorState {
+  const v = value.trim();
+  if (/^last-?ip$/i.test(v)) return { skipLastIp: true, skipIps: [], from: '--connector-efc last-ip', unreadable: [] };
+  if (/^off$/i.test(v)) return { skipLastIp: false, skipIps: [], from: '--connector-efc off', unreadable: [] };
+  const specs: IpSpec[] = [];
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 5000)) {
+    const spec = parseIpSpec(part);
+    if (!spec) throw new ConnectorStateError(`--connector-efc: ${JSON.stringify(part.slice(0, 80))} is not an IP address, a-b range or CIDR block (use last-ip, off, or the connector's EFSkipIPs list)`);
+    specs.push(spec);
+  }
+  if (!specs.length) throw new ConnectorStateError('--connector-efc needs last-ip, off, or the connector\'s EFSkipIPs list');
+  return { skipLastIp: false, skipIps: specs, from: '--connector-efc', unreadable: [] };
+}
+
+/**
+ * The state read from the saved output of `Get-InboundConnector | Format-List Name,…,EFSkipLastIP,EFSkipIPs,…`
+ * (the first pre-check). Several connectors: the one named by --connector; one connector: that one.
+ */
+export function parseConnectorState(text: string, connectorName: string | undefined, fileLabel: string): ConnectorState {
+  const records: Array<Record<string, string>> = [];
+  let cur: Record<string, string> | null = null;
+  let lastKey: string | null = null;
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).slice(0, 100000)) {
+    const line = raw.replace(/\s+$/, '');
+    if (!line.trim()) {
+      if (cur && Object.keys(cur).length) records.push(cur);
+      cur = null;
+      lastKey = null;
+      continue;
+    }
+    const m = /^([A-Za-z][A-Za-z0-9]*)\s*:\s?(.*)$/.exec(line);
+    if (m && !/^\s/.test(line)) {
+      cur ??= {};
+      lastKey = m[1].toLowerCase();
+      cur[lastKey] = m[2].trim();
+    } else if (cur && lastKey && /^\s/.test(line)) {
+      // Format-List wraps long values onto indented lines
+      cur[lastKey] += line.trim();
+    }
+  }
+  if (cur && Object.keys(cur).length) records.push(cur);
+  const withEf = records.filter((r) => 'efskiplastip' in r || 'efskipips' in r);
+  if (!withEf.length) throw new ConnectorStateError(`${fileLabel}: no EFSkipLastIP or EFSkipIPs found; save the output of the first pre-check (Get-InboundConnector | Format-List …)`);
+  let rec: Record<string, string> | undefined;
+  if (connectorName) rec = withEf.find((r) => (r.name ?? '').toLowerCase() === connectorName.toLowerCase());
+  else if (withEf.length === 1) rec = withEf[0];
+  if (!rec) {
+    const names = withEf.map((r) => r.name ?? '?').slice(0, 10).join(', ');
+    throw new ConnectorStateError(
+      connectorName
+        ? `${fileLabel}: no connector named ${JSON.stringify(connectorName.slice(0, 64))} (found: ${names})`
+        : `${fileLabel} lists ${withEf.length} connectors (${names}); name the one the gateway's mail arrives on with --connector NAME`,
+    );
+  }
+  const skipLastIp = /^true$/i.test(rec.efskiplastip ?? '');
+  const listText = (rec.efskipips ?? '').replace(/^\{|\}$/g, '');
+  const skipIps: IpSpec[] = [];
+  const unreadable: string[] = [];
+  for (const part of listText.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 5000)) {
+    const spec = parseIpSpec(part);
+    if (spec) skipIps.push(spec);
+    else unreadable.push(part.slice(0, 80));
+  }
+  return { skipLastIp, skipIps, from: fileLabel, unreadable };
+}
+
+function covers(list: IpSpec[], ip: string): boolean {
+  const s = parseIpSpec(ip);
+  return !!s && list.some((x) => x.version === s.version && x.lo <= s.lo && s.hi <= x.hi);
+}
 
 export class EfcConsolidator {
   private readonly ips = new Map<string, IpStats>();
@@ -42,7 +139,7 @@ export class EfcConsolidator {
   private readonly otherReceiver = new Map<string, string[]>();
   private readonly nonLinear: string[] = [];
   private noRelay = 0;
-  private works = 0;
+  private multiHop = 0;
   private outOfScope: string[] = [];
   /** Public relay addresses seen only with weak evidence (whose host, not whether it is yours). */
   readonly unconfirmed = new Set<string>();
@@ -65,69 +162,116 @@ export class EfcConsolidator {
       return;
     }
     this.covered++;
-    if (f.state === 'active') this.works++;
     if (f.state === 'recipient-not-in-scope') this.outOfScope.push(file);
-    for (const r of f.relays) {
+    const publicRelays = f.relays.filter((r) => r.public);
+    if (publicRelays.length > 1) this.multiHop++;
+    // which relays Enhanced Filtering already skipped in this message: all of them when it reached
+    // the original sender; the ones after the relay it stopped at when it stopped at one
+    const stoppedAt = f.recoveredIp ? f.relays.findIndex((r) => r.ip === f.recoveredIp) : -1;
+    const skipListing = f.state === 'active' || f.state === 'incomplete' || f.state === 'recipient-not-in-scope';
+    f.relays.forEach((r, i) => {
       // only relays the recipient's side vouches for; the others are counted and named, not listed
       if (r.strength !== 'strong' && r.public) {
         this.unconfirmed.add(r.ip);
-        continue;
+        return;
       }
       let s = this.ips.get(r.ip);
-      if (!s) this.ips.set(r.ip, (s = { ip: r.ip, messages: 0, vendors: new Set(), hosts: new Set(), efcWorks: 0, isPublic: r.public }));
+      if (!s) this.ips.set(r.ip, (s = { ip: r.ip, messages: 0, vendors: new Set(), hosts: new Set(), skipped: 0, isPublic: r.public }));
       s.messages++;
       if (r.vendor) s.vendors.add(r.vendor);
       if (r.host) s.hosts.add(r.host);
-      if (f.state === 'active') s.efcWorks++;
-    }
+      if (skipListing && (stoppedAt < 0 || i > stoppedAt)) s.skipped++;
+    });
   }
 
-  build(connectorName: string | undefined): ConsolidatedEfc {
+  build(connectorName: string | undefined, state?: ConnectorState): ConsolidatedEfc {
+    takeUsed();
     const stats = [...this.ips.values()].sort((a, b) => b.messages - a.messages || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
-    const omitted = new Omitted();
+    const result: ConsolidatedEfc = { ips: [], messagesCovered: this.covered, messagesTotal: this.total };
     const label = (s: IpStats) => {
       const parts = [`${s.messages} message${s.messages === 1 ? '' : 's'}`];
       if (s.vendors.size) parts.push([...s.vendors].join(' + '));
       if (s.hosts.size) parts.push([...s.hosts].slice(0, 3).join(', '));
-      if (s.efcWorks) parts.push(`Enhanced Filtering already worked for ${s.efcWorks}`);
+      if (s.skipped) parts.push(say('batch.label.skipped', { n: s.skipped }));
       return parts.join(' · ');
     };
-    const inputs: IpInput[] = stats.map((s) => ({ text: s.ip, origin: 'message', label: label(s) }));
+    const omitted = new Omitted();
     const entries = buildIpList(
-      inputs,
-      {
-        target: 'EFSkipIPs',
-        privateReason: PRIVATE_REASON,
-        excludeMicrosoft: true,
-        microsoftReason: MICROSOFT_REASON,
-        excludeGoogle: false,
-        allowIpv6: true,
-        allowRange: true,
-        merge: false,
-        cap: MAX_EF_SKIP_IPS,
-      },
+      stats.map((s): IpInput => ({ text: s.ip, origin: 'message', label: label(s) })),
+      efSkipIpsPolicy(false),
       defaultKb,
       omitted,
     );
-    const result: ConsolidatedEfc = { ips: entries.map((e) => e.spec.text), messagesCovered: this.covered, messagesTotal: this.total };
-    if (!entries.length) {
-      result.none = this.covered
-        ? 'the messages show no public relay address in front of Exchange Online that Enhanced Filtering could skip (private relays are skipped automatically)'
-        : 'no message was delivered to Exchange Online through a relay (gateway or on-premises server) on a linear route';
-      return result;
-    }
-
-    const connector = connectorName ?? PLACEHOLDER_CONNECTOR;
-    const vendors = new Set<string>();
-    for (const s of stats) for (const v of s.vendors) vendors.add(v);
-    const ipWidth = Math.max(...entries.map((e) => e.spec.text.length));
     const byIp = new Map(stats.map((s) => [s.ip, s]));
+    // left out: skip-listed in every message that showed it, or already on the connector's list
+    const already: string[] = [];
+    const onList: string[] = [];
+    const needed = entries.filter((e) => {
+      const s = byIp.get(e.spec.text);
+      if (state && !state.skipLastIp && covers(state.skipIps, e.spec.text)) {
+        onList.push(e.spec.text);
+        return false;
+      }
+      if (s && s.skipped >= s.messages) {
+        already.push(e.spec.text);
+        return false;
+      }
+      return true;
+    });
+    const allSingleHop = this.multiHop === 0;
+    const connector = connectorName ?? PLACEHOLDER_CONNECTOR;
 
+    // the change, from the connector's state
+    let change: string | undefined;
+    let plan: string;
+    let addList: string[] = needed.map((e) => e.spec.text);
+    if (state?.skipLastIp) {
+      if (allSingleHop) {
+        result.none = say('batch.none.lastIpEnough', { from: state.from });
+        takeUsed();
+        return result;
+      }
+      // switching to a list: it must hold every relay address, the last hops included
+      addList = entries.map((e) => e.spec.text);
+      change = psCommand('Set-InboundConnector', [
+        ['Identity', arg.str(connector)],
+        ['EFSkipLastIP', arg.bool(false)],
+        ['EFSkipIPs', arg.add(addList)],
+      ]);
+      plan = say('batch.plan.lastIpToList', { from: state.from, n: this.multiHop });
+    } else if (state && !state.skipIps.length && allSingleHop && needed.length) {
+      change = psCommand('Set-InboundConnector', [
+        ['Identity', arg.str(connector)],
+        ['EFSkipLastIP', arg.bool(true)],
+      ]);
+      addList = [];
+      plan = say('batch.plan.offToLastIp', { from: state.from });
+    } else {
+      if (!needed.length) {
+        result.none = !this.covered
+          ? say('batch.none.noRelay')
+          : entries.length
+            ? say('batch.none.allSkipped')
+            : say('batch.none.noPublic');
+        takeUsed();
+        return result;
+      }
+      change = psCommand('Set-InboundConnector', [
+        ['Identity', arg.str(connector)],
+        ['EFSkipIPs', arg.add(addList)],
+      ]);
+      plan = state ? say('batch.plan.addToList', { from: state.from }) : say('batch.plan.unknownState');
+    }
+    result.ips = addList;
+
+    const ipWidth = Math.max(8, ...entries.map((e) => e.spec.text.length));
     const head: string[] = [
-      `Enhanced Filtering for Connectors: one EFSkipIPs list for the relays seen in ${this.covered} of ${this.total} message${this.total === 1 ? '' : 's'}`,
-      REVIEW_LINE,
+      say('batch.header', { covered: this.covered, total: this.total, messages: this.total === 1 ? 'message' : 'messages' }),
+      reviewLine(),
       '',
-      'Relay IPs in front of Exchange Online (messages · gateway · host):',
+      plan,
+      '',
+      say('batch.header.relays'),
     ];
     for (const e of entries) {
       const s = byIp.get(e.spec.text);
@@ -136,79 +280,93 @@ export class EfcConsolidator {
     const notes: string[] = [];
     for (const o of omitted.done()) {
       const s = byIp.get(o.value);
-      notes.push(`  ${o.value}: ${o.reason}${s ? ` (${s.messages} message${s.messages === 1 ? '' : 's'})` : ''}`);
+      notes.push(`  ${s ? say('batch.note.omitted', { value: o.value, reason: o.reason, n: s.messages, messages: s.messages === 1 ? 'message' : 'messages' }) : say('omit.valueReason', { value: o.value, reason: o.reason })}`);
     }
+    if (already.length && !state?.skipLastIp) notes.push(`  ${say('batch.note.alreadySkipped', { ips: words(already, 20) })}`);
+    if (onList.length) notes.push(`  ${say('batch.note.onList', { ips: words(onList, 20) })}`);
     for (const [receiver, files] of this.otherReceiver) {
-      const what = receiver === 'gmail' ? 'delivered to Gmail (run `fix <file> --kind gmail` on one of them)' : `not delivered to Exchange Online (${receiver})`;
-      notes.push(`  ${files.length} message${files.length === 1 ? '' : 's'} ${what}: ${fileList(files)}`);
+      notes.push(
+        `  ${receiver === 'gmail' ? say('batch.note.gmail', { n: files.length, files: fileList(files) }) : say('batch.note.otherReceiver', { n: files.length, receiver, files: fileList(files) })}`,
+      );
     }
-    if (this.nonLinear.length) {
-      notes.push(`  ${this.nonLinear.length} message${this.nonLinear.length === 1 ? '' : 's'} with non-linear routing (passed Microsoft 365 before the relay; Enhanced Filtering is not supported there): ${fileList(this.nonLinear)}`);
-    }
-    if (this.noRelay) notes.push(`  ${this.noRelay} message${this.noRelay === 1 ? '' : 's'} reached Exchange Online directly (no relay to skip)`);
-    if (notes.length) head.push('', 'Not in the list:', ...notes);
+    if (this.nonLinear.length) notes.push(`  ${say('batch.note.nonLinear', { n: this.nonLinear.length, files: fileList(this.nonLinear) })}`);
+    if (this.noRelay) notes.push(`  ${say('batch.note.direct', { n: this.noRelay })}`);
+    if (notes.length) head.push('', say('batch.header.notInList'), ...notes);
 
     const caveats: string[] = [];
-    if (!connectorName) caveats.push(`Replace ${PLACEHOLDER_CONNECTOR} with the name of the inbound connector the gateway's mail arrives on (see the first pre-check), or pass --connector NAME.`);
-    if (vendors.size > 1) {
-      caveats.push(`The relays belong to ${vendors.size} gateways (${words([...vendors])}). In most tenants each gateway's mail arrives on its own inbound connector: set each connector's EFSkipIPs to its gateway's addresses, or keep this combined list on every one of them.`);
-    }
-    caveats.push('EFSkipIPs replaces the list on the connector: the first pre-check shows what is there now; keep entries you still need.');
-    caveats.push('These messages show only the relay addresses they passed through; list every address your gateways deliver from, or mail from the other gateway nodes is not skip-listed.');
+    if (!connectorName) caveats.push(say('common.replaceConnector', { name: PLACEHOLDER_CONNECTOR }));
+    const vendors = new Set<string>();
+    for (const s of stats) for (const v of s.vendors) vendors.add(v);
+    if (vendors.size > 1) caveats.push(say('batch.caveat.vendors', { n: vendors.size, vendors: words([...vendors]) }));
+    if (!state) caveats.push(say('batch.caveat.unknownState', { lastIp: this.multiHop ? say('batch.caveat.unknownStateMulti') : say('batch.caveat.unknownStateSingle') }));
+    if (state?.unreadable.length) caveats.push(say('batch.caveat.unreadable', { entries: state.unreadable.slice(0, 10).join(', ') }));
+    if (addList.length) caveats.push(say('batch.caveat.addKeeps'));
+    if (state?.skipLastIp) caveats.push(say('efc.caveat.addAfterLastIp'));
+    caveats.push(say('batch.caveat.everyNode'));
     // an address another message confirmed is listed, not left out
     for (const ip of this.ips.keys()) this.unconfirmed.delete(ip);
     if (this.unconfirmed.size) {
-      caveats.push(`Left out, not confirmed as your gateway (only whose host each is): ${[...this.unconfirmed].slice(0, 20).join(', ')}${this.unconfirmed.size > 20 ? ` and ${this.unconfirmed.size - 20} more` : ''}. Confirm with your MX record and the gateway's address list, or list them in the trusted relays setting.`);
+      caveats.push(say('batch.caveat.unconfirmed', { ips: `${[...this.unconfirmed].slice(0, 20).join(', ')}${this.unconfirmed.size > 20 ? ` and ${this.unconfirmed.size - 20} more` : ''}` }));
     }
-    if (this.outOfScope.length) {
-      caveats.push(`${this.outOfScope.length} message${this.outOfScope.length === 1 ? ' was' : 's were'} skip-listed but the recipient was outside the EFUsers pilot (${fileList(this.outOfScope)}): add the recipients or set -EFUsers $null.`);
-    }
-    caveats.push('Supported for linear routes only (Internet → gateway → Microsoft 365, or Internet → gateway → on-premises → Microsoft 365).');
-    caveats.push('Once new messages show the skip-listing headers, disable mail flow rules that set SCL -1 for the gateways (second pre-check) and take the gateway IPs out of the connection filter allow list (third pre-check).');
-    if (entries.some((e) => e.spec.version === 6)) caveats.push('IPv6 entries can be set only in PowerShell; the Defender portal accepts IPv4 only.');
+    if (this.outOfScope.length) caveats.push(say('batch.caveat.outOfScope', { n: this.outOfScope.length, files: fileList(this.outOfScope) }));
+    caveats.push(say('efc.caveat.linear'));
+    caveats.push(say('efc.caveat.cleanup', { rules: remedyTitleWords('remove-scl-bypass'), allow: remedyTitleWords('remove-ip-allow') }));
+    if (entries.some((e) => e.spec.version === 6)) caveats.push(say('efc.caveat.ipv6'));
 
-    const change = psCommand('Set-InboundConnector', [
-      ['Identity', arg.str(connector)],
-      ['EFSkipLastIP', arg.bool(false)],
-      ['EFSkipIPs', arg.list(result.ips)],
-    ]);
-    const rollback = psCommand('Set-InboundConnector', [
-      ['Identity', arg.str(connector)],
-      ['EFSkipLastIP', arg.bool(false)],
-      ['EFSkipIPs', arg.null()],
-    ]);
+    const rollback = state
+      ? psCommand('Set-InboundConnector', [
+          ['Identity', arg.str(connector)],
+          ['EFSkipLastIP', arg.bool(state.skipLastIp)],
+          ['EFSkipIPs', state.skipIps.length ? arg.list(state.skipIps.map((s) => s.text)) : arg.null()],
+        ])
+      : addList.length
+        ? psCommand('Set-InboundConnector', [
+            ['Identity', arg.str(connector)],
+            ['EFSkipIPs', arg.remove(addList)],
+          ])
+        : undefined;
     const verify = [
-      'Send a new test message from outside through each gateway (the analysed messages were filtered before the change and will not change).',
-      "Its headers must show X-MS-Exchange-SkipListedInternetSender and X-MS-Exchange-ExternalOriginalInternetSender with the original sender's IP, not one of the relay IPs above.",
-      "Authentication-Results should then evaluate SPF for the original sender's IP, and compauth should no longer fail because of the relay.",
-      'SkipListedInternetSender without ExternalOriginalInternetSender means Enhanced Filtering ran but the recipient was not in EFUsers.',
-      'If SkipListedInternetSender shows one of the relay IPs above, that address is missing from EFSkipIPs on the connector the message arrived on.',
-      `Run mailflow-lens analyze on the new messages: efc-not-enabled and spf-evaluated-on-relay should be gone.`,
+      say('batch.verify.newMessage'),
+      say('efc.verify.headersUnknown'),
+      say('efc.verify.spf'),
+      say('efc.verify.scope'),
+      say('batch.verify.missing'),
+      say('batch.verify.rerun'),
     ];
 
     const lines: string[] = [
       ...head.map((h) => (h ? psComment(h) : '#')),
       '#',
-      psComment('---- 1. Pre-checks (read-only: run these first) ----'),
+      psComment(say('batch.section.prechecks')),
       PRECHECK_CONNECTOR,
       PRECHECK_SCL_RULES,
       PRECHECK_ALLOW_LIST,
       '#',
-      psComment('---- 2. The change ----'),
+      psComment(say('batch.section.change')),
       change,
       '#',
-      psComment('---- 3. Roll back (restores skip-listing off; re-enter any entries the pre-check showed) ----'),
-      psComment(rollback),
+      psComment(say(state ? 'batch.section.rollbackState' : 'batch.section.rollback')),
+      ...(rollback ? [psComment(rollback)] : []),
       '#',
-      psComment('---- 4. Verify after the change ----'),
+      psComment(say('batch.section.verify')),
       ...verify.map((v) => psComment(`- ${v}`)),
       '#',
-      psComment('Caveats:'),
+      psComment(say('batch.section.caveats')),
       ...caveats.map((c) => psComment(`- ${c}`)),
     ];
+    const sources = sourcesOf(takeUsed());
+    if (sources.length) lines.push('#', psComment(say('common.sources')), ...sources.map((s) => psComment(`  ${citation(s)}: ${s.url}`)));
+    takeUsed();
     result.script = `${lines.join('\n')}\n`;
     return result;
   }
+}
+
+/** A connector name for the state lookup, validated like the scripts' names. */
+export function stateConnectorName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const c = checkConnectorName(name);
+  return c.ok ? c.value : undefined;
 }
 
 function fileList(files: string[]): string {

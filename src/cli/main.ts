@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Analysis, RemedyKind } from '../core/types';
+import type { Analysis, Cloud, RemedyKind } from '../core/types';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
 import { displayLines, toJsonText } from '../core/present/text';
 import { DEFAULT_MAX_MESSAGE_BYTES, findHeaderEnd, InputError, type ReadResult } from '../node/read';
@@ -34,7 +34,7 @@ import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS, type SkippedLink } 
 import { resolveDns, SnapshotRecorder, type ResolvedDns } from './dns-setup';
 import { analyzeRead, openDns, readInputFile, type EngineOptions, type MessageRecord } from './engine';
 import { BatchSummary, formatBatchMarkdown, formatBatchText } from './batch';
-import { EfcConsolidator } from './fix-batch';
+import { ConnectorStateError, EfcConsolidator, connectorStateFromOption, parseConnectorState, type ConnectorState } from './fix-batch';
 import { Progress, type ProgressStream } from './progress';
 import { isWorkerContext, runPool, runWorker, workerInit, type TaskResult } from './worker';
 
@@ -63,7 +63,17 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
 
 const ANALYZE_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, json: {}, markdown: {}, sarif: {}, html: {}, redact: { value: true }, color: {}, 'no-color': {} };
 const COMPARE_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, json: {} };
-const FIX_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, kind: { value: true }, connector: { value: true } };
+const FIX_FLAGS: Record<string, FlagSpec> = {
+  ...COMMON_FLAGS,
+  kind: { value: true },
+  connector: { value: true },
+  'connector-state': { value: true },
+  'connector-efc': { value: true },
+  'certificate-name': { value: true },
+  cloud: { value: true },
+};
+
+const CLOUDS: readonly Cloud[] = ['worldwide', 'gcc-high', 'dod', '21vianet'];
 
 const COMMON_HELP = `Inputs:
   A file is analysed whatever its name; "-" reads one message from standard input. A folder is
@@ -157,6 +167,16 @@ messages showed it and which gateway. Nothing is ever executed.
                                that apply; several messages: efc)
   --connector NAME             the inbound connector's name to use in the scripts (else the
                                configuration's connectorName, else a placeholder)
+  --certificate-name NAME      one message: the TLS certificate name the gateway's vendor states
+                               for its servers; the certificate lock-down then uses it
+  --cloud worldwide|gcc-high|dod|21vianet   one message: the Microsoft 365 cloud of your tenant
+                               (SPF include, MX and SMTP host names); else read from the
+                               receiver's host names in the message, else worldwide
+  --connector-state FILE       several messages: the saved output of the first pre-check
+                               (Get-InboundConnector | Format-List …); the change starts from the
+                               connector's EFSkipLastIP and EFSkipIPs instead of replacing them
+  --connector-efc last-ip|off|LIST   several messages: the same, stated: EFSkipLastIP $true, no
+                               skipping, or the connector's current EFSkipIPs list (comma-separated)
 
 ${COMMON_HELP}`,
 };
@@ -584,7 +604,18 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
 
   if (plan.single !== undefined) {
     const analysis = await analyzeSingle(plan.single, s, io);
-    const remedies = selectRemedies(analysis, kind, { connectorName: s.engine.connectorName, receivingDomains: s.engine.receivingDomains, trustedRelays: s.engine.trustedRelays });
+    // the command line first, then the configuration file
+    const certificateName = str(a, 'certificate-name') ?? s.config?.gatewayCertificateName;
+    const cloudArg = str(a, 'cloud') as Cloud | undefined;
+    if (cloudArg !== undefined && !CLOUDS.includes(cloudArg)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}`);
+    const cloud = cloudArg ?? s.config?.cloud;
+    const remedies = selectRemedies(analysis, kind, {
+      ...(cloud !== undefined ? { cloud } : {}),
+      connectorName: s.engine.connectorName,
+      receivingDomains: s.engine.receivingDomains,
+      trustedRelays: s.engine.trustedRelays,
+      ...(certificateName !== undefined ? { certificateName } : {}),
+    });
     const errors = hasErrors(analysis.findings);
     if (!remedies.length) {
       io.err(`${TOOL_NAME}: no ${kind ? `"${kind}" ` : ''}fix applies to ${safe(plan.single, 300)}: ${errors ? 'the findings have no generated fix of this kind' : 'no error-level findings'}.`);
@@ -598,6 +629,7 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
   if (kind !== undefined && kind !== 'efc') {
     throw new UsageError(`over several messages only --kind efc is consolidated; run "${TOOL_NAME} fix <file> --kind ${kind}" on one message`);
   }
+  const state = await connectorState(a, s.engine.connectorName, io);
   const efc = new EfcConsolidator();
   let errorMessages = 0;
   const run = await runBatch(
@@ -617,7 +649,7 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
     io.err(`${TOOL_NAME}: none of the ${failed} files could be analysed`);
     return EXIT_USAGE;
   }
-  const result = efc.build(s.engine.connectorName);
+  const result = efc.build(s.engine.connectorName, state);
   io.err(`${TOOL_NAME}: analysed ${run.analysed} of ${run.analysed + failed} files${failed ? `; ${failed} could not be analysed` : ''}; ${result.messagesCovered} reached Exchange Online through a relay`);
   if (!result.script) {
     io.err(`${TOOL_NAME}: no Enhanced Filtering fix: ${result.none}.`);
@@ -625,6 +657,25 @@ async function cmdFix(argv: string[], io: Io): Promise<number> {
   }
   await io.out(result.script.trimEnd());
   return EXIT_OK;
+}
+
+/** The connector's Enhanced Filtering state for the folder fix: --connector-state FILE or --connector-efc. */
+async function connectorState(a: ParsedArgs, connectorName: string | undefined, io: Io): Promise<ConnectorState | undefined> {
+  const file = str(a, 'connector-state');
+  const stated = str(a, 'connector-efc');
+  if (file !== undefined && stated !== undefined) throw new UsageError('give either --connector-state or --connector-efc, not both');
+  try {
+    if (stated !== undefined) return connectorStateFromOption(stated);
+    if (file === undefined) return undefined;
+    const full = path.resolve(io.cwd, file);
+    const st = await fs.promises.stat(full).catch(() => undefined);
+    if (!st || !st.isFile()) throw new UsageError(`--connector-state: ${safe(file, 300)} is not a readable file`);
+    if (st.size > 4 * 1048576) throw new UsageError(`--connector-state: ${safe(file, 300)} is larger than 4 MB`);
+    return parseConnectorState(await fs.promises.readFile(full, 'utf8'), connectorName, `the pre-check output in ${safe(path.basename(file), 200)}`);
+  } catch (e) {
+    if (e instanceof ConnectorStateError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { FullAnalyzeOptions } from '../core/analyze';
-import type { DnsMode } from '../core/types';
+import type { Cloud, DnsMode } from '../core/types';
 import { displayText } from '../core/present/text';
 import { parseDnsSnapshot, resolverFromSnapshot, SNAPSHOT_LIMITS, type DnsSnapshot } from '../core/verify/snapshot';
 import { createLiveResolver } from '../node/dns';
@@ -21,6 +21,10 @@ export interface LensSettings {
   receivingDomains: string[];
   connectorName: string;
   efcMode: EfcMode;
+  /** The tenant's Microsoft 365 cloud, or 'auto' (read from the receiver's host names). */
+  cloud: 'auto' | Cloud;
+  /** The gateway's TLS certificate name as its vendor states it ('' = not known). */
+  gatewayCertificateName: string;
   dnsMode: DnsMode;
   dnsSnapshotFile: string;
   dnsServer: string;
@@ -34,6 +38,8 @@ export const DEFAULTS: LensSettings = {
   receivingDomains: [],
   connectorName: '',
   efcMode: 'auto',
+  cloud: 'auto',
+  gatewayCertificateName: '',
   dnsMode: 'off',
   dnsSnapshotFile: '',
   dnsServer: '',
@@ -80,6 +86,8 @@ export function readSettings(scope?: vscode.Uri): LensSettings {
     receivingDomains: stringList(c.get('receivingDomains')),
     connectorName: str(c.get('connectorName'), 64),
     efcMode: oneOf(c.get('efcMode'), ['auto', 'skipLastIp', 'skipIps'] as const, 'auto'),
+    cloud: oneOf(c.get('cloud'), ['auto', 'worldwide', 'gcc-high', 'dod', '21vianet'] as const, 'auto'),
+    gatewayCertificateName: str(c.get('gatewayCertificateName'), 253),
     dnsMode: oneOf(c.get('dns.mode'), ['off', 'recorded', 'live'] as const, 'off'),
     dnsSnapshotFile: str(c.get('dns.snapshotFile'), 4096),
     dnsServer: str(c.get('dns.server'), 100),
@@ -123,6 +131,9 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     dnsMode: 'off',
   };
   if (settings.connectorName) options.connectorName = settings.connectorName;
+  if (settings.cloud !== 'auto') options.cloud = settings.cloud;
+  // the remedy generator validates the name and leaves an unusable one out, saying why
+  if (settings.gatewayCertificateName) options.certificateName = settings.gatewayCertificateName;
 
   let dnsMode: DnsMode = 'off';
   let dns: DnsPlan = { mode: 'off' };

@@ -398,7 +398,7 @@ export function spfFailed(result: string | undefined): boolean {
 
 /**
  * An application, device or internal server of the receiving organisation relayed this message
- * (seed 004): the From domain is the organisation's own, the receiver's SPF failed on the address
+ * (Microsoft Learn, "How to set up a multifunction device or application to send email using Microsoft 365 or Office 365"): the From domain is the organisation's own, the receiver's SPF failed on the address
  * that connected, and something shows the sender is the organisation's own system rather than an
  * outsider spoofing the domain: Exchange Online authenticated it as Internal, the route starts at a
  * private address, the connecting host is named under the organisation's domain, or the host

@@ -9,7 +9,7 @@
  */
 import type { Hop, HopWriter } from '../types';
 import { classifyIp, isPrivateOrLoopback, parseIp, ipInSpec, parseIpSpec, type IpSpec } from '../net/ip';
-import { lookupProviderByHost, lookupProviderByIp, normalizeHost, vendorByHost, vendorInfo } from '../net/kb';
+import { PROVIDER_RANGES, lookupProviderByHost, lookupProviderByIp, normalizeHost, vendorByHost, vendorInfo } from '../net/kb';
 
 const spec = (s: string): IpSpec => {
   const p = parseIpSpec(s);
@@ -91,10 +91,27 @@ export function shortVendorName(name: string): string {
  * Exchange Online (mailbox, hub and front-end servers), counted on real delivered mail: never the
  * address of a sender outside Microsoft 365.
  */
-const MICROSOFT_INTERNAL_V6 = ['2603:1000::/24', '2406:e500::/32'].map(spec);
+const MICROSOFT_INTERNAL_V6 = [
+  '2603:1000::/24',
+  '2406:e500::/32',
+  // the U.S. Government clouds' published Exchange Online IPv6 ranges (knowledge base, endpoint set 1)
+  ...PROVIDER_RANGES.filter((r) => r.cloud && r.list === 'client-access' && r.range.includes(':')).map((r) => r.range),
+].map(spec);
 
-/** Exchange Online Protection's outbound (sending) ranges: another tenant's, or a relay's, outbound. */
-const EOP_OUTBOUND = ['40.92.0.0/15', '40.107.0.0/16', '52.100.0.0/14', '104.47.0.0/17', '40.95.0.0/16', '2a01:111:f400::/48', '2a01:111:f403::/48'].map(spec);
+/**
+ * Exchange Online Protection's outbound (sending) ranges: another tenant's, or a relay's, outbound.
+ * The U.S. Government clouds' EOP ranges (knowledge base, endpoint set 6) serve both directions.
+ */
+const EOP_OUTBOUND = [
+  '40.92.0.0/15',
+  '40.107.0.0/16',
+  '52.100.0.0/14',
+  '104.47.0.0/17',
+  '40.95.0.0/16',
+  '2a01:111:f400::/48',
+  '2a01:111:f403::/48',
+  ...PROVIDER_RANGES.filter((r) => r.cloud && r.list === 'endpoint-set').map((r) => r.range),
+].map(spec);
 
 /** Not reachable from the internet: private, loopback, link-local, shared (CGNAT) or unique-local. */
 export function isInternalAddress(ip: string | undefined): boolean {

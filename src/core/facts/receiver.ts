@@ -15,7 +15,7 @@
  */
 import type { AuthResultsHeader, EntryFacts, Evidence, HeaderField, Hop, HopWriter, MicrosoftHeaders, ReceivedSpf, ReceiverFacts, ReceiverRecord } from '../types';
 import { normalizeIp, isPublicIp } from '../net/ip';
-import { normalizeHost } from '../net/kb';
+import { lookupProviderByHost, normalizeHost } from '../net/kb';
 import { isEopOutboundIp, isGoogleIp, isInternalAddress, isMeaninglessIp, isMicrosoftInternalIp, registeredDomain } from './orgs';
 
 /** Names of Exchange Online's own servers (never an outside sender's). */
@@ -301,12 +301,14 @@ function spfWriter(comment: string | undefined): string | undefined {
   return /^[A-Za-z0-9.-]+$/.test(h) ? h : undefined;
 }
 
-/** Which Microsoft cloud wrote these host names (worldwide unless a sovereign cloud's names appear). */
+/**
+ * Which Microsoft cloud wrote these host names: the knowledge base tags the sovereign clouds' names
+ * (U.S. Government GCC High and DoD, operated by 21Vianet); worldwide unless one of them appears.
+ */
 function cloudOf(hosts: Array<string | undefined>): ReceiverFacts['cloud'] {
-  for (const h0 of hosts) {
-    const h = (h0 ?? '').toLowerCase();
-    if (/\.partner\.outlook\.cn\.?$/.test(h)) return '21vianet';
-    if (/\.protection\.office365\.us\.?$|\.office365\.us\.?$/.test(h)) return /\.dod\./.test(h) ? 'dod' : 'gcc-high';
+  for (const h of hosts) {
+    const c = h ? lookupProviderByHost(h)?.cloud : undefined;
+    if (c) return c;
   }
   return 'worldwide';
 }

@@ -1,6 +1,6 @@
 /**
- * ARC trusted sealers (DOMAIN.md §2.3): add the gateway's ARC-Seal d= to the tenant's list without
- * replacing what is there. Get-ArcConfig may return the list as one comma-joined string (Microsoft's
+ * ARC trusted sealers (Microsoft Learn, "Configure trusted ARC sealers" and the Set-ArcConfig
+ * reference): add the gateway's ARC-Seal d= to the tenant's list without replacing what is there. Get-ArcConfig may return the list as one comma-joined string (Microsoft's
  * own removal example splits it on ','), so the script normalises it first.
  *
  * Only sealers that belong to a gateway vendor seen on the relay path in front of Microsoft 365 are
@@ -10,6 +10,7 @@
 import type { Remedy } from '../types';
 import { checkDomain, psList } from './powershell';
 import { finish, Omitted, words, type Facts, type RemedyKb } from './context';
+import { say } from './say';
 import type { RemedyOptions } from './index';
 
 /** Sealers of the receiving services themselves: their own seals need no trust. */
@@ -41,73 +42,61 @@ export function arcTrustedSealer(f: Facts, options: RemedyOptions, k: RemedyKb):
     const inst = typeof set.instance === 'number' && Number.isInteger(set.instance) ? set.instance : undefined;
     const c = checkDomain(raw, { what: 'ARC sealer d=' });
     if (!c.ok) {
-      omitted.add(raw, c.reason);
+      omitted.add(raw, say('omit.invalid', { reason: c.reason }));
       continue;
     }
     const d = c.value;
     if (isProviderSealer(d)) {
-      omitted.add(d, `sealed by the receiving service itself (ARC instance i=${inst ?? '?'}); no trust needed`);
+      omitted.add(d, say('arc.omit.provider', { i: inst ?? '?' }));
       continue;
     }
     const v = k.vendorByArcSealer(d);
     if (v && relayVendorIds.has(v.id)) {
-      add({ domain: d, instance: inst, vendor: v.name, why: `ARC-Seal i=${inst ?? '?'} d=${d} is ${v.name}'s sealer${v.verified ? '' : ' (sealer domain from an unverified source; confirmed by this message)'}` });
+      add({ domain: d, instance: inst, vendor: v.name, why: say(v.verified ? 'arc.header.sealer' : 'arc.header.sealerSeen', { i: inst ?? '?', domain: d, vendor: v.name }) });
     } else if (v) {
-      omitted.add(d, `${v.name}'s sealer, but ${v.name} is not on the relay path in front of Microsoft 365 in this message (sealed on the sender's side); trust it only if it relays your inbound mail`);
+      omitted.add(d, say('arc.omit.senderSide', { vendor: v.name }));
     } else {
-      omitted.add(d, 'not a known gateway sealer: trust it only if it is your own relay or a mailing list you rely on (pass it in trustedSealers)');
+      omitted.add(d, say('arc.omit.unknown'));
     }
   }
   if (options.trustedSealers !== undefined) {
     for (const t of Array.isArray(options.trustedSealers) ? options.trustedSealers : [options.trustedSealers]) {
       const c = checkDomain(t, { what: 'sealer domain' });
-      if (!c.ok) omitted.add(t, c.reason);
-      else if (isProviderSealer(c.value)) omitted.add(c.value, 'the receiving service\'s own sealer; no trust needed');
-      else add({ domain: c.value, why: `${c.value} given in trustedSealers` });
+      if (!c.ok) omitted.add(t, say('omit.invalid', { reason: c.reason }));
+      else if (isProviderSealer(c.value)) omitted.add(c.value, say('arc.omit.providerGiven'));
+      else add({ domain: c.value, why: say('arc.header.given', { domain: c.value }) });
     }
   }
   if (!sealers.length) return null;
 
   const domains = sealers.map((s) => s.domain);
   const append = `$sealers = @($sealers) + ${psList(domains)} | Sort-Object -Unique`;
-  const header = [
-    'ARC: add the gateway as a trusted ARC sealer, keeping the sealers already trusted',
-    ...sealers.map((s) => s.why),
-    'The value is the sealer\'s d= (the vendor\'s domain), not your own domain.',
-  ];
+  const header = [say('arc.header'), ...sealers.map((s) => s.why), say('arc.header.value')];
   const rollbackFilter = `$sealers = @((Get-ArcConfig).ArcTrustedSealers) -join ',' -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ -and $_ -notin @(${psList(domains)}) }`;
 
-  const caveats = [
-    'Set-ArcConfig replaces the whole list; the script reads the current list first and appends, so existing sealers stay.',
-    'Allow about 30 minutes for the change to take effect.',
-    'Trusting a sealer makes Microsoft 365 honour the authentication results it recorded; it helps when the gateway modifies messages (banners, URL rewriting, subject tags) and DKIM or DMARC fail after it.',
-  ];
+  const caveats = [say('arc.caveat.replaces'), say('arc.caveat.what'), say('arc.caveat.onlyNeeded')];
   const arcCheck = a.verification?.arc;
   if (arcCheck && Array.isArray(arcCheck.instances)) {
     const failed = arcCheck.instances.filter((i) => typeof i?.sealer === 'string' && domains.includes(i.sealer.toLowerCase()) && i.seal === 'fail');
-    if (failed.length) caveats.unshift(`The ARC seal by ${words(failed.map((i) => i.sealer!.toLowerCase()))} did not validate in this message; trusting the sealer only helps once its seals validate.`);
+    if (failed.length) caveats.unshift(say('arc.caveat.failed', { sealers: words(failed.map((i) => i.sealer!.toLowerCase())) }));
   } else {
-    caveats.push('The ARC chain of this message was not re-verified here (no verification data): the trust only helps when the seal validates at Microsoft 365.');
+    caveats.push(say('arc.caveat.notVerified'));
   }
   const fromVendors = sealers.filter((s) => s.vendor).map((s) => s.vendor!);
   return finish({
     id: 'arc-trusted-sealer',
-    title: `Trust ${words(domains)} as ARC sealer${domains.length === 1 ? '' : 's'}`,
+    title: say(domains.length === 1 ? 'arc.title' : 'arc.titleMany', { domains: words(domains) }),
     language: 'powershell',
     header,
     body: [READ_SEALERS, append, SET_SEALERS],
     parameters: { arcTrustedSealers: domains, append: true },
     recommended: fromVendors.length > 0,
-    why: fromVendors.length
-      ? `Fits this message: ${words(fromVendors)} sealed it with ARC before Microsoft 365 (d=${words(domains)}); trusting the sealer lets Microsoft 365 use the authentication results from before the gateway changed the message.`
-      : `Adds the sealer(s) you named (${words(domains)}).`,
+    fit: fromVendors.length > 0 ? 'recommended' : 'alternative',
+    why: fromVendors.length ? say('arc.why.fits', { vendors: words(fromVendors), domains: words(domains) }) : say('arc.why.given', { domains: words(domains) }),
     caveats,
     preChecks: ['Get-ArcConfig | Format-List ArcTrustedSealers'],
     rollback: [rollbackFilter, EMPTY_GUARD, SET_SEALERS],
-    verify: [
-      'On the next message through the gateway, Authentication-Results must show compauth=pass reason=130 (the ARC trusted sealer was honoured) where DMARC alone would fail.',
-      `The ARC-Authentication-Results of the last instance should show arc=pass for the chain sealed by ${words(domains)}.`,
-    ],
+    verify: [say('arc.verify.oda', { domains: words(domains) }), say('arc.verify.compauth')],
     omitted,
   });
 }

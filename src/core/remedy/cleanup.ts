@@ -1,13 +1,15 @@
 /**
  * Clean-up after Enhanced Filtering: mail flow rules that set SCL -1 for the gateway, and the
- * gateway's address in the connection filter IP Allow List (seed 002 "before you begin";
- * DOMAIN.md §2.2 "SCL −1 rules", §2.4). Both skip EOP's filtering for every customer of a shared
- * gateway, which is why Microsoft discourages them once Enhanced Filtering works.
+ * gateway's address in the connection filter IP Allow List (Microsoft's Enhanced Filtering article,
+ * "What do you need to know before you begin?"; "Manage mail flow using a third-party cloud
+ * service with Exchange Online"). Both skip EOP's filtering for everything a shared gateway
+ * delivers, which is why Microsoft discourages them once Enhanced Filtering works.
  */
 import type { Remedy } from '../types';
 import { isPublicIp, parseIp, type ParsedIp } from '../net/ip';
 import { arg, checkObjectName, psCommand } from './powershell';
-import { describeRelay, finish, Omitted, words, type Facts, type RemedyKb } from './context';
+import { describeRelay, finish, Omitted, remedyTitleWords, words, type Facts, type RemedyKb } from './context';
+import { say } from './say';
 import { PRECHECK_ALLOW_LIST, PRECHECK_SCL_RULES } from './efc';
 import type { RemedyOptions } from './index';
 
@@ -15,7 +17,7 @@ export const PLACEHOLDER_RULE = '<rule name>';
 const MAX_RULES = 50;
 
 function applies(f: Facts): boolean {
-  return f.receiver === 'exchange-online';
+  return f.receiver === 'exchange-online' && !f.consumer;
 }
 
 export function removeSclBypass(f: Facts, options: RemedyOptions, _k: RemedyKb): Remedy | null {
@@ -25,55 +27,54 @@ export function removeSclBypass(f: Facts, options: RemedyOptions, _k: RemedyKb):
   const evidence: string[] = [];
   // With IPV:CAL the connection filter's allow list explains SFV:SKN / SCL -1 by itself.
   const allowList = ms?.forefront?.ipv === 'CAL';
-  if (ms?.forefront?.sfv === 'SKN') evidence.push('X-Forefront-Antispam-Report SFV:SKN (marked as not spam before filtering)');
+  if (ms?.forefront?.sfv === 'SKN') evidence.push(say('cleanup.evidence.skn'));
   const scl = ms?.org?.scl ?? ms?.forefront?.scl;
-  if (scl === -1) evidence.push('SCL -1 (spam filtering bypassed)');
+  if (scl === -1) evidence.push(say('cleanup.evidence.scl'));
 
   const names: string[] = [];
   if (options.sclRuleNames !== undefined) {
     for (const n of (Array.isArray(options.sclRuleNames) ? options.sclRuleNames : [options.sclRuleNames]).slice(0, 1000)) {
       const c = checkObjectName(n, 'rule name');
-      if (!c.ok) omitted.add(n, c.reason);
+      if (!c.ok) omitted.add(n, say('omit.invalid', { reason: c.reason }));
       else if (!names.includes(c.value)) {
         if (names.length < MAX_RULES) names.push(c.value);
-        else omitted.add(c.value, `more than ${MAX_RULES} rule names`);
+        else omitted.add(c.value, say('cleanup.omit.ruleCap', { max: MAX_RULES }));
       }
     }
   }
   const placeholder = names.length === 0;
   const targets = placeholder ? [PLACEHOLDER_RULE] : names;
-  const header = ['Clean-up: mail flow rules that bypass spam filtering (SCL -1) for the gateway'];
-  if (evidence.length) header.push(`Evidence in this message: ${words(evidence)}`);
+  const header = [say('cleanup.scl.header')];
+  if (evidence.length) header.push(say('cleanup.scl.evidence', { evidence: words(evidence) }));
   const body = [
-    '# 1. List the rules that set SCL -1:',
+    `# ${say('cleanup.scl.step1')}`,
     PRECHECK_SCL_RULES,
-    placeholder ? '# 2. Disable each rule that was added for the gateway (replace the name):' : '# 2. Disable the rules:',
+    `# ${say(placeholder ? 'cleanup.scl.step2Placeholder' : 'cleanup.scl.step2')}`,
     ...targets.map((t) => psCommand('Disable-TransportRule', [['Identity', arg.str(t)]])),
   ];
   const recommended = evidence.length > 0 && !allowList;
   return finish({
     id: 'remove-scl-bypass',
-    title: 'Disable mail flow rules that set SCL -1 for the gateway',
+    title: say('title.ref.remove-scl-bypass'),
     language: 'powershell',
     header,
     body,
     parameters: { rules: targets, placeholder, evidence },
     recommended,
+    fit: recommended ? 'recommended' : 'optional',
     why: recommended
-      ? `This message skipped spam filtering before it was scanned (${words(evidence)}), which is what a mail flow rule setting SCL -1 does. Once Enhanced Filtering works, such rules must be disabled: they skip filtering for everything the (shared) gateway delivers.`
+      ? say('cleanup.scl.why.bypassed', { evidence: words(evidence) })
       : allowList && evidence.length
-        ? 'The SCL -1 verdict of this message comes from the connection filter IP Allow List (IPV:CAL; remedy remove-ip-allow), not necessarily from a mail flow rule; run the listing to find bypass rules as well.'
-        : 'No SCL -1 verdict in this message; run the listing anyway to find bypass rules left over from the gateway set-up.',
+        ? say('cleanup.scl.why.allowList', { allow: remedyTitleWords('remove-ip-allow') })
+        : say('cleanup.scl.why.none'),
     caveats: [
-      'Disable these rules only after Enhanced Filtering works for the gateway\'s connector (efc remedies); until then they may be what keeps gateway mail out of Junk.',
-      'Only rules added for the gateway: keep SCL -1 rules that serve another purpose (for example a simulation or archiving service), after checking their conditions.',
-      ...(placeholder ? [`Replace ${PLACEHOLDER_RULE} with the rule names from the listing (or pass sclRuleNames).`] : []),
+      say('cleanup.scl.caveat.afterEfc'),
+      say('cleanup.scl.caveat.onlyGateway'),
+      ...(placeholder ? [say('cleanup.scl.caveat.placeholder', { placeholder: PLACEHOLDER_RULE })] : []),
     ],
     preChecks: [PRECHECK_SCL_RULES],
     rollback: targets.map((t) => psCommand('Enable-TransportRule', [['Identity', arg.str(t)]])),
-    verify: [
-      'On the next message through the gateway, X-Forefront-Antispam-Report no longer shows SFV:SKN and the SCL comes from filtering (SFV:NSPM for clean mail).',
-    ],
+    verify: [say('cleanup.scl.verify')],
     omitted,
   });
 }
@@ -89,54 +90,49 @@ export function removeIpAllow(f: Facts, options: RemedyOptions, k: RemedyKb): Re
     if (!p) return;
     if (ips.some((x) => x.ip === p.ip)) return;
     if (p.version === 6) {
-      omitted.add(p.ip, 'the connection filter IP Allow List holds IPv4 addresses only');
+      omitted.add(p.ip, say('cleanup.omit.ipv6'));
       return;
     }
     if (!isPublicIp(p)) {
-      omitted.add(p.ip, `not a public address (${why})`);
+      omitted.add(p.ip, say('cleanup.omit.notPublic', { what: why }));
       return;
     }
     if (k.lookupProviderByIp(p.ip)?.id === 'microsoft365') {
-      omitted.add(p.ip, "Microsoft 365's own address");
+      omitted.add(p.ip, say('omit.microsoftAddress'));
       return;
     }
     ips.push(p);
   };
   if (onAllowList) {
     const cip = parseIp(ff?.cip);
-    if (ff?.cip && !cip) omitted.add(ff.cip, 'CIP in X-Forefront-Antispam-Report is not a valid IP address');
-    pushIp(cip, 'CIP');
+    if (ff?.cip && !cip) omitted.add(ff.cip, say('cleanup.omit.badCip'));
+    pushIp(cip, 'the CIP of the anti-spam report');
   }
-  if (f.hasRelay && f.connecting) pushIp(f.connecting.ip, 'connecting relay');
+  if (f.hasRelay && f.connecting) pushIp(f.connecting.ip, 'the connecting relay');
   if (!ips.length) return null;
 
   const values = ips.map((p) => p.ip);
-  const header = ['Clean-up: the gateway\'s address in the connection filter IP Allow List'];
-  if (onAllowList) header.push(`Evidence: X-Forefront-Antispam-Report IPV:CAL for CIP ${values[0]} (the connecting IP was on the allow list, so spam filtering was skipped)`);
-  else if (f.connecting) header.push(`Gateway that delivered this message: ${describeRelay(f.connecting)}`);
+  const header = [say('cleanup.allow.header')];
+  if (onAllowList) header.push(say('cleanup.allow.evidence', { ip: values[0] }));
+  else if (f.connecting) header.push(say('lockdown.header.gateway', { relay: describeRelay(f.connecting) }));
   const cmd = psCommand('Set-HostedConnectionFilterPolicy', [
     ['Identity', arg.word('Default')],
     ['IPAllowList', arg.remove(values)],
   ]);
   return finish({
     id: 'remove-ip-allow',
-    title: `Remove ${words(values)} from the connection filter allow list`,
+    title: say('cleanup.allow.title', { ips: words(values) }),
     language: 'powershell',
     header,
-    body: ['# Look at the list first:', PRECHECK_ALLOW_LIST, cmd],
+    body: [`# ${say('cleanup.allow.lookFirst')}`, PRECHECK_ALLOW_LIST, cmd],
     parameters: { policy: 'Default', remove: values, evidence: onAllowList ? 'IPV:CAL' : null },
     recommended: onAllowList,
-    why: onAllowList
-      ? `This message came from ${values[0]}, which is on the connection filter's IP Allow List (IPV:CAL): EOP skipped spam filtering for it. With Enhanced Filtering, the gateway's addresses do not belong there; they are shared with the vendor's other customers.`
-      : 'No IPV:CAL in this message; only needed if the gateway\'s addresses were added to the allow list during set-up (check the listing).',
-    caveats: [
-      'Do this after Enhanced Filtering works for the gateway\'s connector (efc remedies).',
-      '@{Remove=…} removes only an entry written exactly this way: if the list holds a range that contains the address (for example a /24), remove that entry instead.',
-      'Other policies than Default are not touched; the listing shows only the Default policy.',
-    ],
+    fit: onAllowList ? 'recommended' : 'optional',
+    why: onAllowList ? say('cleanup.allow.why.listed', { ip: values[0] }) : say('cleanup.allow.why.none'),
+    caveats: [say('cleanup.allow.caveat.afterEfc'), say('cleanup.allow.caveat.exact'), say('cleanup.allow.caveat.default')],
     preChecks: [PRECHECK_ALLOW_LIST],
     rollback: [psCommand('Set-HostedConnectionFilterPolicy', [['Identity', arg.word('Default')], ['IPAllowList', arg.add(values)]])],
-    verify: ['On the next message through the gateway, X-Forefront-Antispam-Report no longer shows IPV:CAL.'],
+    verify: [say('cleanup.allow.verify')],
     omitted,
   });
 }

@@ -1,12 +1,16 @@
 /**
  * Shared facts for the generators: the relay hops in front of the receiver read from the Analysis
- * (re-validated: an Analysis may come from JSON, so nothing in it is trusted), the knowledge-base
- * port, IP list building with the exclusions each target needs, and the `omitted` collector.
+ * (re-validated: an Analysis may come from JSON, so nothing in it is trusted), the sender's
+ * domains, the Microsoft cloud, the knowledge-base port, IP list building with the exclusions each
+ * target needs, the `omitted` collector, and finish(), which turns a draft into a Remedy and lists
+ * the public sources of every statement the generator used.
  */
-import type { Analysis, EfcState, Hop, Remedy, RemedyKind } from '../types';
-import { classifyIp, ipClassName, isPrivateOrLoopback, isPublicIp, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
+import type { Analysis, Cloud, EfcState, Hop, IpClass, Remedy, RemedyKind } from '../types';
+import { classifyIp, ipClassName, isPublicIp, mergeSpecs, parseIp, parseIpSpec, type IpSpec, type ParsedIp } from '../net/ip';
 import * as kb from '../net/kb';
 import { arg, checkConnectorName, checkDomain, commentText, displayValue, psCommand, psComment } from './powershell';
+import { say, sourcesOf, takeUsed } from './say';
+import { citation } from './sources';
 import type { RemedyOptions } from './index';
 
 // ---------------------------------------------------------------------------------------------
@@ -16,6 +20,8 @@ export interface PublishedRange {
   range: string;
   source: string;
   asOf: string;
+  /** The vendor page that lists it (a document in ./sources.ts). */
+  url?: string;
 }
 
 export interface RemedyKb {
@@ -40,7 +46,9 @@ export const defaultKb: RemedyKb = {
   providerRanges: () => kb.PROVIDER_RANGES,
   vendorName: (id) => kb.vendorInfo(id)?.name,
   vendorPublishedRanges: (id) =>
-    (kb.vendorInfo(id)?.ipRanges ?? []).filter((r) => r.status === 'published').map((r) => ({ range: r.range, source: r.source, asOf: r.asOf })),
+    (kb.vendorInfo(id)?.ipRanges ?? [])
+      .filter((r) => r.status === 'published')
+      .map((r) => ({ range: r.range, source: r.source, asOf: r.asOf, ...(r.url ? { url: r.url } : {}) })),
   vendorObservedRanges: (id) =>
     (kb.vendorInfo(id)?.ipRanges ?? []).filter((r) => r.status === 'observed').map((r) => ({ range: r.range, source: r.source, asOf: r.asOf })),
   vendorArcSealers: (id) => (kb.vendorInfo(id)?.arcSealers ?? []).map((s) => ({ domain: s.domain, verified: s.verified, source: s.source })),
@@ -80,7 +88,7 @@ export class Omitted {
   }
 
   done(): Remedy['omitted'] {
-    if (this.extra) this.list.push({ value: `(${this.extra} more)`, reason: `further values left out for the same kinds of reasons; only the first ${MAX_OMITTED} are listed` });
+    if (this.extra) this.list.push({ value: `(${this.extra} more)`, reason: say('omit.more', { max: MAX_OMITTED }) });
     return this.list;
   }
 }
@@ -133,6 +141,17 @@ export interface Facts {
   /** The Enhanced Filtering state as the facts step decided it, and the address it recovered. */
   efcState: EfcState;
   recoveredIp: ParsedIp | undefined;
+  /** The From (header) domain, validated. */
+  fromDomain: string | undefined;
+  /** The envelope sender (MAIL FROM) domain SPF was checked for: the receiver's smtp.mailfrom, else Return-Path. */
+  mailFromDomain: string | undefined;
+  /** The receiving organisation's domains: settings, the tenant's accepted domains, the recipients' domains. */
+  ownDomains: string[];
+  /** Exchange Online authenticated the connection as internal (a connector or the organisation's own servers). */
+  authAsInternal: boolean;
+  /** The Microsoft cloud the receiving tenant is in, and where that came from. */
+  cloud: Cloud;
+  cloudFrom: 'setting' | 'message' | 'default';
 }
 
 function hopAt(a: Analysis, i: unknown): Hop | undefined {
@@ -145,7 +164,7 @@ const EFC_STATES = new Set<EfcState>(['not-applicable', 'off', 'active', 'recipi
  * What the generators need, read from analysis.facts (re-validated: an Analysis may come from
  * JSON, so nothing in it is trusted: addresses are parsed again, names checked, texts made safe).
  */
-export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
+export function gatherFacts(a: Analysis, k: RemedyKb, options: RemedyOptions = {}): Facts {
   const b = a.boundary;
   const f = a.facts && typeof a.facts === 'object' ? a.facts : undefined;
   const relays: RelayIp[] = [];
@@ -236,7 +255,101 @@ export function gatherFacts(a: Analysis, k: RemedyKb): Facts {
     findingIds,
     efcState,
     recoveredIp: parseIp(f?.efc?.recoveredIp ?? undefined) ?? undefined,
+    ...senderFacts(a, options),
+    ...cloudOf(a, options),
   };
+}
+
+
+const CLOUDS = new Set<Cloud>(['worldwide', 'gcc-high', 'dod', '21vianet']);
+
+function cloudOf(a: Analysis, options: RemedyOptions): { cloud: Cloud; cloudFrom: Facts['cloudFrom'] } {
+  if (options.cloud !== undefined && CLOUDS.has(options.cloud)) return { cloud: options.cloud, cloudFrom: 'setting' };
+  const c = a.facts?.receiver?.cloud;
+  if (c && CLOUDS.has(c)) return { cloud: c, cloudFrom: 'message' };
+  return { cloud: 'worldwide', cloudFrom: 'default' };
+}
+
+function domainOf(addr: unknown): string | undefined {
+  if (typeof addr !== 'string') return undefined;
+  const s = addr.trim().replace(/^<|>$/g, '');
+  const at = s.lastIndexOf('@');
+  const d = checkDomain(at >= 0 ? s.slice(at + 1) : s);
+  return d.ok ? d.value : undefined;
+}
+
+/** smtp.mailfrom of the receiver's own SPF result (its verdict stamps), when it wrote one. */
+function receiverMailFrom(a: Analysis): string | undefined {
+  const stamps = Array.isArray(a.stamps) ? a.stamps : [];
+  const results = Array.isArray(a.authResults) ? a.authResults : [];
+  for (const s of stamps) {
+    if (!s || s.trust !== 'verdict' || (s.kind !== 'authentication-results' && s.kind !== 'x-ms-exchange-authentication-results')) continue;
+    const parsed = results.find((r) => r && r.fieldIndex === s.fieldIndex)?.parsed;
+    const spf = Array.isArray(parsed?.results) ? parsed!.results.find((r) => r && r.method === 'spf') : undefined;
+    const d = domainOf(spf?.props?.['smtp.mailfrom']);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function senderFacts(a: Analysis, options: RemedyOptions): Pick<Facts, 'fromDomain' | 'mailFromDomain' | 'ownDomains' | 'authAsInternal'> {
+  const fromDomain = domainOf(a.summary?.fromDomain);
+  const mailFromDomain = receiverMailFrom(a) ?? domainOf(a.summary?.returnPath);
+  const own: string[] = [];
+  const add = (d: unknown) => {
+    const c = typeof d === 'string' ? checkDomain(d.replace(/^\*\./, '')) : undefined;
+    if (c?.ok && !own.includes(c.value)) own.push(c.value);
+  };
+  for (const d of Array.isArray(options.receivingDomains) ? options.receivingDomains : []) add(d);
+  for (const d of Array.isArray(a.facts?.ownDomains?.domains) ? a.facts.ownDomains.domains : []) add(d);
+  for (const r of Array.isArray(a.summary?.recipients) ? a.summary.recipients : []) {
+    const d = domainOf(r);
+    if (d) add(d);
+  }
+  return { fromDomain, mailFromDomain, ownDomains: own, authAsInternal: a.microsoft?.org?.authAs?.toLowerCase() === 'internal' };
+}
+
+/** True when `domain` is one of the organisation's domains or a subdomain of one. */
+export function isOwnDomain(f: Facts, domain: string | undefined): boolean {
+  return !!domain && f.ownDomains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+/**
+ * Direct Send as Microsoft describes it: a device, an application or a service connects to the
+ * tenant's MX without signing in, with an envelope sender (MAIL FROM) in one of the tenant's own
+ * domains, to recipients in the tenant. In a delivered message: no relay of the recipient, a public
+ * connecting address that is not Microsoft's or Google's, not attributed to a connector (not
+ * authenticated as internal), the MAIL FROM domain and every recipient domain the organisation's own.
+ */
+export function directSendShape(f: Facts, k: RemedyKb): { ip: ParsedIp; domain: string } | undefined {
+  if (f.receiver !== 'exchange-online' || f.consumer || f.hasRelay || f.authAsInternal) return undefined;
+  const ip = parseIp(f.analysis.boundary?.connectingIp);
+  if (!ip || !isPublicIp(ip)) return undefined;
+  const prov = k.lookupProviderByIp(ip.ip)?.id;
+  if (prov === 'microsoft365' || prov === 'google') return undefined;
+  const d = f.mailFromDomain;
+  if (!d || !isOwnDomain(f, d)) return undefined;
+  const rcpts = (Array.isArray(f.analysis.summary?.recipients) ? f.analysis.summary.recipients : []).map(domainOf).filter((x): x is string => !!x);
+  if (!rcpts.length || !rcpts.every((r) => isOwnDomain(f, r))) return undefined;
+  return { ip, domain: d };
+}
+
+/** Placeholder for a device's address when the message does not show that its sender is the organisation's own. */
+export const PLACEHOLDER_DEVICE_IP = '<device IP>';
+
+/**
+ * May the address that connected to the receiver go into a command (a connector, an SPF record)?
+ * Only when the user named the device's address, when the diagnosis recognised the organisation's
+ * own device or application (relay-device-spf), or when the receiver authenticated the message.
+ * Otherwise the message may be a phish, and its source address is the attacker's: a command that
+ * authorises it would let the attacker in.
+ */
+export function senderIpVouched(f: Facts, options: { deviceIp?: unknown }): boolean {
+  if (typeof options.deviceIp === 'string' && parseIp(options.deviceIp)) return true;
+  if (f.findingIds.has('relay-device-spf')) return true;
+  const ca = f.analysis.microsoft?.compauth?.result?.toLowerCase();
+  if (ca === 'pass' || ca === 'softpass') return true;
+  return f.analysis.facts?.verdict?.class === 'authentic';
 }
 
 /** Placeholder for gateway addresses that the message does not show (or not prove are the recipient's). */
@@ -245,14 +358,11 @@ export const PLACEHOLDER_GATEWAY_IP = '<gateway IP>';
 /** Why the relays' addresses are not in the command yet, and how to confirm them. */
 export function unconfirmedWords(f: Facts): { why: string; confirm: string[]; preChecks: string[]; candidates: string } {
   const weak = f.relays.filter((r) => r.strength === 'weak' && isPublicIp(r.ip));
-  const candidates = words(weak.map((r) => `${describeRelay(r)} (${r.evidence.join('; ') || 'no evidence recorded'})`));
+  const candidates = words(weak.map((r) => `${describeRelay(r)} (${r.evidence.join('; ') || say('relay.noEvidence')})`));
   const dom = receivingDomain(f.analysis, {});
   return {
-    why: `Not recommended yet: nothing in the message proves that ${words(weak.map((r) => r.ip.ip))} ${weak.length === 1 ? 'is' : 'are'} your organisation's gateway (only whose host it is). Confirm it first.`,
-    confirm: [
-      `Confirm the gateway is yours before changing the connector: your domain's MX must point at it (first pre-check), and its addresses must be the ones its admin console or published list names.`,
-      'Or list the gateway in the trusted relays setting (Mail Flow Lens: Trusted Relays), or analyse with recorded or live DNS so the MX is checked: the fix is then generated with the addresses, marked with where they came from.',
-    ],
+    why: say('unconfirmed.why', { ips: words(weak.map((r) => r.ip.ip)), be: weak.length === 1 ? 'is' : 'are' }),
+    confirm: [say('unconfirmed.confirmMx'), say('unconfirmed.confirmSetting')],
     preChecks: [psCommand('Resolve-DnsName', [['Name', arg.str(dom ?? '<your domain>')], ['Type', arg.word('MX')]])],
     candidates,
   };
@@ -286,19 +396,19 @@ export interface IpInput {
 export interface IpListPolicy {
   /** Shown in reasons: "EFSkipIPs", "SenderIPAddresses", … */
   target: string;
-  /** Why a private, loopback or other internal address is left out; shown after its class name. */
-  privateReason: string;
+  /** Why an address of a non-public class is left out, by class. */
+  nonPublicReason: (c: IpClass, version: 4 | 6) => string;
   excludeMicrosoft: boolean;
-  microsoftReason?: string;
+  microsoftReason?: () => string;
   excludeGoogle: boolean;
-  googleReason?: string;
+  googleReason?: () => string;
   allowIpv6: boolean;
-  ipv6Reason?: string;
+  ipv6Reason?: () => string;
   allowRange: boolean;
-  rangeReason?: string;
+  rangeReason?: () => string;
   /** Narrowest allowed IPv4 prefix for CIDRs (e.g. 24), with the reason when wider. */
   minPrefixV4?: number;
-  minPrefixReason?: string;
+  minPrefixReason?: () => string;
   merge: boolean;
   cap: number;
 }
@@ -362,50 +472,46 @@ export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k:
   for (let n = 0; n < limit; n++) {
     const input = inputs[n];
     if (typeof input.text !== 'string') {
-      omitted.add(input.text, 'not text');
+      omitted.add(input.text, say('omit.notText'));
       continue;
     }
     const spec = parseIpSpec(input.text);
     if (!spec) {
-      omitted.add(input.text, 'not an IP address, an a-b range or a CIDR block');
+      omitted.add(input.text, say('omit.notIp'));
       continue;
     }
     const shown = spec.text;
     if (isNonPublic(spec)) {
-      if (spec.kind !== 'single') {
-        omitted.add(shown, `the range overlaps private, loopback or other non-public address space; ${policy.target} needs public addresses`);
-      } else {
-        const c = classifyIp(spec.text);
-        omitted.add(shown, `${ipClassName(c)}: ${isPrivateOrLoopback(spec.text) ? policy.privateReason : `not a public internet address (${policy.target} needs public addresses)`}`);
-      }
+      if (spec.kind !== 'single') omitted.add(shown, say('omit.rangeNonPublic', { target: policy.target }));
+      else omitted.add(shown, policy.nonPublicReason(classifyIp(spec.text), spec.version));
       continue;
     }
     if (policy.excludeMicrosoft) {
       const ms = providerOverlap(k, spec, 'microsoft365');
       if (ms) {
-        omitted.add(shown, `${policy.microsoftReason ?? 'Microsoft 365 address'} (in ${ms.range}; ${ms.source})`);
+        omitted.add(shown, say('omit.microsoftRange', { why: policy.microsoftReason ? policy.microsoftReason() : say('omit.microsoftAddress'), range: ms.range }));
         continue;
       }
     }
     if (policy.excludeGoogle) {
       const g = providerOverlap(k, spec, 'google');
       if (g) {
-        omitted.add(shown, `${policy.googleReason ?? "Google's own address"} (in ${g.range})`);
+        omitted.add(shown, say('omit.googleRange', { why: policy.googleReason ? policy.googleReason() : say('omit.googleAddress'), range: g.range }));
         continue;
       }
     }
     if (spec.version === 6 && !policy.allowIpv6) {
-      omitted.add(shown, policy.ipv6Reason ?? `IPv6 is not accepted by ${policy.target}`);
+      omitted.add(shown, policy.ipv6Reason ? policy.ipv6Reason() : say('omit.noIpv6', { target: policy.target }));
       continue;
     }
     if (spec.kind === 'range' && !policy.allowRange) {
-      omitted.add(shown, policy.rangeReason ?? `${policy.target} does not accept a-b ranges; give single addresses or CIDR blocks`);
+      omitted.add(shown, policy.rangeReason ? policy.rangeReason() : say('omit.noRange', { target: policy.target }));
       continue;
     }
     if (spec.kind === 'cidr' && spec.version === 4 && policy.minPrefixV4 !== undefined) {
       const bits = Number(spec.text.slice(spec.text.indexOf('/') + 1));
       if (bits < policy.minPrefixV4) {
-        omitted.add(shown, policy.minPrefixReason ?? `${policy.target} accepts CIDR blocks /${policy.minPrefixV4} to /32 only`);
+        omitted.add(shown, policy.minPrefixReason ? policy.minPrefixReason() : say('omit.prefix', { target: policy.target, bits: policy.minPrefixV4 }));
         continue;
       }
     }
@@ -417,7 +523,7 @@ export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k:
     kept.push(e);
   }
   if (inputs.length > limit) {
-    omitted.note(`(${inputs.length - limit} values)`, `not read: only the first ${MAX_LIST_INPUT} values of a list are considered`);
+    omitted.note(`(${inputs.length - limit} values)`, say('omit.inputCap', { max: MAX_LIST_INPUT }));
   }
 
   let out: IpListEntry[];
@@ -440,7 +546,7 @@ export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k:
     for (const { e, i } of sorted) {
       if (cur && cur.version === e.spec.version && e.spec.hi <= cur.hi) {
         covered.add(i);
-        omitted.add(e.spec.text, `already covered by ${cur.text}`);
+        omitted.add(e.spec.text, say('omit.covered', { range: cur.text }));
       } else {
         cur = e.spec;
       }
@@ -450,9 +556,19 @@ export function buildIpList(inputs: readonly IpInput[], policy: IpListPolicy, k:
   if (out.length > policy.cap) {
     const rest = out.length - policy.cap;
     out = out.slice(0, policy.cap);
-    omitted.note(`(${rest} entries)`, `${policy.target} list capped at ${policy.cap} entries; merge adjacent addresses into ranges (mergeRanges) or ask the vendor for its CIDR blocks`);
+    omitted.note(`(${rest} entries)`, say('omit.listCap', { target: policy.target, max: policy.cap }));
   }
   return out;
+}
+
+/**
+ * Why a non-public relay address is left out of a list that skips or names relays (EFSkipIPs):
+ * Microsoft documents automatic skipping for loopback 127.0.0.0/8 and the RFC 1918 ranges only.
+ */
+export function efcNonPublicReason(c: IpClass, ipv4: boolean): string {
+  const cls = ipClassName(c);
+  if (ipv4 && (c === 'private' || c === 'loopback')) return say('omit.efcDocumentedSkip', { class: cls });
+  return say('omit.efcUndocumented', { class: cls });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,7 +580,7 @@ export function connectorIdentity(options: RemedyOptions, omitted: Omitted, fall
   if (options.connectorName === undefined || options.connectorName === '') return { name: fallback, placeholder: true };
   const c = checkConnectorName(options.connectorName);
   if (c.ok) return { name: c.value, placeholder: false };
-  omitted.add(options.connectorName, `connector name left out: ${c.reason}`);
+  omitted.add(options.connectorName, say('omit.connectorName', { reason: c.reason }));
   return { name: fallback, placeholder: true };
 }
 
@@ -472,7 +588,7 @@ export function newConnectorName(options: RemedyOptions, omitted: Omitted, fallb
   if (options.newConnectorName === undefined || options.newConnectorName === '') return fallback;
   const c = checkConnectorName(options.newConnectorName);
   if (c.ok) return c.value;
-  omitted.add(options.newConnectorName, `new connector name left out: ${c.reason}`);
+  omitted.add(options.newConnectorName, say('omit.newConnectorName', { reason: c.reason }));
   return fallback;
 }
 
@@ -489,15 +605,39 @@ export function receivingDomain(a: Analysis, options: RemedyOptions): string | u
   return undefined;
 }
 
-/** The tenant's MX host: options.mxHost, else the usual `<domain-with-dashes>.mail.protection.outlook.com`. */
-export function tenantMxHost(a: Analysis, options: RemedyOptions, omitted: Omitted): { host: string; guessed: boolean } {
+/**
+ * The tenant's MX host: options.mxHost; else the recipient domain's MX when DNS (recorded or live)
+ * shows it naming Exchange Online; else, worldwide, the usual `<domain-with-dashes>.mail.protection.outlook.com`;
+ * GCC High and DoD name it after the tenant (`<tenant>.mail.protection.office365.us`), 21Vianet after
+ * a domain key (`<domain-key>.mail.protection.partner.outlook.cn`): placeholders there.
+ */
+export function tenantMxHost(a: Analysis, options: RemedyOptions, omitted: Omitted, cloud: Cloud = 'worldwide'): { host: string; guessed: boolean; placeholder: boolean } {
   if (options.mxHost !== undefined) {
     const d = checkDomain(options.mxHost, { what: 'MX host' });
-    if (d.ok) return { host: d.value, guessed: false };
-    omitted.add(options.mxHost, `MX host left out: ${d.reason}`);
+    if (d.ok) return { host: d.value, guessed: false, placeholder: false };
+    omitted.add(options.mxHost, say('omit.mxHost', { reason: d.reason }));
   }
+  // the recipient domain's MX as recorded or looked up, when it names Exchange Online itself
+  for (const m of Array.isArray(a.verification?.mx) ? a.verification!.mx! : []) {
+    for (const h of Array.isArray(m?.hosts) ? m.hosts : []) {
+      const host = typeof h?.exchange === 'string' ? h.exchange.toLowerCase().replace(/\.$/, '') : '';
+      if (EXCHANGE_MX.test(host) && checkDomain(host).ok) return { host, guessed: false, placeholder: false };
+    }
+  }
+  if (cloud === 'gcc-high' || cloud === 'dod') return { host: '<tenant>.mail.protection.office365.us', guessed: true, placeholder: true };
+  if (cloud === '21vianet') return { host: '<domain-key>.mail.protection.partner.outlook.cn', guessed: true, placeholder: true };
   const dom = receivingDomain(a, options);
-  return { host: dom ? `${dom.replace(/\./g, '-')}.mail.protection.outlook.com` : '<your-domain>.mail.protection.outlook.com', guessed: true };
+  return dom
+    ? { host: `${dom.replace(/\./g, '-')}.mail.protection.outlook.com`, guessed: true, placeholder: false }
+    : { host: '<your-domain>.mail.protection.outlook.com', guessed: true, placeholder: true };
+}
+
+/** MX host names of Exchange Online in each cloud (worldwide, the newer mx.microsoft, GCC High / DoD, 21Vianet). */
+const EXCHANGE_MX = /^[a-z0-9-]+\.(mail\.protection\.outlook\.com|[a-z0-9-]+\.mx\.microsoft|mail\.protection\.office365\.us|mail\.protection\.partner\.outlook\.cn)$/;
+
+/** Microsoft 365's SPF include for a cloud (Microsoft's SPF set-up article). */
+export function spfIncludeFor(cloud: Cloud): string {
+  return cloud === 'gcc-high' || cloud === 'dod' ? 'include:spf.protection.office365.us' : cloud === '21vianet' ? 'include:spf.protection.partner.outlook.cn' : 'include:spf.protection.outlook.com';
 }
 
 export const KIND_OF: Record<string, RemedyKind> = {
@@ -507,21 +647,47 @@ export const KIND_OF: Record<string, RemedyKind> = {
   'efc-pilot-users': 'efc',
   'lockdown-connector': 'lockdown',
   'lockdown-certificate': 'lockdown',
+  'reject-direct-send': 'lockdown',
   'arc-trusted-sealer': 'arc',
   'gmail-inbound-gateway': 'gmail',
   'device-relay-connector': 'relay',
+  'device-relay-certificate': 'relay',
   'spf-record-relay': 'relay',
   'remove-scl-bypass': 'cleanup',
   'remove-ip-allow': 'cleanup',
 };
 
-/** Canonical order of remedy ids (output order). */
+/** Canonical order of remedy ids (output order within the same fit). */
 export const REMEDY_IDS = Object.keys(KIND_OF);
+
+/** The title users see for a remedy id (named in other remedies' texts instead of the id). */
+export function remedyTitleWords(id: string): string {
+  return say(`title.ref.${id}`);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Building a Remedy
 
+/** The product's own line above every script. */
+export function reviewLine(): string {
+  return say('common.review');
+}
 export const REVIEW_LINE = 'Review before running: Mail Flow Lens only writes this text, it never runs it.';
+
+/**
+ * How well a remedy fits the message, best first: what the list is ordered by everywhere (CLI,
+ * quick-fix menu, panel). recommended: the best fit; confirm-first: fits once a value is confirmed
+ * or filled in; alternative: works, another one fits better; optional: clean-up or verification;
+ * not-this-message: does not fit this message (shown for completeness, last).
+ */
+export type Fit = 'recommended' | 'confirm-first' | 'alternative' | 'optional' | 'not-this-message';
+const FIT_RANK: Record<Fit, number> = { recommended: 0, 'confirm-first': 1, alternative: 2, optional: 3, 'not-this-message': 4 };
+const fitOf = new WeakMap<Remedy, number>();
+
+/** The fit rank finish() recorded for a remedy (remedies read back from JSON sort as alternatives). */
+export function fitRank(r: Remedy): number {
+  return fitOf.get(r) ?? (r.recommended ? 0 : FIT_RANK.alternative);
+}
 
 export interface Draft {
   id: string;
@@ -533,6 +699,8 @@ export interface Draft {
   body: string[];
   parameters: Record<string, unknown>;
   recommended: boolean;
+  /** Defaults to recommended / alternative. */
+  fit?: Fit;
   why: string;
   caveats?: string[];
   preChecks?: string[];
@@ -541,16 +709,30 @@ export interface Draft {
   omitted: Omitted;
 }
 
+function sourceLines(language: Remedy['language'], ids: string[]): string[] {
+  const sources = sourcesOf(ids);
+  if (!sources.length) return [];
+  const label = say('common.sources');
+  if (language === 'powershell') return ['#', psComment(label), ...sources.map((s) => psComment(`  ${citation(s)}: ${s.url}`))];
+  if (language === 'dns') return [`; ${label}`, ...sources.map((s) => `;   ${citation(s)}: ${s.url}`)];
+  if (language === 'markdown') return ['', `${label}`, ...sources.map((s) => `- ${citation(s)}: ${s.url}`)];
+  return ['', label, ...sources.map((s) => `  ${citation(s)}: ${s.url}`)];
+}
+
 export function finish(d: Draft): Remedy {
   const kind = KIND_OF[d.id];
   if (!kind) throw new Error(`unknown remedy id ${d.id}`);
+  const review = d.language === 'powershell' ? reviewLine() : '';
+  const omitted = d.omitted.done();
+  const used = takeUsed();
   let lines: string[];
   if (d.language === 'powershell') {
-    lines = [...(d.header ?? []).map(psComment), psComment(REVIEW_LINE), ...d.body];
+    lines = [...(d.header ?? []).map(psComment), psComment(review), ...d.body];
   } else {
-    lines = d.body;
+    lines = [...d.body];
   }
-  return {
+  lines.push(...sourceLines(d.language, used));
+  const r: Remedy = {
     id: d.id,
     kind,
     title: d.title,
@@ -563,8 +745,10 @@ export function finish(d: Draft): Remedy {
     preChecks: d.preChecks ?? [],
     rollback: d.rollback ?? [],
     verify: d.verify ?? [],
-    omitted: d.omitted.done(),
+    omitted,
   };
+  fitOf.set(r, d.recommended ? 0 : FIT_RANK[d.fit ?? 'alternative']);
+  return r;
 }
 
 /** Comma list in words: "a", "a and b", "a, b and c"; long lists end in "and N more". */
@@ -573,3 +757,10 @@ export function words(list: readonly string[], max = 10): string {
   if (list.length <= 1) return list.join('');
   return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
+
+/** "1 relay address" / "3 relay addresses" */
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export { commentText };

@@ -5,20 +5,25 @@
  *
  * Generators (id → file):
  *   efc-verify, efc-skip-last-ip, efc-skip-ips, efc-pilot-users   ./efc.ts
- *   lockdown-connector, lockdown-certificate                      ./lockdown.ts
+ *   lockdown-connector, lockdown-certificate, reject-direct-send  ./lockdown.ts, ./direct-send.ts
  *   arc-trusted-sealer                                            ./arc.ts
  *   gmail-inbound-gateway                                         ./gmail.ts
- *   device-relay-connector, spf-record-relay                      ./relay.ts
+ *   device-relay-connector, device-relay-certificate,
+ *   spf-record-relay                                              ./relay.ts
  *   remove-scl-bypass, remove-ip-allow                            ./cleanup.ts
  * A generator returns null when the message's facts do not support it (wrong receiver, no IP, …).
+ * Every sentence comes from a sourced statement record (./statements.ts, through ./say.ts); the
+ * remedies come out ordered by how well they fit the message, the best first.
  */
-import type { Analysis, AnalyzeOptions, Remedy, RemedyKind } from '../types';
-import { defaultKb, gatherFacts, KIND_OF, REMEDY_IDS, type Facts, type RemedyKb } from './context';
+import type { Analysis, AnalyzeOptions, Cloud, Remedy, RemedyKind } from '../types';
+import { defaultKb, fitRank, gatherFacts, KIND_OF, REMEDY_IDS, remedyTitleWords, type Facts, type RemedyKb } from './context';
+import { say, takeUsed } from './say';
 import { efcPilotUsers, efcSkipIps, efcSkipLastIp, efcVerify } from './efc';
 import { lockdownCertificate, lockdownConnector } from './lockdown';
 import { arcTrustedSealer } from './arc';
 import { gmailInboundGateway } from './gmail';
-import { deviceRelayConnector, spfRecordRelay } from './relay';
+import { deviceRelayCertificate, deviceRelayConnector, spfRecordRelay } from './relay';
+import { rejectDirectSend } from './direct-send';
 import { removeIpAllow, removeSclBypass } from './cleanup';
 
 export interface RemedyOptions extends AnalyzeOptions {
@@ -30,14 +35,21 @@ export interface RemedyOptions extends AnalyzeOptions {
   efSkipIps?: string[];
   /** Merge adjacent/overlapping EFSkipIPs entries into ranges (default false: one entry per address). */
   mergeRanges?: boolean;
-  /** Add the gateway vendor's published ranges from the knowledge base (with their source). */
+  /**
+   * Add the gateway vendor's published ranges from the knowledge base (with their source) to the
+   * EFSkipIPs and lock-down lists when the gateway is confirmed as the recipient's (default true).
+   */
   useVendorRanges?: boolean;
   /** EFUsers for the pilot (default: the message's recipients). */
   pilotUsers?: string[];
   /** Gateway addresses for the lock-down connector and the Gmail inbound gateway. */
   gatewayIps?: string[];
-  /** TlsSenderCertificateName for the certificate lock-down (e.g. "*.gateway.example"). */
+  /** TlsSenderCertificateName for the certificate lock-down (e.g. "*.gateway.example"), as the vendor states it. */
   certificateName?: string;
+  /** TlsSenderCertificateName of the organisation's own relay server, for the certificate-based device relay connector. */
+  relayCertificateName?: string;
+  /** The Microsoft cloud of the tenant (else: from the receiver's host names; else worldwide). */
+  cloud?: Cloud;
   /** The tenant's MX host (default: "<domain-with-dashes>.mail.protection.outlook.com"). */
   mxHost?: string;
   /** The sending domain's current SPF record (else: TXT answers recorded by verification). */
@@ -61,9 +73,11 @@ const GENERATORS: Record<string, Generator> = {
   'efc-pilot-users': efcPilotUsers,
   'lockdown-connector': lockdownConnector,
   'lockdown-certificate': lockdownCertificate,
+  'reject-direct-send': rejectDirectSend,
   'arc-trusted-sealer': arcTrustedSealer,
   'gmail-inbound-gateway': gmailInboundGateway,
   'device-relay-connector': deviceRelayConnector,
+  'device-relay-certificate': deviceRelayCertificate,
   'spf-record-relay': spfRecordRelay,
   'remove-scl-bypass': removeSclBypass,
   'remove-ip-allow': removeIpAllow,
@@ -85,7 +99,7 @@ function kbOf(options: RemedyOptions): RemedyKb {
 export function generateByIds(analysis: Analysis, ids: Iterable<string>, options: RemedyOptions = {}): Remedy[] {
   const want = new Set(ids);
   const k = kbOf(options);
-  const facts = gatherFacts(analysis, k);
+  const facts = gatherFacts(analysis, k, options);
   // a consumer mailbox (Outlook.com, gmail.com) has no connectors or settings to change
   if (facts.consumer) return [];
   const out: Remedy[] = [];
@@ -93,16 +107,19 @@ export function generateByIds(analysis: Analysis, ids: Iterable<string>, options
     if (!want.has(id)) continue;
     // one generator that fails costs its own remedy, never the analysis: it becomes a problem
     try {
+      takeUsed(); // each remedy lists the sources of its own statements only
       const r = GENERATORS[id](facts, options, k);
       if (r) out.push(r);
     } catch (e) {
       if (Array.isArray(analysis.problems)) {
-        analysis.problems.push({ code: 'remedy-failed', severity: 'warning', message: `The ${id} fix could not be generated: ${String((e as Error)?.message ?? e).slice(0, 200)}` });
+        analysis.problems.push({ code: 'remedy-failed', severity: 'warning', message: say('problem.remedyFailed', { title: remedyTitleWords(id), reason: String((e as Error)?.message ?? e).slice(0, 200) }) });
       }
     }
   }
-  // the best fit first: recommended ones, then the others in their usual order
-  return out.sort((a, b) => Number(b.recommended === true) - Number(a.recommended === true));
+  takeUsed();
+  // the best fit first (recommended, then the ones to confirm, alternatives, clean-up, misfits),
+  // the usual order within the same fit
+  return out.map((r, i) => ({ r, i })).sort((a, b) => fitRank(a.r) - fitRank(b.r) || a.i - b.i).map((x) => x.r);
 }
 
 /** The remedies the findings ask for (Finding.remedies), in a stable order. */
@@ -115,15 +132,22 @@ export function generateRemedies(analysis: Analysis, options: RemedyOptions = {}
 }
 
 /**
- * For `fix --kind`: without a kind, the remedies already in the analysis (what the findings ask
- * for). With a kind, those of that kind; when the findings asked for none of it, every generator
+ * For `fix --kind`: without a kind, what the findings ask for, generated with these options (the
+ * remedies already in the analysis when it has no findings, e.g. one read back from JSON). With a
+ * kind, those of that kind the findings ask for; when they asked for none of it, every generator
  * of that kind is run on the message's facts (each gives nothing where its facts are missing).
  */
 export function selectRemedies(analysis: Analysis, kind?: RemedyKind, options: RemedyOptions = {}): Remedy[] {
+  const asked = new Set<string>();
+  for (const f of Array.isArray(analysis.findings) ? analysis.findings : []) {
+    for (const id of Array.isArray(f.remedies) ? f.remedies : []) if (typeof id === 'string' && KIND_OF[id]) asked.add(id);
+  }
   const existing = Array.isArray(analysis.remedies) ? analysis.remedies : [];
-  if (!kind) return existing.length ? existing : generateRemedies(analysis, options);
-  const ofKind = existing.filter((r) => r.kind === kind);
-  if (ofKind.length) return ofKind;
+  if (!kind) return asked.size ? generateByIds(analysis, asked, options) : existing;
+  const ofKind = [...asked].filter((id) => KIND_OF[id] === kind);
+  if (ofKind.length) return generateByIds(analysis, ofKind, options);
+  const existingOfKind = existing.filter((r) => r.kind === kind);
+  if (existingOfKind.length && !asked.size) return existingOfKind;
   return generateByIds(
     analysis,
     REMEDY_IDS.filter((id) => KIND_OF[id] === kind),

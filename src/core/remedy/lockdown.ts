@@ -1,10 +1,16 @@
 /**
  * Lock-down connector: accept internet mail only from the gateway, by IP or by TLS certificate
- * (seed 003; DOMAIN.md §2.1, §2.2 "Lock down"). Restrict* parameters apply to Partner connectors
- * only; SenderIPAddresses takes IPv4 single addresses or CIDR /24–/32, no IPv6.
+ * (Microsoft's "Manage mail flow using a third-party cloud service with Exchange Online", step 4;
+ * o365info's "Configure Exchange Online to accept SMTP connection only from specific mail security
+ * gateway"). Restrict* parameters apply to Partner connectors only; SenderIPAddresses takes IPv4
+ * single addresses or CIDR /24–/32, no IPv6.
+ *
+ * The certificate variant is recommended only when the certificate subject is known (the user gave
+ * it): a wrong name refuses every message from the gateway. A name that only follows from the
+ * gateway's host names is never written into the command; it is named as the thing to confirm.
  */
 import type { Remedy } from '../types';
-import { isPublicIp } from '../net/ip';
+import { isPublicIp, parseIpSpec } from '../net/ip';
 import { arg, checkDomain, psCommand, psComment } from './powershell';
 import {
   buildIpList,
@@ -14,17 +20,22 @@ import {
   newConnectorName,
   Omitted,
   receivingDomain,
+  remedyTitleWords,
   tenantMxHost,
   words,
   type Facts,
+  type Fit,
   type IpInput,
   type RemedyKb,
 } from './context';
+import { vendorRangeInputs } from './efc';
+import { say, sayAll } from './say';
 import type { RemedyOptions } from './index';
 
 export const DEFAULT_LOCKDOWN_NAME = 'Reject mail not routed through the gateway';
 export { PLACEHOLDER_GATEWAY_IP } from './context';
 import { PLACEHOLDER_GATEWAY_IP } from './context';
+export const PLACEHOLDER_CERTIFICATE = '<certificate name the vendor gives>';
 export const MAX_SENDER_IPS = 200;
 
 const PRECHECK_LOCKDOWN =
@@ -44,30 +55,55 @@ function mxPreCheck(f: Facts, options: RemedyOptions): string[] {
 function rollback(name: string): string[] {
   return [
     psCommand('Set-InboundConnector', [['Identity', arg.str(name)], ['Enabled', arg.bool(false)]]),
-    psComment('To delete the connector instead:'),
+    psComment(say('lockdown.rollback.delete')),
     psCommand('Remove-InboundConnector', [['Identity', arg.str(name)]]),
   ];
 }
 
 function verify(f: Facts, options: RemedyOptions, omitted: Omitted): string[] {
-  const mx = tenantMxHost(f.analysis, options, omitted);
-  const out = [
-    'Wait about 15 minutes: connector changes take time to reach every Exchange Online server.',
-    `From a host that is NOT the gateway, open an SMTP session to ${mx.host} on port 25 and send to one of your recipients: the message must be rejected (Exchange Online answers 550 5.7.51 TenantInboundAttribution).`,
-    'Send a message from outside through the gateway: it must still arrive.',
-  ];
-  if (mx.guessed) out.push(`${mx.host} follows the usual naming for your domain; confirm the MX target in the Microsoft 365 admin center (Settings → Domains).`);
+  const mx = tenantMxHost(f.analysis, options, omitted, f.cloud);
+  const out = [say('lockdown.verify.refused', { mx: mx.host }), say('lockdown.verify.gateway'), say('lockdown.verify.wait')];
+  if (mx.guessed && !mx.placeholder) out.push(say('lockdown.verify.mxGuessed', { mx: mx.host }));
+  if (mx.placeholder) out.push(say('lockdown.verify.mxPlaceholder', { mx: mx.host }));
   return out;
 }
 
+/** What every lock-down variant must say: order of the change, side effects, MTA-STS, limits. */
 function commonCaveats(): string[] {
   return [
-    'Enable this only when the domain\'s MX records point to the gateway and have propagated; until then, mail sent straight to Microsoft 365 is rejected.',
-    'Known side effect (seed 003): mail that reaches Microsoft 365 from outside without passing the gateway is rejected, e.g. a meeting invitation from an external organiser forwarded to a colleague, or applications, devices and partners that send straight to your MX. Test forwarding and calendar flows after the change; give devices their own connector (remedy device-relay-connector).',
-    'The gateway\'s addresses and certificate are shared by the vendor\'s customers: the restriction proves the mail came through the vendor\'s platform, not through your own policy on it.',
-    'RequireTls $true rejects mail the gateway delivers without TLS.',
-    'If a Partner connector for the gateway already exists, set the same Restrict… parameters on it (Set-InboundConnector) instead of adding a second one; enable Enhanced Filtering on that connector (efc remedies with connectorName set to it).',
+    say('lockdown.caveat.mxFirst'),
+    say('lockdown.caveat.directSenders', { device: remedyTitleWords('device-relay-connector') }),
+    say('lockdown.caveat.hybrid'),
+    say('lockdown.caveat.mtaSts'),
+    say('lockdown.caveat.sharedIps'),
+    say('lockdown.caveat.requireTls'),
+    say('lockdown.caveat.partnerOnly'),
   ];
+}
+
+/**
+ * SenderIPAddresses takes IPv4 CIDR blocks /24 to /32 only: a published IPv4 range from /19 to /23
+ * is listed as the /24 blocks it is made of (the same addresses; vendors publish such lists for
+ * Microsoft 365 connectors themselves). Wider ranges are left to the list's reasons.
+ */
+function split24(inputs: IpInput[]): IpInput[] {
+  const out: IpInput[] = [];
+  for (const i of inputs) {
+    const spec = typeof i.text === 'string' ? parseIpSpec(i.text) : undefined;
+    const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(spec?.text ?? '');
+    const bits = m ? Number(m[2]) : 0;
+    if (!spec || spec.version !== 4 || !m || bits < 19 || bits > 23) {
+      out.push(i);
+      continue;
+    }
+    const [a, b, c] = m[1].split('.').map(Number);
+    const blocks = 2 ** (24 - bits);
+    for (let n = 0; n < blocks; n++) {
+      const third = c + n;
+      out.push({ ...i, text: `${a}.${b}.${third}.0/24`, source: i.source ? say('vendor.rangeSplit', { source: i.source, range: spec.text }) : i.source });
+    }
+  }
+  return out;
 }
 
 export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
@@ -82,39 +118,31 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
     // only a gateway the recipient's side vouches for goes into the command; otherwise a placeholder
     if (!unconfirmed) inputs.push({ text: gateway.ip.ip, origin: gateway.fromConfig ? 'user' : 'message', label: describeRelay(gateway), ...(gateway.fromConfig ? { source: gateway.fromConfig } : {}) });
     for (const r of f.relays) {
-      if (r !== gateway && isPublicIp(r.ip)) omitted.add(r.ip.ip, 'earlier relay hop: it does not connect to Microsoft 365, so it does not belong in SenderIPAddresses');
+      if (r !== gateway && isPublicIp(r.ip)) omitted.add(r.ip.ip, say('lockdown.omit.earlierHop'));
     }
   } else {
     const direct = f.analysis.boundary.connectingIp;
-    if (typeof direct === 'string' && direct) {
-      omitted.add(direct, 'this message reached Microsoft 365 directly from this address, not through a gateway: never list it');
-    }
+    if (typeof direct === 'string' && direct) omitted.add(direct, say('lockdown.omit.direct'));
   }
   if (options.gatewayIps !== undefined) {
     if (Array.isArray(options.gatewayIps)) for (const t of options.gatewayIps) inputs.push({ text: t, origin: 'user' });
-    else omitted.add(options.gatewayIps, 'gatewayIps must be a list');
+    else omitted.add(options.gatewayIps, say('omit.notAList'));
   }
-  if (options.useVendorRanges) {
-    for (const v of f.relayVendors) {
-      const pub = k.vendorPublishedRanges(v.id);
-      if (!pub.length) caveats.push(`useVendorRanges: the knowledge base has no published IP ranges for ${v.name}; ask the vendor for every address it delivers from.`);
-      for (const r of pub) inputs.push({ text: r.range, origin: 'vendor', source: `${v.name}: ${r.source} (as of ${r.asOf})` });
-    }
-  }
+  if (gateway && !unconfirmed) inputs.push(...split24(vendorRangeInputs(f, options, k, caveats, omitted)));
   const entries = buildIpList(
     inputs,
     {
       target: 'SenderIPAddresses',
-      privateReason: 'Microsoft 365 sees the public address the gateway connects from; give the gateway a public IP',
+      nonPublicReason: () => say('lockdown.omit.private'),
       excludeMicrosoft: true,
-      microsoftReason: "Microsoft 365's own address: a lock-down connector lists the gateway, never Microsoft",
+      microsoftReason: () => say('lockdown.omit.microsoft'),
       excludeGoogle: false,
       allowIpv6: false,
-      ipv6Reason: 'SenderIPAddresses accepts IPv4 only (IPv6 is not supported)',
+      ipv6Reason: () => say('lockdown.omit.ipv6'),
       allowRange: false,
-      rangeReason: 'SenderIPAddresses does not accept a-b ranges; give single addresses or CIDR blocks /24 to /32',
+      rangeReason: () => say('lockdown.omit.range'),
       minPrefixV4: 24,
-      minPrefixReason: 'SenderIPAddresses accepts CIDR blocks /24 to /32 only; split it into /24 blocks',
+      minPrefixReason: () => say('lockdown.omit.prefix'),
       merge: false,
       cap: MAX_SENDER_IPS,
     },
@@ -131,42 +159,40 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
     ['RestrictDomainsToIPAddresses', arg.bool(true)],
     ['SenderIPAddresses', arg.list(values)],
   ]);
-  const header = ['Lock down: accept internet mail only from the gateway (Partner connector restricted to its IPs)'];
-  if (gateway) header.push(`Gateway that delivered this message: ${describeRelay(gateway)}`);
-  if (gateway?.fromConfig) header.push(`${gateway.ip.ip}: from your configuration (${gateway.fromConfig}), not from evidence in the message`);
-  if (unconfirmed && gateway) header.push(`${gateway.ip.ip}: not confirmed as your gateway (${gateway.evidence.join('; ') || 'no evidence'})`);
-  for (const e of entries) if (e.origin === 'vendor' && e.source) header.push(`${e.spec.text}: published range, ${e.source}`);
-  if (placeholder) header.push(`Replace ${PLACEHOLDER_GATEWAY_IP} with every IPv4 address or /24-/32 block your gateway delivers from.`);
+  const header = [say('lockdown.header.ip')];
+  if (gateway) header.push(say('lockdown.header.gateway', { relay: describeRelay(gateway) }));
+  if (gateway?.fromConfig) header.push(say('relay.fromConfig', { ip: gateway.ip.ip, source: gateway.fromConfig }));
+  if (unconfirmed && gateway) header.push(say('relay.unconfirmed', { ip: gateway.ip.ip, evidence: gateway.evidence.join('; ') || say('relay.noEvidence') }));
+  for (const e of entries) if (e.origin === 'vendor' && e.source) header.push(say('vendor.rangeComment', { range: e.spec.text, source: e.source }));
+  if (placeholder) header.push(say('lockdown.header.placeholder', { placeholder: PLACEHOLDER_GATEWAY_IP }));
 
   const onlyMessage = entries.length > 0 && entries.every((e) => e.origin === 'message');
-  if (onlyMessage) {
-    caveats.unshift(
-      `SenderIPAddresses must list EVERY address the gateway delivers from, or mail from the missing ones is rejected. This message shows only ${words(entries.map((e) => e.spec.text))}; add the others (options gatewayIps / useVendorRanges) or use the certificate variant.`,
-    );
-  }
-  if (placeholder) caveats.unshift(`The script contains the placeholder ${PLACEHOLDER_GATEWAY_IP}: New-InboundConnector fails until you replace it with your gateway's addresses.`);
+  if (onlyMessage) caveats.unshift(say('lockdown.caveat.everyAddress', { ips: words(entries.map((e) => e.spec.text)) }));
+  if (placeholder) caveats.unshift(say('lockdown.caveat.placeholder', { placeholder: PLACEHOLDER_GATEWAY_IP }));
   caveats.push(...commonCaveats());
 
   let recommended = false;
+  let fit: Fit = 'alternative';
   let why: string;
-  const cert = certificateName(f, options, k, omitted);
+  const given = givenCertificate(options, omitted);
   if (!f.hasRelay) {
     recommended = f.findingIds.has('direct-to-tenant');
-    why = recommended
-      ? 'This message reached Microsoft 365 directly, bypassing the gateway: a lock-down connector makes Microsoft 365 refuse such connections. Fill in your gateway\'s addresses.'
-      : 'No gateway was seen in front of Microsoft 365 in this message; use this only if your MX points to a gateway.';
+    why = recommended ? say('lockdown.why.direct') : say('lockdown.why.noGateway');
+    if (!recommended) fit = 'not-this-message';
   } else if (unconfirmed) {
     why = unconfirmed.why;
     caveats.unshift(...unconfirmed.confirm);
-  } else if (cert && options.certificateName !== undefined) {
-    why = `Works when the list is complete, but the certificate variant (${cert.name}) covers every ${cert.vendor ?? 'gateway'} node without listing IPs.`;
+    fit = 'confirm-first';
+  } else if (given) {
+    why = say('lockdown.why.ipWithCertificate', { cert: given });
   } else {
     recommended = !placeholder;
-    why = `Restricting the Partner connector to the gateway's IPs makes Microsoft 365 refuse mail that did not pass the gateway${gateway ? ` (${gateway.ip.ip} delivered this message)` : ''}.`;
+    why = gateway ? say('lockdown.why.ipGateway', { ip: gateway.ip.ip }) : say('lockdown.why.ip');
+    if (placeholder) fit = 'confirm-first';
   }
   return finish({
     id: 'lockdown-connector',
-    title: 'Lock down: accept mail only from the gateway IPs',
+    title: say('lockdown.title.ip'),
     language: 'powershell',
     header,
     body: [cmd],
@@ -181,6 +207,7 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
       sources: entries.map((e) => ({ value: e.spec.text, origin: e.origin, ...(e.source ? { source: e.source } : {}) })),
     },
     recommended,
+    fit,
     why,
     caveats,
     preChecks: mxPreCheck(f, options),
@@ -190,48 +217,64 @@ export function lockdownConnector(f: Facts, options: RemedyOptions, k: RemedyKb)
   });
 }
 
-/** TlsSenderCertificateName: options.certificateName, else the vendor host pattern of the gateway's name. */
-function certificateName(f: Facts, options: RemedyOptions, k: RemedyKb, omitted: Omitted): { name: string; vendor?: string; derivedFrom?: string } | undefined {
-  if (options.certificateName !== undefined) {
-    const c = checkDomain(options.certificateName, { allowWildcard: true, what: 'certificate name' });
-    if (c.ok) return { name: c.value };
-    omitted.add(options.certificateName, `certificateName left out: ${c.reason}`);
-  }
+/** The certificate name the user gave (setting or CLI), validated. */
+function givenCertificate(options: RemedyOptions, omitted: Omitted): string | undefined {
+  if (options.certificateName === undefined) return undefined;
+  const c = checkDomain(options.certificateName, { allowWildcard: true, what: 'certificate name' });
+  if (c.ok) return c.value;
+  omitted.add(options.certificateName, say('lockdown.omit.certificateName', { reason: c.reason }));
+  return undefined;
+}
+
+/** The vendor host pattern the gateway's recorded name matches (what to ask the vendor about), e.g. "*.pphosted.com". */
+function vendorNamePattern(f: Facts, k: RemedyKb): { pattern: string; vendor: string; host: string } | undefined {
   const g = f.hasRelay ? f.connecting : undefined;
   if (!g || !g.host || !g.vendorId) return undefined;
   const hit = k.vendorHostPattern(g.host);
   if (!hit || hit.id !== g.vendorId || hit.weight !== 'strong' || !hit.pattern.startsWith('*.')) return undefined;
-  const c = checkDomain(hit.pattern, { allowWildcard: true, what: 'certificate name' });
-  if (!c.ok) return undefined;
-  return { name: c.value, vendor: g.vendorName, derivedFrom: g.host };
+  const c = checkDomain(hit.pattern, { allowWildcard: true, what: 'host pattern' });
+  return c.ok ? { pattern: c.value, vendor: g.vendorName ?? g.vendorId, host: g.host } : undefined;
 }
 
 export function lockdownCertificate(f: Facts, options: RemedyOptions, k: RemedyKb): Remedy | null {
   if (!applies(f)) return null;
   const omitted = new Omitted();
-  const cert = certificateName(f, options, k, omitted);
-  if (!cert) return null;
+  const given = givenCertificate(options, omitted);
+  const candidate = given ? undefined : vendorNamePattern(f, k);
+  if (!given && !candidate) return null;
   const name = newConnectorName(options, omitted, DEFAULT_LOCKDOWN_NAME);
+  const certName = given ?? PLACEHOLDER_CERTIFICATE;
   const cmd = psCommand('New-InboundConnector', [
     ['Name', arg.str(name)],
     ['ConnectorType', arg.word('Partner')],
     ['SenderDomains', arg.str('*')],
     ['RequireTls', arg.bool(true)],
     ['RestrictDomainsToCertificate', arg.bool(true)],
-    ['TlsSenderCertificateName', arg.str(cert.name)],
+    ['TlsSenderCertificateName', arg.str(certName)],
   ]);
-  const header = ['Lock down: accept internet mail only from the gateway (Partner connector restricted to its TLS certificate)'];
-  if (cert.derivedFrom) header.push(`Certificate name derived from the gateway host ${cert.derivedFrom}${cert.vendor ? ` (${cert.vendor})` : ''}`);
+  const header = [say('lockdown.header.certificate')];
+  if (given) header.push(say('lockdown.header.certificateGiven', { cert: given }));
+  else if (candidate) {
+    header.push(say('lockdown.header.certificatePlaceholder', { placeholder: PLACEHOLDER_CERTIFICATE }));
+    header.push(say('lockdown.header.certificateCandidate', { host: candidate.host, pattern: candidate.pattern, vendor: candidate.vendor }));
+  }
+  const unconfirmed = f.hasRelay && !f.relaysConfirmed ? unconfirmedWords(f) : null;
   const caveats = [
-    `Confirm with ${cert.vendor ?? 'the vendor'} that its servers present a TLS certificate whose subject matches ${cert.name} when delivering to Microsoft 365; otherwise all mail through the gateway is rejected.`,
+    ...(candidate ? [say('lockdown.caveat.askVendor', { vendor: candidate.vendor, pattern: candidate.pattern })] : []),
+    say('lockdown.caveat.certificateMatch'),
+    ...(unconfirmed?.confirm ?? []),
     ...commonCaveats(),
   ];
-  // a certificate name guessed from host names is not a fact: a wrong one rejects every message
-  // from the gateway (550 5.7.51), so only a name the user confirmed is recommended
-  const recommended = options.certificateName !== undefined && !cert.derivedFrom && f.relaysConfirmed;
+  // a certificate name guessed from host names is not a fact: a wrong one refuses every message
+  // from the gateway (550 5.7.51 for each recipient), so only a name the user gave is recommended
+  const recommended = !!given && (f.relaysConfirmed || f.findingIds.has('direct-to-tenant'));
+  const fit: Fit = recommended ? 'recommended' : given ? 'alternative' : 'confirm-first';
+  const why = given
+    ? sayAll([unconfirmed?.why, say('lockdown.why.certificateGiven', { cert: given })])
+    : say('lockdown.why.certificateUnknown', { vendor: candidate!.vendor, host: candidate!.host });
   return finish({
     id: 'lockdown-certificate',
-    title: `Lock down: accept mail only from the gateway certificate ${cert.name}`,
+    title: given ? say('lockdown.title.certificate', { cert: given }) : say('lockdown.title.certificateToConfirm', { vendor: candidate!.vendor }),
     language: 'powershell',
     header,
     body: [cmd],
@@ -241,13 +284,13 @@ export function lockdownCertificate(f: Facts, options: RemedyOptions, k: RemedyK
       senderDomains: ['*'],
       requireTls: true,
       restrictDomainsToCertificate: true,
-      tlsSenderCertificateName: cert.name,
-      derivedFrom: cert.derivedFrom ?? null,
+      tlsSenderCertificateName: certName,
+      placeholder: !given,
+      nameToConfirm: candidate?.pattern ?? null,
     },
     recommended,
-    why: cert.derivedFrom
-      ? `Not recommended until the certificate subject is confirmed: ${cert.name} is derived from the gateway's host name ${cert.derivedFrom} (${cert.vendor ?? 'a known vendor'}), not read from its certificate. Ask the vendor which subject its servers present to Microsoft 365, then set it as the certificate name; a certificate restriction then covers every gateway node without listing IPs.`
-      : `Uses the certificate name you gave (${cert.name}); covers every gateway node without listing IPs.`,
+    fit,
+    why,
     caveats,
     preChecks: mxPreCheck(f, options),
     rollback: rollback(name),

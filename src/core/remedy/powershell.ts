@@ -246,5 +246,5 @@ export function psCommand(command: string, params: Array<[string, PsArg]>): stri
 
 /** A `#` comment line (text made safe by commentText). */
 export function psComment(text: string): string {
-  return text ? `# ${commentText(text)}` : '#';
+  return text ? `# ${commentText(text, 2000)}` : '#';
 }

@@ -141,7 +141,8 @@ describe('fix <folder> --kind efc', () => {
     assert.equal(r.code, 0, r.stderr);
     const change = r.stdout.split('\n').filter((l) => l.startsWith('Set-InboundConnector'));
     assert.equal(change.length, 1, 'exactly one change line runs');
-    const m = /^Set-InboundConnector -Identity 'Inbound from gateways' -EFSkipLastIP \$false -EFSkipIPs ('[^']+'(?:,'[^']+')*)$/.exec(change[0]);
+    // the connector's state is not given: the change only adds, and leaves EFSkipLastIP as it is
+    const m = /^Set-InboundConnector -Identity 'Inbound from gateways' -EFSkipIPs @\{Add=('[^']+'(?:,'[^']+')*)\}$/.exec(change[0]);
     assert.ok(m, change[0]);
     const listed = m![1].split(',').map((s) => s.slice(1, -1));
 
@@ -149,6 +150,17 @@ describe('fix <folder> --kind efc', () => {
     const want = new Map<string, { count: number; files: string[] }>();
     const unconfirmed = new Set<string>();
     const confirmedSomewhere = new Set<string>();
+    // relays Enhanced Filtering skip-listed in the messages (the scenario turned it on) are not
+    // added again, unless another message shows the same relay not skip-listed
+    const skippedEverywhere = new Set<string>();
+    const notSkipped = new Set<string>();
+    for (const s of folder.messages) {
+      const f = s.built.facts;
+      if (f.receiver !== 'exchange-online' || f.nonlinear) continue;
+      for (const ip of f.relayIps) (f.eop?.efc === 'off' || !f.eop ? notSkipped : skippedEverywhere).add(ip);
+    }
+    for (const ip of notSkipped) skippedEverywhere.delete(ip);
+    assert.ok(skippedEverywhere.size >= 1, 'a fixture shows Enhanced Filtering already working');
     for (const s of folder.messages) {
       const f = s.built.facts;
       if (f.receiver !== 'exchange-online' || f.nonlinear) continue;
@@ -160,6 +172,7 @@ describe('fix <folder> --kind efc', () => {
           continue;
         }
         confirmedSomewhere.add(ip);
+        if (skippedEverywhere.has(ip)) continue;
         const e = want.get(ip) ?? { count: 0, files: [] };
         e.count++;
         e.files.push(s.file);
@@ -187,7 +200,8 @@ describe('fix <folder> --kind efc', () => {
     assert.match(r.stdout, /delivered to Gmail \(run `fix <file> --kind gmail` on one of them\): .*barracuda-gmail\.eml/);
     // the same checks as the single-message fix
     assert.match(r.stdout, /^Get-InboundConnector \| Format-List/m);
-    assert.match(r.stdout, /^# Set-InboundConnector -Identity 'Inbound from gateways' -EFSkipLastIP \$false -EFSkipIPs \$null$/m);
+    assert.match(r.stdout, /^# Set-InboundConnector -Identity 'Inbound from gateways' -EFSkipIPs @\{Remove='[^\n]+'\}$/m, 'roll back removes what was added');
+    for (const ip of skippedEverywhere) assert.ok(!listed.includes(ip), `${ip} was already skip-listed`);
     assert.match(r.stdout, /^# ---- 4\. Verify after the change ----$/m);
     assert.match(r.stderr, /analysed \d+ of \d+ files; 4 could not be analysed/);
   });

@@ -247,6 +247,25 @@ describe('configuration file', () => {
 });
 
 describe('a configuration file beside the messages', () => {
+  test('its cloud and gateway certificate name reach the fixes; the command line wins', async () => {
+    const dir = tempDir('config-cloud');
+    fs.copyFileSync(path.join(folder.dir, 'device-relay.eml'), path.join(dir, 'device.eml'));
+    fs.copyFileSync(pp, path.join(dir, 'proofpoint.eml'));
+    fs.writeFileSync(path.join(dir, '.mailflowlensrc.json'), JSON.stringify({ cloud: 'gcc-high', gatewayCertificateName: 'mx.gateway.example' }));
+    const relay = await runCli(['fix', 'device.eml', '--kind', 'relay'], { cwd: dir });
+    assert.equal(relay.code, 0, relay.stderr);
+    assert.match(relay.stdout, /IN TXT "v=spf1 [^"]*include:spf\.protection\.office365\.us -all"/);
+    const overridden = await runCli(['fix', 'device.eml', '--kind', 'relay', '--cloud', 'worldwide'], { cwd: dir });
+    assert.match(overridden.stdout, /IN TXT "v=spf1 [^"]*include:spf\.protection\.outlook\.com -all"/);
+    const lock = await runCli(['fix', 'proofpoint.eml', '--kind', 'lockdown'], { cwd: dir });
+    assert.equal(lock.code, 0, lock.stderr);
+    assert.ok(lock.stdout.split('\n').some((l) => !l.startsWith('#') && l.includes("-TlsSenderCertificateName 'mx.gateway.example'")), lock.stdout);
+    fs.writeFileSync(path.join(dir, '.mailflowlensrc.json'), JSON.stringify({ cloud: 'mars' }));
+    const bad = await runCli(['fix', 'device.eml', '--kind', 'relay'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"cloud" must be one of auto, worldwide, gcc-high, dod, 21vianet/);
+  });
+
   test('is named on stderr, and the addresses its trusted relays put into a script are marked as coming from it', async () => {
     const { facts } = await buildCached('direct-to-eop');
     const dir = tempDir('config-beside');
@@ -264,6 +283,22 @@ describe('a configuration file beside the messages', () => {
 });
 
 describe('fix one message', () => {
+  test('--cloud names the tenant\'s Microsoft 365 cloud: the SPF record uses that cloud\'s include', async () => {
+    const device = path.join(folder.dir, 'device-relay.eml');
+    const plain = await runCli(['fix', device, '--kind', 'relay']);
+    assert.equal(plain.code, 0, plain.stderr);
+    // the worldwide receiver's host names: the worldwide include
+    assert.match(plain.stdout, /IN TXT "v=spf1 [^"]*include:spf\.protection\.outlook\.com -all"/);
+    const cn = await runCli(['fix', device, '--kind', 'relay', '--cloud', '21vianet']);
+    assert.equal(cn.code, 0, cn.stderr);
+    assert.doesNotMatch(cn.stdout, /include:spf\.protection\.outlook\.com -all"/);
+    assert.match(cn.stdout, /; Public sources/);
+    assert.match(cn.stdout, /You named the Microsoft 365 operated by 21Vianet cloud for your tenant \(Mail Flow Lens: Cloud; CLI: --cloud\), whose SPF include is include:spf\.protection\.partner\.outlook\.cn/);
+    const bad = await runCli(['fix', device, '--kind', 'relay', '--cloud', 'mars']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--cloud must be one of worldwide, gcc-high, dod, 21vianet/);
+  });
+
   test('offline, a gateway only its reverse DNS names is not written into the command: a placeholder and how to confirm', async () => {
     const { facts } = await buildCached('proofpoint-banner-eop');
     const r = await runCli(['fix', pp, '--kind', 'efc', '--connector', 'Inbound from Proofpoint']);

@@ -246,7 +246,20 @@ describe('relay-device-spf and intra-org-spoof', () => {
     const s = of(all, 'intra-org-spoof');
     assert.equal(s.length, 1);
     assert.match(s[0].message, /someone outside is sending as your domain/);
-    assert.deepEqual(s[0].remedies, []);
+    // no device fix for a spoof; rejecting Direct Send is what stops it (the generator decides
+    // whether the message has Direct Send's shape)
+    assert.deepEqual(s[0].remedies, ['reject-direct-send']);
+  });
+
+  test('a Direct Send phish as the own domain is named as Direct Send, with the AuthAs evidence', async () => {
+    const all = (await scenario('direct-send-spoof')).all;
+    const s = of(all, 'intra-org-spoof');
+    assert.equal(s.length, 1);
+    assert.match(s[0].message, /X-MS-Exchange-Organization-AuthAs: Anonymous\): Microsoft calls this Direct Send, and Reject Direct Send refuses such messages from outside\.$/);
+    assert.ok(s[0].evidence.some((e) => /^AuthAs: Anonymous$/.test(e.note ?? '')), 'the AuthAs field is evidence');
+    assert.deepEqual(s[0].remedies, ['reject-direct-send']);
+    // through a gateway (a relay in front of the tenant) it is not Direct Send
+    assert.doesNotMatch(of((await scenario('proofpoint-banner-eop')).all, 'intra-org-spoof')[0]?.message ?? '', /Direct Send/);
   });
 });
 

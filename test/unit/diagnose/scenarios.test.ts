@@ -33,6 +33,8 @@ const REMEDY_IDS = new Set([
   'arc-trusted-sealer',
   'gmail-inbound-gateway',
   'device-relay-connector',
+  'device-relay-certificate',
+  'reject-direct-send',
   'spf-record-relay',
   'remove-scl-bypass',
   'remove-ip-allow',
@@ -207,7 +209,9 @@ describe('the right hop, the right cause, the right fix', () => {
     const f = only(a, 'relay-device-spf');
     assert.ok(f.message.includes(r.facts.connectingIp));
     assert.match(f.message, /SCANNER01/);
-    assert.deepEqual(f.remedies.sort(), ['device-relay-connector', 'spf-record-relay']);
+    assert.deepEqual(f.remedies.sort(), ['device-relay-certificate', 'device-relay-connector', 'reject-direct-send', 'spf-record-relay']);
+    // anonymous, straight to the MX, no connector: what Microsoft calls Direct Send
+    assert.match(f.message, /X-MS-Exchange-Organization-AuthAs: Anonymous\): Microsoft calls this Direct Send\.$/);
     assert.match(only(a, 'intra-org-spoof').message, /reason=010/);
     assert.match(only(a, 'compauth-fail').message, /your own accepted domains/);
   });

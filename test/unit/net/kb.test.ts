@@ -96,10 +96,20 @@ describe('knowledge-base data', () => {
     assert.equal(listVendors().length, VENDORS.length);
   });
 
-  test('no vendor range is presented as published: DOMAIN.md gives none', () => {
+  test('a vendor range is published only with the vendor page that lists it and its date; the rest are observed', () => {
     const ranges = VENDORS.flatMap((v) => v.ipRanges.map((r) => ({ id: v.id, ...r })));
     assert.ok(ranges.length > 0);
-    for (const r of ranges) assert.equal(r.status, 'observed', `${r.id} ${r.range}`);
+    const published = ranges.filter((r) => r.status === 'published');
+    // Cloudflare Email Security publishes its egress ranges ("Egress IPs")
+    assert.ok(published.some((r) => r.id === 'cloudflare'), 'Cloudflare publishes its egress ranges');
+    for (const r of published) {
+      assert.match(r.url ?? '', /^https:\/\//, `${r.id} ${r.range}: the page that publishes it`);
+      assert.match(r.asOf, /^\d{4}-\d{2}-\d{2}$/, `${r.id} ${r.range}: when it was read`);
+    }
+    for (const r of ranges.filter((x) => x.status !== 'published')) {
+      assert.equal(r.status, 'observed', `${r.id} ${r.range}`);
+      assert.equal(r.url, undefined, `${r.id} ${r.range}: an observed range names no vendor page`);
+    }
   });
 
   test('data is frozen: callers cannot change the knowledge base', () => {
@@ -156,7 +166,7 @@ describe('provider ranges', () => {
     const m = lookupProviderByIp('2603:10a6:910:13::9');
     assert.equal(m?.id, 'microsoft365');
     assert.equal(m?.purpose, 'Microsoft datacenter (internal hop)');
-    assert.match(m?.source ?? '', /^SAMPLE/);
+    assert.match(m?.source ?? '', /real messages/);
     assert.equal(lookupProviderByIp('2603:10b6:208:c0::40')?.list, 'internal');
   });
 
@@ -305,6 +315,40 @@ describe('vendor lookups', () => {
     assert.equal(vendorByHost('cluster-a.mailcontrol.com')?.verified, false);
   });
 
+  test('the vendors the expert review asked for are recognised from what their mail shows', () => {
+    // host names as they appear in Received fields and MX records
+    const hosts: Array<[string, string]> = [
+      ['mailstream-east.mxrecord.io', 'cloudflare'],
+      ['mailstream-bom.mxrecord.mx', 'cloudflare'],
+      ['za-smtp-inbound-1.mimecast.co.za', 'mimecast'],
+      ['inpost02.tmes.trendmicro.eu', 'trendmicro'],
+      ['mx-gate13-hz2.hornetsecurity.com', 'hornetsecurity'],
+      ['mx01.retarus.com', 'retarus'],
+      ['smtp2.mailroute.net', 'mailroute'],
+    ];
+    for (const [h, id] of hosts) assert.equal(vendorByHost(h)?.id, id, h);
+    // header names a gateway writes on the delivered copy
+    const headers: Array<[string, string]> = [
+      ['X-KSMG-AntiSpam-Status', 'kaspersky'],
+      ['X-KLMS-AntiSpam-Rate', 'kaspersky'],
+      ['X-VADE-SPAMSTATE', 'vade'],
+      ['X-SpamExperts-Class', 'mailassure'],
+      ['X-Mlf-Version', 'sonicwall'],
+    ];
+    for (const [h, id] of headers) assert.ok(vendorsByHeaderName(h).some((v) => v.id === id), `${h}: ${vendorsByHeaderName(h).map((v) => v.id).join(', ')}`);
+    // Trellix (formerly FireEye ETP): recognised by the header prefix a public header table gives
+    assert.match(vendorInfo('fireeye')!.name, /Trellix/);
+    assert.deepEqual(vendorInfo('fireeye')!.headers.map((h) => [h.name, h.match]), [['X-FireEye', 'prefix']]);
+    // Hornetsecurity seals with ARC as d=hornetsecurity.com s=hse1
+    assert.equal(vendorByArcSealer('hornetsecurity.com', 'hse1')?.id, 'hornetsecurity');
+    // every record says where it comes from and when
+    for (const id of ['cloudflare', 'kaspersky', 'fireeye', 'trendmicro', 'vade', 'sonicwall', 'retarus', 'mailroute', 'mailassure']) {
+      const v = vendorInfo(id);
+      assert.ok(v, id);
+      assert.ok(v!.source.length > 10 && /^\d{4}-\d{2}-\d{2}$/.test(v!.asOf), id);
+    }
+  });
+
   test('look-alike names never match a vendor', () => {
     for (const h of [
       'evilpphosted.com',
@@ -444,7 +488,11 @@ describe('vendor lookups', () => {
     assert.ok(pp?.modifications.some((m) => m.kind === 'url-rewrite'));
     assert.equal(vendorInfo('mimecast')?.arcSealers[0].selector, 'arc-2018');
     assert.equal(vendorInfo('barracuda')?.spamHeader?.header, 'X-Barracuda-Spam-Status');
-    assert.equal(vendorInfo('hornetsecurity')?.arcSealers.length, 0, 'its d= was never captured');
+    // Hornetsecurity's ARC sealer, as real messages show it
+    assert.deepEqual(
+      vendorInfo('hornetsecurity')?.arcSealers.map((s) => [s.domain, s.selector, s.evidence]),
+      [['hornetsecurity.com', 'hse1', 'seen']],
+    );
     assert.equal(vendorInfo('nope'), undefined);
     assert.equal(vendorInfo('__proto__'), undefined);
   });

@@ -49,6 +49,13 @@ export const BARRACUDA: VendorMatch = {
   confidence: 'strong',
 };
 
+export const CLOUDFLARE: VendorMatch = {
+  id: 'cloudflare',
+  name: 'Cloudflare Email Security (formerly Area 1)',
+  signals: [{ kind: 'rdns', detail: 'host mailstream-east.mxrecord.io matches mailstream-*.mxrecord.io' }],
+  confidence: 'strong',
+};
+
 export function boundary(p: Partial<TrustBoundary>): TrustBoundary {
   return {
     receiver: 'exchange-online',
@@ -199,6 +206,38 @@ export function proofpointToEop(extra: Partial<Analysis> = {}, ms: Parameters<ty
     }),
     microsoft: microsoft(ms),
     vendors: [PROOFPOINT],
+    ...extra,
+  });
+}
+
+/**
+ * Sender → Cloudflare Email Security (mailstream-east.mxrecord.io, 104.30.40.17, inside the
+ * 104.30.32.0/19 egress range Cloudflare publishes) → EOP. One public relay hop.
+ */
+export function cloudflareToEop(extra: Partial<Analysis> = {}): Analysis {
+  const hops = [
+    hop(0, { from: { helo: 'mail.fabrikam.example', rdns: 'mail.fabrikam.example', ip: '203.0.113.77' }, by: { host: 'mailstream-east.mxrecord.io' }, role: 'gateway', vendor: CLOUDFLARE, byOperator: 'vendor' }),
+    hop(1, {
+      from: { helo: 'mailstream-east.mxrecord.io', rdns: 'mailstream-east.mxrecord.io', ip: '104.30.40.17' },
+      by: { host: 'CH2PEPF0000013F.mail.protection.outlook.com' },
+      role: 'receiver-edge',
+      vendor: CLOUDFLARE,
+      byOperator: 'microsoft365',
+    }),
+  ];
+  return analysis({
+    hops,
+    boundary: boundary({
+      entryHopIndex: 1,
+      connectingIp: '104.30.40.17',
+      connectingHelo: 'mailstream-east.mxrecord.io',
+      relayHopIndexes: [0],
+      relayIps: ['104.30.40.17'],
+      originalSenderIp: '203.0.113.77',
+      originalSenderHopIndex: 0,
+    }),
+    microsoft: microsoft({ cip: '104.30.40.17', sfv: 'SPM', scl: 5 }),
+    vendors: [CLOUDFLARE],
     ...extra,
   });
 }

@@ -62,7 +62,7 @@ describe('Gmail inbound gateway', () => {
   test('markdown checklist with the path, the public gateway IPs and the vendor spam header', () => {
     const [r] = generateByIds(barracudaToGmail(), ['gmail-inbound-gateway']);
     assert.equal(r.language, 'markdown');
-    assert.ok(r.text.includes('**Apps → Google Workspace → Gmail → Spam, Phishing and Malware → Inbound gateway**'));
+    assert.ok(r.text.includes('**Apps > Google Workspace > Gmail > Spam, Phishing and Malware > Inbound gateway**'));
     assert.ok(r.text.includes('  - `209.222.82.10` — d123456a.ess.barracudanetworks.com, Barracuda'));
     assert.ok(r.text.includes('**Automatically detect external IP (recommended)**'));
     assert.ok(r.text.includes('**Reject all mail not from gateway IPs**, only after your MX records point to the gateway'));

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Remedy } from '../../../src/core/types';
 import { generateByIds, type RemedyOptions } from '../../../src/core/remedy';
-import { boundary, hop, mimecastEfcActive, proofpointOnPremToEop, proofpointToEop, analysis, PROOFPOINT, microsoft } from './analysis-builder';
+import { boundary, cloudflareToEop, hop, mimecastEfcActive, proofpointOnPremToEop, proofpointToEop, analysis, PROOFPOINT, microsoft } from './analysis-builder';
 import { lineProblem, paramLiterals } from './ps-shape';
 
 const EFC = ['efc-verify', 'efc-skip-last-ip', 'efc-skip-ips', 'efc-pilot-users'];
@@ -34,7 +34,7 @@ describe('EFSkipLastIP vs EFSkipIPs', () => {
     const r = efc();
     const o = r['efc-skip-ips'].omitted.find((x) => x.value === '127.0.0.1');
     assert.ok(o);
-    assert.match(o.reason, /skips these by itself/);
+    assert.match(o.reason, /detects and skips loopback \(127\.0\.0\.0\/8\) and RFC 1918 private addresses by itself/);
     assert.match(o.reason, /NAT/);
   });
 
@@ -44,7 +44,7 @@ describe('EFSkipLastIP vs EFSkipIPs', () => {
     assert.match(r['efc-skip-ips'].why!, /^EFSkipIPs fits: 2 public relay hops/);
     assert.deepEqual(paramLiterals(command(r['efc-skip-ips'])).EFSkipIPs, ['148.163.135.20', '198.51.100.20']);
     assert.equal(r['efc-skip-last-ip'].recommended, false);
-    assert.match(r['efc-skip-last-ip'].why!, /skips only the last one \(198\.51\.100\.20\); EOP would take 148\.163\.135\.20 as the sender/);
+    assert.match(r['efc-skip-last-ip'].why!, /skips only the last one \(198\.51\.100\.20\); Exchange Online would take 148\.163\.135\.20 for the sender/);
   });
 
   test('pre-checks, rollback and the verify lines name the original sender', () => {
@@ -82,9 +82,9 @@ describe('EFSkipIPs entries', () => {
     const reason = (v: string) => r.omitted.find((o) => o.value === v)?.reason ?? '';
     assert.match(reason('10.1.2.3'), /private \(RFC 1918\)/);
     assert.match(reason('192.168.0.0/16'), /non-public/);
-    assert.match(reason('40.107.22.5'), /never skip Microsoft's IPs/);
+    assert.match(reason('40.107.22.5'), /entering Microsoft 365 IP addresses in Enhanced Filtering is not supported/);
     assert.match(reason('40.107.22.5'), /40\.107\.0\.0\/16/);
-    assert.match(reason('52.100.0.0/16'), /never skip Microsoft's IPs/);
+    assert.match(reason('52.100.0.0/16'), /entering Microsoft 365 IP addresses in Enhanced Filtering is not supported/);
     assert.match(reason('mx.example'), /not an IP address/);
     assert.match(reason('300.1.1.1'), /not an IP address/);
     assert.match(reason('10.0.0.0-11.0.0.0'), /non-public/);
@@ -100,8 +100,10 @@ describe('EFSkipIPs entries', () => {
     const reasons = [...r['efc-skip-last-ip'].omitted, ...r['efc-skip-ips'].omitted].filter((o) => o.value.startsWith('fe80::'));
     assert.equal(reasons.length, 3);
     for (const o of reasons) {
-      assert.match(o.reason, /^link-local address: Enhanced Filtering skips these by itself/);
-      assert.doesNotMatch(o.reason, /1918|private/);
+      // Microsoft documents automatic skipping for loopback and RFC 1918 only: nothing more is claimed
+      assert.match(o.reason, /^link-local address: Microsoft documents automatic skipping only for loopback \(127\.0\.0\.0\/8\) and RFC 1918 private addresses/);
+      assert.match(o.reason, /is not documented/);
+      assert.doesNotMatch(o.reason, /skips these by itself/);
     }
     const priv = efc(proofpointToEop(), { efSkipIps: ['10.1.2.3', '127.0.0.1'] })['efc-skip-ips'].omitted;
     assert.match(priv.find((o) => o.value === '127.0.0.1')?.reason ?? '', /^loopback address: /);
@@ -134,20 +136,36 @@ describe('EFSkipIPs entries', () => {
     assert.ok(r.omitted.some((o) => o.value === '148.163.138.245' && /covered by 148\.163\.138\.0\/24/.test(o.reason)));
   });
 
-  test('vendor-published ranges come from the knowledge base with their source in a comment', () => {
-    const kb = {
-      vendorPublishedRanges: (id: string) => (id === 'proofpoint' ? [{ range: '148.163.128.0/19', source: 'Proofpoint customer IP list (test)', asOf: '2026-01-01' }] : []),
-    };
-    const r = efc(proofpointToEop(), { useVendorRanges: true, kb })['efc-skip-ips'];
-    assert.deepEqual(paramLiterals(command(r)).EFSkipIPs, ['148.163.128.0/19']);
-    assert.ok(r.text.includes('# 148.163.128.0/19: published range, Proofpoint (PPS / Enterprise, hosted): Proofpoint customer IP list (test) (as of 2026-01-01)'));
-    assert.ok(r.omitted.some((o) => o.value === '148.163.138.245' && /covered/.test(o.reason)));
+  test('the ranges Cloudflare publishes are used for a confirmed Cloudflare gateway, each commented, the page cited', () => {
+    const r = efc(cloudflareToEop())['efc-skip-ips'];
+    const ips = paramLiterals(command(r)).EFSkipIPs;
+    // the message's relay sits inside the published 104.30.32.0/19 and is covered by it
+    assert.ok(ips.includes('104.30.32.0/19'));
+    assert.ok(!ips.includes('104.30.40.17'));
+    assert.ok(r.omitted.some((o) => o.value === '104.30.40.17' && /covered by 104\.30\.32\.0\/19/.test(o.reason)));
+    // IPv6 is not listed for EFSkipIPs? It is: EFSkipIPs accepts IPv6 (PowerShell only)
+    assert.ok(ips.includes('2405:8100:c400::/38'));
+    assert.ok(r.text.includes('# 104.30.32.0/19: published range, Cloudflare Email Security (formerly Area 1), published list Egress IPs (2026-04-17)'));
+    assert.ok(r.text.includes('#   Egress IPs (Cloudflare Email Security documentation, 2026-04-17): https://developers.cloudflare.com/cloudflare-one/email-security/setup/pre-delivery-deployment/egress-ips/'));
+    // with useVendorRanges false, only the message's address
+    const off = efc(cloudflareToEop(), { useVendorRanges: false })['efc-skip-ips'];
+    assert.deepEqual(paramLiterals(command(off)).EFSkipIPs, ['104.30.40.17']);
   });
 
-  test('without published ranges, useVendorRanges says so and names the observed range it did not use', () => {
-    const r = efc(proofpointToEop(), { useVendorRanges: true })['efc-skip-ips'];
-    assert.ok(r.caveats.some((c) => /no published IP ranges for Proofpoint/.test(c)));
-    assert.ok(r.omitted.some((o) => o.value === '148.163.0.0/16' && /only observed/.test(o.reason)));
+  test('a published range whose page is not in the source list never reaches a script', () => {
+    const kb = {
+      vendorPublishedRanges: (id: string) => (id === 'proofpoint' ? [{ range: '148.163.128.0/19', source: 'an uncited list', asOf: '2026-01-01', url: 'https://example.invalid/ranges' }] : []),
+    };
+    const a = proofpointToEop();
+    const r = efc(a, { kb });
+    assert.equal(r['efc-skip-ips'], undefined);
+    assert.ok(a.problems.some((p) => /not in the source list/.test(p.message)));
+  });
+
+  test('without published ranges, the fix says so and names the observed range it did not use', () => {
+    const r = efc(proofpointToEop())['efc-skip-ips'];
+    assert.ok(r.caveats.some((c) => /^No published list of Proofpoint \(PPS \/ Enterprise, hosted\)'s delivery addresses is recorded here/.test(c)));
+    assert.ok(r.omitted.some((o) => o.value === '148.163.0.0/16' && /only seen in real messages, not published by the vendor; not used/.test(o.reason)));
   });
 
   test('10,000 addresses are de-duplicated and capped with a note', () => {
@@ -202,7 +220,7 @@ describe('Enhanced Filtering state read from the message', () => {
     const r = efc(mimecastEfcActive());
     assert.deepEqual(Object.keys(r), ['efc-verify']);
     assert.equal(r['efc-verify'].recommended, false);
-    assert.match(r['efc-verify'].why!, /^Nothing to change: EOP recovered the original sender 203\.0\.113\.77/);
+    assert.match(r['efc-verify'].why!, /^Nothing to change: Exchange Online recovered the original sender 203\.0\.113\.77/);
     assert.equal(command(r['efc-verify']), 'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,SenderIPAddresses,EFSkipLastIP,EFSkipIPs,EFUsers');
   });
 

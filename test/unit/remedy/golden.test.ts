@@ -14,7 +14,7 @@ import type { Analysis, Remedy, RemedyKind } from '../../../src/core/types';
 import { analyze } from '../../../src/core/analyze';
 import { generateByIds, REMEDY_ID_LIST, remedyKind, type RemedyOptions } from '../../../src/core/remedy';
 import { buildCached, zoneResolver } from '../../fixtures/scenarios';
-import { arcSet, barracudaToGmail, deviceToEop, mimecastEfcActive, phishDirect, proofpointOnPremToEop, proofpointToEop } from './analysis-builder';
+import { arcSet, barracudaToGmail, cloudflareToEop, deviceToEop, mimecastEfcActive, phishDirect, proofpointOnPremToEop, proofpointToEop } from './analysis-builder';
 import { ipParamProblem, lineProblem } from './ps-shape';
 
 const GOLDEN_DIR = path.resolve(__dirname, '../../../../test/fixtures/golden/remedies');
@@ -75,6 +75,16 @@ function assertShapes(remedies: Remedy[], label: string): void {
   }
 }
 
+/** Remedies come out best fit first: one that fits is never listed after one that does not. */
+function assertOrder(remedies: Remedy[], label: string): void {
+  const misfit = (r: Remedy) => /^(?:Does not fit|Not recommended|Not supported)/.test(r.why ?? '');
+  const firstMisfit = remedies.findIndex(misfit);
+  if (firstMisfit < 0) return;
+  for (const r of remedies.slice(firstMisfit)) assert.ok(!r.recommended, `${label}: ${r.id} (recommended) after ${remedies[firstMisfit].id}, which does not fit`);
+  const firstOther = remedies.findIndex((r) => !r.recommended);
+  if (firstOther >= 0) for (const r of remedies.slice(firstOther)) assert.ok(!r.recommended, `${label}: ${r.id} (recommended) after ${remedies[firstOther].id}`);
+}
+
 function idsOf(kinds: RemedyKind[]): string[] {
   return REMEDY_ID_LIST.filter((id) => kinds.includes(remedyKind(id)!));
 }
@@ -87,11 +97,18 @@ describe('golden remedies: hand-built analyses', () => {
     ['handbuilt-barracuda-gmail', () => barracudaToGmail(), ['gmail', 'efc'], {}],
     ['handbuilt-device-relay', () => deviceToEop(), ['relay'], { currentSpf: 'v=spf1 include:spf.protection.outlook.com mx ~all' }],
     ['handbuilt-phish-direct', () => phishDirect(), ['lockdown', 'relay', 'efc'], {}],
+    // the ranges Cloudflare publishes, in EFSkipIPs and (as far as /24 allows) in the lock-down
+    ['handbuilt-cloudflare-eop', () => cloudflareToEop(), ['efc', 'lockdown'], { connectorName: 'Email security Inbound Connector' }],
+    // the certificate subject the user confirmed: the certificate lock-down is the recommended one
+    ['handbuilt-proofpoint-certificate-given', () => proofpointToEop(), ['lockdown'], { certificateName: '*.pphosted.com' }],
+    // the cloud stated by the user (CLI --cloud): 21Vianet's SPF include, MX and SMTP host
+    ['handbuilt-device-relay-21vianet', () => deviceToEop(), ['relay'], { cloud: '21vianet' }],
   ];
   for (const [name, make, kinds, options] of cases) {
     test(name, () => {
       const rs = generateByIds(make(), idsOf(kinds), options);
       assertShapes(rs, name);
+      assertOrder(rs, name);
       checkGolden(name, rs);
     });
   }
@@ -117,6 +134,10 @@ describe('golden remedies: fixture scenarios through the whole pipeline', () => 
     ['mailing-list-gmail', ['gmail'], {}],
     ['gmail-forward-eop', ['arc', 'efc'], {}],
     ['hybrid-efc-onprem', ['efc'], { connectorName: 'Inbound from on-premises' }],
+    // Direct Send to the tenant as its own domain: Reject Direct Send, no device fix
+    ['direct-send-spoof', ['lockdown', 'relay'], {}],
+    // GCC High: the SPF record of the MAIL FROM domain with GCC High's include, cloud-aware hosts
+    ['gcc-high-app-relay', ['relay', 'lockdown'], {}],
   ];
   for (const [id, kinds, options] of cases) {
     test(id, async () => {
@@ -129,8 +150,10 @@ describe('golden remedies: fixture scenarios through the whole pipeline', () => 
       });
       // what the findings asked for is always well-formed and a subset of what the kinds give
       assertShapes(a.remedies, `${id} (findings)`);
+      assertOrder(a.remedies, `${id} (findings)`);
       const rs = generateByIds(a, idsOf(kinds), options);
       assertShapes(rs, id);
+      assertOrder(rs, id);
       checkGolden(id, rs);
     });
   }

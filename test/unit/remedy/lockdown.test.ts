@@ -42,18 +42,22 @@ describe('lock-down connector by IP', () => {
     assert.match(reason('198.51.100.1-198.51.100.9'), /a-b ranges/);
   });
 
-  test('verify: wait about 15 minutes, then a direct SMTP test to the tenant MX must be refused', () => {
+  test('verify: a direct SMTP test to the tenant MX must be refused for each recipient (5.7.51); no unsourced waiting time', () => {
     const r = lockdown()['lockdown-connector'];
-    assert.match(r.verify[0], /15 minutes/);
-    assert.ok(r.verify.some((v) => /NOT the gateway.*contoso-com\.mail\.protection\.outlook\.com on port 25.*rejected/.test(v)));
+    assert.match(r.verify[0], /NOT the gateway.*contoso-com\.mail\.protection\.outlook\.com on port 25.*each recipient must be refused \(Exchange Online answers 550 5\.7\.51 TenantInboundAttribution\)/);
+    assert.ok(!r.verify.some((v) => /\d+ minutes/.test(v)), 'no source gives a propagation time');
     const withMx = lockdown(proofpointToEop(), { mxHost: 'contoso-com.l-v1.mx.microsoft' })['lockdown-connector'];
     assert.ok(withMx.verify.some((v) => v.includes('contoso-com.l-v1.mx.microsoft')));
     assert.ok(!withMx.verify.some((v) => /usual naming/.test(v)));
   });
 
-  test('names the known side effect on forwarded meeting invitations (seed 003)', () => {
+  test('names the documented side effects: hybrid on-premises mail (5.7.51), MTA-STS mx lines, direct senders', () => {
     const r = lockdown()['lockdown-connector'];
-    assert.ok(r.caveats.some((c) => /meeting invitation/.test(c) && /forwarded/.test(c)));
+    assert.ok(r.caveats.some((c) => /^Hybrid: mail from your on-premises Exchange servers must keep matching their OnPremises connector/.test(c) && /550 5\.7\.51 TenantInboundAttribution/.test(c)));
+    assert.ok(r.caveats.some((c) => /^MTA-STS: .*mx: lines/.test(c)));
+    assert.ok(r.caveats.some((c) => /devices and applications that send straight to your tenant's MX host/.test(c)));
+    // the meeting-invitation side effect came only from a reader's comment: not claimed
+    assert.ok(!r.caveats.some((c) => /meeting invitation/.test(c)));
   });
 
   test('rollback disables the connector; pre-checks list connectors and the MX', () => {
@@ -74,26 +78,29 @@ describe('lock-down connector by IP', () => {
 });
 
 describe('lock-down connector by certificate', () => {
-  test('derived from the gateway host when it is a known vendor, but not recommended until the subject is confirmed', () => {
+  test('with only a host name to go on: a placeholder, not recommended, and how to get the name from the vendor', () => {
     const r = lockdown();
     const c = r['lockdown-certificate'];
     assert.equal(
       cmd(c),
-      "New-InboundConnector -Name 'Reject mail not routed through the gateway' -ConnectorType Partner -SenderDomains '*' -RequireTls $true -RestrictDomainsToCertificate $true -TlsSenderCertificateName '*.pphosted.com'",
+      "New-InboundConnector -Name 'Reject mail not routed through the gateway' -ConnectorType Partner -SenderDomains '*' -RequireTls $true -RestrictDomainsToCertificate $true -TlsSenderCertificateName '<certificate name the vendor gives>'",
     );
     // a name guessed from host names rejects all gateway mail when wrong: the IP variant is the recommended one
     assert.equal(c.recommended, false);
-    assert.match(c.why!, /mx0b-00498f04\.pphosted\.com/);
-    assert.match(c.why!, /Ask the vendor which subject/);
+    assert.match(c.why!, /mx0b-00498f04\.pphosted\.com is only a host name/);
+    assert.match(c.why!, /Use the IP variant until Proofpoint/);
+    assert.ok(c.caveats.some((x) => /^Ask Proofpoint .* which certificate subject its servers present when they deliver to Microsoft 365/.test(x) && /names under \*\.pphosted\.com are only a lead/.test(x)));
     assert.equal(r['lockdown-connector'].recommended, true);
-    // the subject the user confirmed is recommended
+    // the subject the user confirmed is written and recommended
     const named = lockdown(proofpointToEop(), { certificateName: '*.pphosted.com' })['lockdown-certificate'];
     assert.equal(named.recommended, true);
+    assert.equal(paramLiterals(cmd(named)).TlsSenderCertificateName[0], '*.pphosted.com');
   });
 
-  test('Mimecast gateway gives *.mimecast.com', () => {
+  test('Mimecast gateway: *.mimecast.com is named as a lead, never written into the command', () => {
     const c = lockdown(mimecastEfcActive())['lockdown-certificate'];
-    assert.equal(paramLiterals(cmd(c)).TlsSenderCertificateName[0], '*.mimecast.com');
+    assert.equal(paramLiterals(cmd(c)).TlsSenderCertificateName[0], '<certificate name the vendor gives>');
+    assert.ok(c.caveats.some((x) => /\*\.mimecast\.com are only a lead/.test(x)));
   });
 
   test('no known vendor host: no certificate variant unless the user names one (validated)', () => {

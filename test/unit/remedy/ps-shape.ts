@@ -75,6 +75,7 @@ const COMMANDS: Record<string, string[]> = {
   'Enable-TransportRule': ['Identity'],
   'Set-HostedConnectionFilterPolicy': ['Identity', 'IPAllowList'],
   'Resolve-DnsName': ['Name', 'Type'],
+  'Set-OrganizationConfig': ['RejectDirectSend'],
 };
 
 const COMMAND_SHAPES = Object.entries(COMMANDS).map(
@@ -89,6 +90,7 @@ const FIXED = new Set([
   'Get-TransportRule | Where-Object { $_.SetSCL -eq -1 } | Format-Table Name,State,Priority,SetSCL',
   'Get-HostedConnectionFilterPolicy -Identity Default | Format-List IPAllowList',
   'Get-ArcConfig | Format-List ArcTrustedSealers',
+  'Get-OrganizationConfig | Format-List RejectDirectSend',
   "$sealers = @((Get-ArcConfig).ArcTrustedSealers) -join S -split S | ForEach-Object { $_.Trim() } | Where-Object { $_ }",
   'Set-ArcConfig -Identity Default -ArcTrustedSealers $sealers',
   'if (-not $sealers) { $sealers = S }',
@@ -137,7 +139,7 @@ export function ipParamProblem(line: string): string | undefined {
   const p = paramLiterals(line);
   for (const name of ['EFSkipIPs', 'SenderIPAddresses', 'IPAllowList']) {
     for (const v of p[name] ?? []) {
-      if (v === '<gateway IP>') continue;
+      if (v === '<gateway IP>' || v === '<device IP>') continue;
       const spec = parseIpSpec(v);
       if (!spec || spec.text !== v) return `${name} value ${JSON.stringify(v)} is not a canonical IP`;
     }

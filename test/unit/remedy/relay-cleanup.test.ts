@@ -28,7 +28,7 @@ describe('device relay connector', () => {
     const r = byId(deviceToEop(), RELAY)['device-relay-connector'];
     assert.ok(r.text.includes('SMTP AUTH client submission: smtp.office365.com port 587'));
     assert.ok(r.text.includes('licensed mailbox'));
-    assert.ok(r.text.includes('Direct send: contoso-com.mail.protection.outlook.com port 25'));
+    assert.ok(r.text.includes('Direct Send: contoso-com.mail.protection.outlook.com port 25'));
     assert.ok(r.text.includes('recipients in your own organisation only'));
   });
 
@@ -41,7 +41,31 @@ describe('device relay connector', () => {
     assert.match(forged['device-relay-connector'].why!, /forged/);
     const phish = byId(phishDirect(), RELAY);
     assert.equal(phish['device-relay-connector'].recommended, false);
-    assert.ok(phish['device-relay-connector'].caveats[0].includes('this message is a spoof'));
+  });
+
+  test("a phish's connecting address goes into no command: a placeholder does, unless the user names the device", () => {
+    const a = phishDirect();
+    const ip = a.boundary.connectingIp!;
+    const phish = byId(a, RELAY);
+    for (const id of ['device-relay-connector', 'spf-record-relay']) {
+      const r = phish[id];
+      const commands = [r.text, ...r.preChecks, ...r.rollback, ...r.verify, ...r.caveats, JSON.stringify(r.parameters), r.title].join('\n');
+      assert.ok(!commands.includes(ip), `${id}: ${ip} in the fix`);
+      assert.ok(r.text.includes('<device IP>'), `${id}: the placeholder is in the command`);
+      assert.equal(r.parameters.placeholder, true);
+      // the explanation still names the address the message came from
+      assert.ok(r.why!.includes(ip), `${id}: why names ${ip}`);
+    }
+    assert.match(phish['device-relay-connector'].text, /-SenderIPAddresses '<device IP>'/);
+    // without the device finding, a message from the own domain is no better
+    const noFinding = byId(deviceToEop({ findings: [] }), RELAY);
+    assert.ok(!noFinding['device-relay-connector'].text.includes('198.51.100.25'));
+    // the device finding, or the address the user gives, goes into the command
+    const device = byId(deviceToEop(), RELAY);
+    assert.match(device['device-relay-connector'].text, /-SenderIPAddresses '198\.51\.100\.25'/);
+    const given = byId(phishDirect(), RELAY, { deviceIp: '198.51.100.77' });
+    assert.match(given['device-relay-connector'].text, /-SenderIPAddresses '198\.51\.100\.77'/);
+    assert.equal(given['device-relay-connector'].parameters.placeholder, false);
   });
 
   test('From domain that is not one of yours: not recommended', () => {
@@ -70,7 +94,11 @@ describe('SPF record for the relay', () => {
   test('without a current record: a complete record with Microsoft 365 and the device', () => {
     const r = byId(deviceToEop(), RELAY)['spf-record-relay'];
     assert.equal(r.language, 'dns');
-    assert.equal(r.text, '; SPF for contoso.com: authorise 198.51.100.25 (keep exactly one v=spf1 record per domain)\ncontoso.com. IN TXT "v=spf1 ip4:198.51.100.25 include:spf.protection.outlook.com -all"\n');
+    assert.deepEqual(r.text.split('\n').slice(0, 3), [
+      '; SPF for contoso.com: authorise 198.51.100.25 (keep exactly one v=spf1 record per domain)',
+      'contoso.com. IN TXT "v=spf1 ip4:198.51.100.25 include:spf.protection.outlook.com -all"',
+      '; Public sources of the statements above:',
+    ]);
     assert.ok(r.caveats.some((c) => /at most 10 DNS lookups/.test(c) && /has 1 at its top level/.test(c)));
   });
 

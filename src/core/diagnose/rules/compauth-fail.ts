@@ -26,7 +26,7 @@ export const compauthFail: Rule = {
     const device = deviceRelay(a, options);
     if (device) {
       context = ` The sender is the organisation's own device or application relaying from ${device.ip}, which the SPF record of ${device.domain || 'the domain'} does not list.`;
-      remedies = ['spf-record-relay', 'device-relay-connector'];
+      remedies = ['spf-record-relay', 'device-relay-certificate', 'device-relay-connector', 'reject-direct-send'];
     } else if (hasRelays(a)) {
       const onRelay = spfOnRelay(a);
       context = onRelay

@@ -4,7 +4,7 @@
  * ways to see it in one message: the connecting host claims a gateway vendor's name in its HELO
  * while nothing else (reverse DNS, vendor headers, published ranges) confirms it — the usual
  * phishing trick — or the user configured the gateway as a trusted relay and it is not on the route.
- * The fix is to accept internet mail only from the gateway (seed 003).
+ * The fix is to accept internet mail only from the gateway ("Configure Exchange Online to accept SMTP connection only from specific mail security gateway", o365info; Microsoft Learn, "Manage mail flow using a third-party cloud service with Exchange Online").
  */
 import type { Rule } from '../index';
 import { lookupProviderByIp } from '../../net/kb';

@@ -56,7 +56,7 @@ export const dmarcFail: Rule = {
       // explained above
     } else if (device) {
       msg += ` The sender is the organisation's own device or application at ${device.ip}, which the SPF record does not list, and it does not sign with DKIM.`;
-      remedies = ['spf-record-relay', 'device-relay-connector'];
+      remedies = ['spf-record-relay', 'device-relay-certificate', 'device-relay-connector', 'reject-direct-send'];
     } else if (hasRelays(a)) {
       const onRelay = spfOnRelay(a);
       msg += onRelay ? ` SPF was judged on ${relayLabel(a)}, not on the original sender.` : ` The message came through ${relayLabel(a)}.`;

@@ -2,7 +2,7 @@
  * efc-not-enabled: mail reaches Exchange Online through a gateway or other relay, and Enhanced
  * Filtering for Connectors (skip listing) is not on for it — no X-MS-Exchange-SkipListedInternetSender.
  * EOP then treats the relay as the sender: SPF is checked on the relay's address, reputation and
- * anti-spoofing look at the relay, and DKIM failures caused by the relay are not recovered (seed 002).
+ * anti-spoofing look at the relay, and DKIM failures caused by the relay are not recovered (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online").
  */
 import type { Rule } from '../index';
 import {

@@ -2,7 +2,7 @@
  * efc-private-hop: a relay in front of Microsoft 365 received the message from a private
  * (RFC 1918), carrier-grade-NAT, unique-local or link-local address — an on-premises server or
  * appliance behind NAT. Enhanced Filtering skips such addresses by itself and does not accept them
- * in EFSkipIPs (seed 002); only the public addresses belong there. If the server that talks to
+ * in EFSkipIPs (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online"); only the public addresses belong there. If the server that talks to
  * Microsoft 365 is itself behind NAT, give it a public address of its own.
  * Loopback hops (a gateway's internal filter hand-off, e.g. Proofpoint's pps.filterd) are not NAT.
  */

@@ -2,7 +2,7 @@
  * efc-unsupported-routing: non-linear routing — Microsoft 365 took the message from the internet,
  * sent it to the organisation's own servers outside Microsoft 365 (on-premises), and took it back.
  * Enhanced Filtering for on-premises hybrid servers is not supported for this path: Microsoft 365
- * scans the returning message again, adds a second compauth verdict and may mark it as spam (seed 002).
+ * scans the returning message again, adds a second compauth verdict and may mark it as spam (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online").
  */
 import type { Rule } from '../index';
 import { fieldEvidence, fromLabel, hopEvidence, makeFinding, nonLinearRoute, quote } from '../util';

@@ -2,7 +2,7 @@
  * gmail-inbound-gateway-missing: a gateway sits in front of Gmail (Google Workspace) and Gmail
  * judged SPF on the gateway's address: the Workspace "Inbound gateway" setting does not list the
  * gateway's IPs (or "Automatically detect external IP" is off). With the setting, Gmail skips the
- * gateway and evaluates the original sender (seed 001).
+ * gateway and evaluates the original sender (Google Workspace Admin Help, "Set up an inbound mail gateway").
  */
 import type { Rule } from '../index';
 import { entryHop, hopEvidence, makeFinding, receiverAuthFailed, relayLabel, spfFailed, spfOnRelay } from '../util';

@@ -5,7 +5,7 @@
  * its own senders (a device, an application, a SaaS service) is missing from SPF/DKIM.
  */
 import type { Rule } from '../index';
-import { compauth, deviceRelay, dmarcFailure, fromDomain, fromIsOwnDomain, headerEvidence, makeFinding, quote, receiverLabel, spfEvaluation, stampEvidence } from '../util';
+import { compauth, deviceRelay, dmarcFailure, fromDomain, fromIsOwnDomain, hasRelays, headerEvidence, makeFinding, quote, receiverLabel, spfEvaluation, stampEvidence } from '../util';
 
 export const intraOrgSpoof: Rule = {
   id: 'intra-org-spoof',
@@ -20,17 +20,22 @@ export const intraOrgSpoof: Rule = {
     const outcome = ca?.result === 'fail' ? `compauth=fail${ca.reason ? ` reason=${ca.reason}` : ''}` : 'dmarc=fail';
     const device = deviceRelay(a, options);
     const source = spf.ip ?? a.boundary.connectingIp ?? 'an unknown address';
-    const msg = device
-      ? `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}) and is treated as a spoof of your domain: it came from your own device or application at ${device.ip} (${device.why}), which the domain's SPF record does not authorise.`
+    // anonymous, straight to the tenant's MX, no connector: the shape Microsoft calls Direct Send
+    const directSend = a.boundary.receiver === 'exchange-online' && !hasRelays(a) && a.microsoft?.org.authAs?.toLowerCase() === 'anonymous';
+    let msg = device
+      ? `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}) and is treated as a spoof of your domain: it came from your own device or application at ${device.ip} (${device.why}), which the SPF record of ${quote(device.domain || domain, 80)} does not authorise.`
       : `Mail from your own domain ${quote(domain, 80)} failed authentication at ${receiverLabel(a)} (${outcome}): it came from ${source}, which the domain does not authorise. Either someone outside is sending as your domain, or one of your own sending services is missing from SPF/DKIM.`;
+    if (!device && directSend) {
+      msg += ' It was sent straight to your MX without signing in and no connector identified it (X-MS-Exchange-Organization-AuthAs: Anonymous): Microsoft calls this Direct Send, and Reject Direct Send refuses such messages from outside.';
+    }
     return [
       makeFinding(
         'intra-org-spoof',
         'error',
         msg,
         a.boundary.entryHopIndex,
-        [headerEvidence(a, 'from', `From: ${quote(domain, 60)}`), ca?.evidence, dm ? stampEvidence(a, dm.from.stamp, 'dmarc=fail') : null, ...spf.evidence],
-        device ? ['spf-record-relay', 'device-relay-connector'] : [],
+        [headerEvidence(a, 'from', `From: ${quote(domain, 60)}`), ca?.evidence, directSend && !device ? headerEvidence(a, 'x-ms-exchange-organization-authas', 'AuthAs: Anonymous') : null, dm ? stampEvidence(a, dm.from.stamp, 'dmarc=fail') : null, ...spf.evidence],
+        device ? ['spf-record-relay', 'device-relay-certificate', 'device-relay-connector', 'reject-direct-send'] : ['reject-direct-send'],
       ),
     ];
   },

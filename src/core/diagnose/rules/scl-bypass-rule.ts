@@ -2,7 +2,7 @@
  * scl-bypass-rule: Exchange Online skipped spam filtering because something set SCL -1 before
  * filtering (SFV:SKN) — on mail that came through a gateway this is almost always a mail flow rule
  * "bypass spam filtering for the gateway". Microsoft asks to disable such rules once Enhanced
- * Filtering is on (seed 002), and discourages them in general: gateway addresses are shared by
+ * Filtering is on (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online"), and discourages them in general: gateway addresses are shared by
  * many customers, and spoofed mail that reaches the gateway gets through unfiltered.
  */
 import type { Rule } from '../index';

@@ -273,6 +273,8 @@ export interface ProviderIpMatch {
   asOf: string;
   list: ProviderRange['list'];
   secondary?: boolean;
+  /** A sovereign cloud's range. */
+  cloud?: ProviderRange['cloud'];
 }
 
 function ipValue(ip: string | ParsedIp): { p: ParsedIp; v: bigint } | undefined {
@@ -291,6 +293,7 @@ function toProviderMatch(e: ProviderRange): ProviderIpMatch {
     list: e.list,
   };
   if (e.secondary) m.secondary = true;
+  if (e.cloud) m.cloud = e.cloud;
   return m;
 }
 
@@ -318,6 +321,8 @@ export interface ProviderHostMatch {
   name: string;
   pattern: string;
   purpose: string;
+  /** A sovereign cloud's name (GCC High and DoD share office365.us: 'gcc-high'). */
+  cloud?: ProviderHostPattern['cloud'];
   source: string;
   asOf: string;
 }
@@ -329,7 +334,9 @@ export function lookupProviderByHost(host: string): ProviderHostMatch | undefine
   const hit = providerHosts.match(h)[0];
   if (!hit) return undefined;
   const e = hit.item;
-  return { id: e.provider, name: PROVIDER_NAMES[e.provider], pattern: e.pattern, purpose: e.purpose, source: e.source, asOf: e.asOf };
+  const m: ProviderHostMatch = { id: e.provider, name: PROVIDER_NAMES[e.provider], pattern: e.pattern, purpose: e.purpose, source: e.source, asOf: e.asOf };
+  if (e.cloud) m.cloud = e.cloud;
+  return m;
 }
 
 /** Class of the address plus the provider and (published) vendor networks it belongs to. */

@@ -2,16 +2,24 @@
  * Knowledge base, part 1: Microsoft 365 / Exchange Online Protection and Google mail networks and
  * host names. Data only; the lookups live in ./index.ts.
  *
- * Every entry names its source (the tag used in docs/DOMAIN.md §0 plus a URL or document name) and
- * `asOf`, the date of the source revision when the source states one (endpoint list 2026-08-14,
- * MISP copy of Google's list 2026-04-28), otherwise the date the reference notes were compiled
+ * Every entry names its source (a public document by title and address, or the kind of real
+ * message it was seen in; users see it in hovers) and `asOf`, the date of the source revision when
+ * the source states one (endpoint list 2026-08-14, GCC High and DoD endpoint lists 2026-03-31, MISP
+ * copy of Google's list 2026-04-28), otherwise the date the reference notes were compiled
  * (2026-08-21, the newest snapshot they cite).
+ *
+ * `cloud` marks the names and ranges of Microsoft's sovereign clouds (U.S. Government GCC High and
+ * DoD, and Microsoft 365 operated by 21Vianet): the facts step reads the receiver's cloud from them
+ * (SPF include and MX host names differ per cloud).
  *
  * Host patterns: `name.example` matches exactly that name; `*.name.example` matches any name below
  * it (one or more labels), never `name.example` itself. Matching is on whole labels only.
  */
 
 export type ProviderId = 'microsoft365' | 'google';
+
+/** A Microsoft cloud other than the worldwide one. */
+export type SovereignCloud = 'gcc-high' | 'dod' | '21vianet';
 
 export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
   microsoft365: 'Microsoft 365 (Exchange Online)',
@@ -37,6 +45,8 @@ export interface ProviderRange {
   list: RangeList;
   /** True when the fact comes from a secondary source (quoted by a third party). */
   secondary?: boolean;
+  /** Only for a sovereign cloud's ranges. */
+  cloud?: SovereignCloud;
   source: string;
   asOf: string;
 }
@@ -45,26 +55,43 @@ export interface ProviderHostPattern {
   pattern: string;
   provider: ProviderId;
   purpose: string;
+  /**
+   * Only for a sovereign cloud's names. GCC High and DoD share the office365.us names, so those
+   * say 'gcc-high' (their SPF include and MX host are the same); only apps.mil names say 'dod'.
+   */
+  cloud?: SovereignCloud;
   source: string;
   asOf: string;
 }
 
 const COMPILED = '2026-08-21';
 
-const EP = 'EP https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges';
+const EP = 'Microsoft 365 URLs and IP address ranges (Microsoft Learn): https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges';
 const EP_DATE = '2026-08-14';
-const MS_SPF = 'spf.protection.outlook.com TXT as quoted by public tools 2025-26 (DOMAIN.md §3.1)';
-const MS_RELAY = "Microsoft high-risk delivery pool article as quoted in a Mimecast KB [secondary] (DOMAIN.md §3.1, open question 13)";
-const MS_SAMPLE = 'SAMPLE: Received fields from public mailing-list archives (DOMAIN.md §3.2)';
-const G_IP = 'G-IP https://support.google.com/a/answer/27642 via MISP warninglist google-gmail-sending-ips v20260428 (_spf.google.com)';
+const MS_SPF = 'the TXT record of spf.protection.outlook.com, as public DNS lookup tools showed it in 2025-2026';
+const MS_RELAY = "Microsoft's high-risk delivery pool description as quoted in a Mimecast knowledge-base article (secondary source; not found in Microsoft's own documentation)";
+const MS_SAMPLE = 'Received fields of real messages in public mailing-list archives';
+const G_IP = "Google's mail server IP ranges (Google Workspace Admin Help): https://support.google.com/a/answer/27642, as copied in the MISP warning list google-gmail-sending-ips v20260428 (_spf.google.com)";
 const G_IP_DATE = '2026-04-28';
-const G_LEGACY = 'G-IP legacy _spf.google.com includes _netblocks/_netblocks2/_netblocks3.google.com (DOMAIN.md §4.2)';
-const G_SAMPLE = 'SAMPLE: Gmail-stamped headers from public mailing-list archives (DOMAIN.md §4.1)';
+const G_LEGACY = "Google's earlier SPF record: _spf.google.com included _netblocks, _netblocks2 and _netblocks3.google.com";
+const G_SAMPLE = 'Gmail-stamped headers of real messages in public mailing-list archives';
+
+const GCCH = 'Microsoft 365 U.S. Government GCC High endpoints (Microsoft Learn): https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-gcc-high-endpoints';
+const DOD = 'Microsoft 365 U.S. Government DoD endpoints (Microsoft Learn): https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-dod-endpoints';
+const GOV_DATE = '2026-03-31';
+const VIANET =
+  'URLs and IP address ranges for Office 365 operated by 21Vianet (Microsoft Learn): https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges-21vianet';
+const VIANET_DATE = '2021-05-16';
+const GOV_SAMPLE = 'Received fields of a real GCC High message in a public mailing-list archive (2020-09-16)';
 
 function ms(range: string, purpose: string, list: RangeList, source: string, asOf: string, secondary?: boolean): ProviderRange {
   const r: ProviderRange = { range, provider: 'microsoft365', purpose, list, source, asOf };
   if (secondary) r.secondary = true;
   return r;
+}
+
+function gov(range: string, purpose: string, list: RangeList, cloud: 'gcc-high' | 'dod', source: string): ProviderRange {
+  return { range, provider: 'microsoft365', purpose, list, cloud, source, asOf: GOV_DATE };
 }
 
 function g(range: string, purpose: string, list: RangeList, source: string, asOf: string): ProviderRange {
@@ -75,6 +102,8 @@ const EOP_MAIL = 'Exchange Online Protection mail flow (endpoint sets 9 and 10, 
 const EOP_SPF = 'Exchange Online Protection sending range (published in SPF)';
 const MS_CLIENT = 'Exchange Online client access / SMTP submission (endpoint sets 1 and 2), not the MX path';
 const MS_INTERNAL = 'Microsoft datacenter (internal hop)';
+const GOV_EOP = 'Exchange Online Protection mail flow, U.S. Government cloud (endpoint set 6, TCP 25)';
+const GOV_CLIENT = 'Exchange Online, U.S. Government cloud (endpoint set 1), not the MX path';
 const G_CURRENT = 'Google mail servers (current _spf.google.com)';
 const G_OLD = 'Google mail servers (legacy _netblocks, pre-2025 SPF)';
 
@@ -84,13 +113,13 @@ const G_OLD = 'Google mail servers (legacy _netblocks, pre-2025 SPF)';
  */
 export const PROVIDER_RANGES: readonly ProviderRange[] = [
   // Microsoft: endpoint sets 9/10 (mail flow)
-  ms('40.92.0.0/15', EOP_MAIL, 'endpoint-set', `${EP} (ID 9, 10)`, EP_DATE),
-  ms('40.107.0.0/16', EOP_MAIL, 'endpoint-set', `${EP} (ID 9, 10)`, EP_DATE),
-  ms('52.100.0.0/14', EOP_MAIL, 'endpoint-set', `${EP} (ID 9, 10)`, EP_DATE),
-  ms('104.47.0.0/17', EOP_MAIL, 'endpoint-set', `${EP} (ID 9, 10)`, EP_DATE),
-  ms('52.238.78.88/32', 'Exchange Online Protection (endpoint set 9, HTTPS only)', 'endpoint-set', `${EP} (ID 9)`, EP_DATE),
-  ms('2a01:111:f400::/48', EOP_MAIL, 'endpoint-set', `${EP} (ID 9, 10)`, EP_DATE),
-  ms('2a01:111:f403::/48', EOP_MAIL, 'endpoint-set', `${EP} (ID 9, 10)`, EP_DATE),
+  ms('40.92.0.0/15', EOP_MAIL, 'endpoint-set', `${EP} (endpoint sets 9 and 10)`, EP_DATE),
+  ms('40.107.0.0/16', EOP_MAIL, 'endpoint-set', `${EP} (endpoint sets 9 and 10)`, EP_DATE),
+  ms('52.100.0.0/14', EOP_MAIL, 'endpoint-set', `${EP} (endpoint sets 9 and 10)`, EP_DATE),
+  ms('104.47.0.0/17', EOP_MAIL, 'endpoint-set', `${EP} (endpoint sets 9 and 10)`, EP_DATE),
+  ms('52.238.78.88/32', 'Exchange Online Protection (endpoint set 9, HTTPS only)', 'endpoint-set', `${EP} (endpoint set 9)`, EP_DATE),
+  ms('2a01:111:f400::/48', EOP_MAIL, 'endpoint-set', `${EP} (endpoint sets 9 and 10)`, EP_DATE),
+  ms('2a01:111:f403::/48', EOP_MAIL, 'endpoint-set', `${EP} (endpoint sets 9 and 10)`, EP_DATE),
   // Microsoft: the split published in spf.protection.outlook.com (all inside the endpoint sets;
   // 52.103.128.0/17 is in the endpoint list but not in SPF)
   ms('40.92.0.0/15', EOP_SPF, 'spf', MS_SPF, COMPILED),
@@ -113,28 +142,46 @@ export const PROVIDER_RANGES: readonly ProviderRange[] = [
     COMPILED,
     true,
   ),
-  // Microsoft: client access (endpoint sets 1/2; the IPv6 list in DOMAIN.md is partial)
-  ms('13.107.6.152/31', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('13.107.18.10/31', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('13.107.128.0/22', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('23.103.160.0/20', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('40.96.0.0/13', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('40.104.0.0/15', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('52.96.0.0/14', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('131.253.33.215/32', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('132.245.0.0/16', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('150.171.32.0/22', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('204.79.197.215/32', MS_CLIENT, 'client-access', `${EP} (ID 1, 2)`, EP_DATE),
-  ms('2603:1006::/40', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
-  ms('2603:1016::/36', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
-  ms('2603:1026::/36', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
-  ms('2603:1036::/36', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
-  ms('2603:1046::/36', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
-  ms('2603:1056::/36', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
-  ms('2620:1ec:4::152/128', MS_CLIENT, 'client-access', `${EP} (ID 1, 2; partial IPv6 list)`, EP_DATE),
+  // Microsoft: client access (endpoint sets 1/2; the IPv6 list here is partial)
+  ms('13.107.6.152/31', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('13.107.18.10/31', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('13.107.128.0/22', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('23.103.160.0/20', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('40.96.0.0/13', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('40.104.0.0/15', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('52.96.0.0/14', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('131.253.33.215/32', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('132.245.0.0/16', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('150.171.32.0/22', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('204.79.197.215/32', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2)`, EP_DATE),
+  ms('2603:1006::/40', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
+  ms('2603:1016::/36', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
+  ms('2603:1026::/36', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
+  ms('2603:1036::/36', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
+  ms('2603:1046::/36', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
+  ms('2603:1056::/36', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
+  ms('2620:1ec:4::152/128', MS_CLIENT, 'client-access', `${EP} (endpoint sets 1 and 2; partial IPv6 list)`, EP_DATE),
   // Microsoft: Azure IPv6 of mailbox/hub servers, seen between *.PROD.OUTLOOK.COM hosts (not in EOP lists)
   ms('2603:10a6::/32', MS_INTERNAL, 'internal', MS_SAMPLE, COMPILED),
   ms('2603:10b6::/32', MS_INTERNAL, 'internal', MS_SAMPLE, COMPILED),
+
+  // Microsoft 365 U.S. Government GCC High: endpoint set 6 (*.protection.office365.us, TCP 25) and set 1
+  ...['23.103.191.0/24', '23.103.199.128/25', '23.103.208.0/22', '52.227.182.149/32', '52.238.74.212/32', '52.244.65.13/32', '62.10.128.0/20'].map((r) =>
+    gov(r, GOV_EOP, 'endpoint-set', 'gcc-high', `${GCCH} (endpoint set 6)`),
+  ),
+  ...['2001:489a:2202:4::/62', '2001:489a:2202:c::/62', '2001:489a:2202:2000::/63', '2001:489a:2202:8000::/50'].map((r) =>
+    gov(r, GOV_EOP, 'endpoint-set', 'gcc-high', `${GCCH} (endpoint set 6)`),
+  ),
+  ...['20.35.208.0/20', '20.35.240.0/21', '40.66.16.0/21', '2001:489a:2200:100::/56', '2001:489a:2200:400::/56', '2001:489a:2200:600::/56', '2001:489a:2200:8000::/50'].map(
+    (r) => gov(r, GOV_CLIENT, 'client-access', 'gcc-high', `${GCCH} (endpoint set 1)`),
+  ),
+  // Microsoft 365 U.S. Government DoD: endpoint set 6 (*.protection.apps.mil, *.protection.office365.us) and set 1
+  ...['23.103.199.0/25', '23.103.204.0/22', '62.10.144.0/20', '2001:489a:2202::/62', '2001:489a:2202:8::/62', '2001:489a:2202:c000::/50'].map((r) =>
+    gov(r, GOV_EOP, 'endpoint-set', 'dod', `${DOD} (endpoint set 6)`),
+  ),
+  ...['20.35.192.0/20', '40.66.24.0/21', '2001:489a:2200:500::/56', '2001:489a:2200:700::/56', '2001:489a:2200:c000::/50'].map((r) =>
+    gov(r, GOV_CLIENT, 'client-access', 'dod', `${DOD} (endpoint set 1)`),
+  ),
 
   // Google: current _spf.google.com
   g('74.125.0.0/16', G_CURRENT, 'spf', G_IP, G_IP_DATE),
@@ -183,14 +230,14 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     pattern: '*.mail.protection.outlook.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online Protection inbound: customer MX and EOP front ends',
-    source: `${EP} (ID 10); 3P manage-mail-flow-using-third-party-cloud.md; ${MS_SAMPLE}`,
+    source: `${EP} (endpoint set 10); Manage mail flow using a third-party cloud service with Exchange Online (Microsoft Learn); ${MS_SAMPLE}`,
     asOf: EP_DATE,
   },
   {
     pattern: '*.mx.microsoft',
     provider: 'microsoft365',
     purpose: 'Exchange Online inbound MX, DNSSEC-capable namespace',
-    source: `${EP} (ID 10); SAMPLE-23138167192`,
+    source: `${EP} (endpoint set 10); ${MS_SAMPLE}`,
     asOf: EP_DATE,
   },
   {
@@ -211,7 +258,7 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     pattern: '*.protection.outlook.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online Protection',
-    source: `${EP} (ID 9)`,
+    source: `${EP} (endpoint set 9)`,
     asOf: EP_DATE,
   },
   {
@@ -221,25 +268,12 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     source: MS_SAMPLE,
     asOf: COMPILED,
   },
-  {
-    pattern: '*.partner.outlook.cn',
-    provider: 'microsoft365',
-    purpose: 'Microsoft 365 operated by 21Vianet (China): inbound, outbound and internal hosts',
-    source: 'Microsoft Learn, "Exchange Online in Microsoft 365 operated by 21Vianet" (mail.protection.partner.outlook.cn MX, spf.protection.partner.outlook.cn); SAMPLE: Received fields of public phishing collections',
-    asOf: '2026-12-07',
-  },
-  {
-    pattern: '*.office365.us',
-    provider: 'microsoft365',
-    purpose: 'Microsoft 365 US Government (GCC High and DoD): *.mail.protection.office365.us inbound and internal hosts',
-    source: 'Microsoft Learn, "Office 365 U.S. Government GCC High endpoints" and "Office 365 U.S. Government DoD endpoints" (mail.protection.office365.us, spf.protection.office365.us)',
-    asOf: '2026-12-07',
-  },
+  // the sovereign clouds' names (21Vianet, U.S. Government) are listed below with their cloud
   {
     pattern: '*.prod.exchangelabs.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online mailbox/hub server, older naming (internal hop)',
-    source: 'SAMPLE: Received fields of Exchange Online deliveries in public phishing and mailing-list collections (by and from *.<region>.prod.exchangelabs.com)',
+    source: 'Received fields of Exchange Online deliveries in public phishing and mailing-list collections (by and from *.<region>.prod.exchangelabs.com)',
     asOf: '2026-12-07',
   },
   {
@@ -253,15 +287,56 @@ export const PROVIDER_HOSTS: readonly ProviderHostPattern[] = [
     pattern: 'outlook.office365.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online client access endpoint',
-    source: `${EP} (ID 1, 2)`,
+    source: `${EP} (endpoint sets 1 and 2)`,
     asOf: EP_DATE,
   },
   {
     pattern: 'smtp.office365.com',
     provider: 'microsoft365',
     purpose: 'Exchange Online SMTP client submission endpoint',
-    source: `${EP} (ID 1, 2)`,
+    source: `${EP} (endpoint sets 1 and 2)`,
     asOf: EP_DATE,
+  },
+  // Microsoft sovereign clouds
+  {
+    pattern: '*.protection.office365.us',
+    provider: 'microsoft365',
+    purpose: 'Exchange Online Protection, U.S. Government cloud (GCC High and DoD; customer MX <tenant>.mail.protection.office365.us)',
+    cloud: 'gcc-high',
+    source: `${GCCH} (endpoint set 6); ${DOD} (endpoint set 6)`,
+    asOf: GOV_DATE,
+  },
+  {
+    pattern: '*.usgovcloud-mx.microsoft',
+    provider: 'microsoft365',
+    purpose: 'Exchange Online Protection, U.S. Government cloud (GCC High and DoD)',
+    cloud: 'gcc-high',
+    source: `${GCCH} (endpoint set 6); ${DOD} (endpoint set 6)`,
+    asOf: GOV_DATE,
+  },
+  {
+    pattern: '*.office365.us',
+    provider: 'microsoft365',
+    purpose: 'Microsoft 365 U.S. Government cloud server (GCC High and DoD; internal hops)',
+    cloud: 'gcc-high',
+    source: `${GCCH} (endpoint set 23); ${GOV_SAMPLE}`,
+    asOf: GOV_DATE,
+  },
+  {
+    pattern: '*.protection.apps.mil',
+    provider: 'microsoft365',
+    purpose: 'Exchange Online Protection, U.S. Government DoD',
+    cloud: 'dod',
+    source: `${DOD} (endpoint set 6)`,
+    asOf: GOV_DATE,
+  },
+  {
+    pattern: '*.partner.outlook.cn',
+    provider: 'microsoft365',
+    purpose: 'Exchange Online operated by 21Vianet (customer MX <domain-key>.mail.protection.partner.outlook.cn)',
+    cloud: '21vianet',
+    source: VIANET,
+    asOf: VIANET_DATE,
   },
   // Google
   {

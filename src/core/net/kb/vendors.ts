@@ -3,19 +3,21 @@
  * of Microsoft 365 and Gmail. Data only; the lookups live in ./index.ts.
  *
  * Rules for this file:
- *  - Every fact carries `source` (the tag from docs/DOMAIN.md §0 plus a URL or document name),
- *    `asOf` and `verified`. `verified: false` marks what DOMAIN.md marks [unverified] or what only an
+ *  - Every fact carries `source` (a public document by title and address, or the kind of real
+ *    message it was seen in; users read it in hovers and fixes), `asOf` and `verified`.
+ *    `verified: false` marks what no vendor document or real message confirms, or what only an
  *    AI-assisted document states; such facts still match, and the match says so.
- *  - No IP range is listed unless DOMAIN.md gives it. A range only seen in samples is `observed`:
- *    it supports other evidence but never points at a vendor by itself.
+ *  - An IP range is `published` only when the vendor's own documentation lists it (`url` names the
+ *    page); a range only seen in real messages is `observed`: it supports other evidence but never
+ *    points at a vendor by itself, and no fix uses it.
  *  - Header fingerprints carry a weight: `strong` for names only that vendor writes; `weak` where
  *    the attribution is disputed between vendors; `supporting` for generic names that several
  *    products use (they only count next to another signal for the same vendor).
  *  - Host patterns: `name.example` = exactly that name; `*.name.example` = any name below it;
  *    `pre*suf.name.example` = one label starting with `pre` and ending with `suf` directly below.
  *
- * `asOf`: the source revision date when known (ARC-DOC 2026-07-03), otherwise the date the
- * reference notes were compiled (2026-08-21).
+ * `asOf`: the source revision date when known, otherwise the date the reference notes were
+ * compiled (2026-08-21) or the vendor page was read.
  */
 
 export type Weight = 'strong' | 'weak' | 'supporting';
@@ -42,14 +44,16 @@ export interface VendorArcSealer extends Sourced {
   /** The d= of the vendor's ARC-Seal (what Set-ArcConfig -ArcTrustedSealers needs). */
   domain: string;
   selector?: string;
-  /** doc: documented by Microsoft (ARC-DOC); seen: ARC headers from the vendor in real samples. */
+  /** doc: in Microsoft's example list of sealers; seen: ARC headers from the vendor in real messages. */
   evidence: 'doc' | 'seen';
 }
 
 export interface VendorIpRange extends Sourced {
   range: string;
-  /** published: the vendor publishes it; observed: only seen in samples (never proof on its own). */
+  /** published: the vendor publishes it; observed: only seen in real messages (never proof on its own). */
   status: 'published' | 'observed';
+  /** For published ranges: the vendor's page that lists it (fixes cite it by its title and address). */
+  url?: string;
 }
 
 export interface VendorUrlRewrite extends Sourced {
@@ -108,14 +112,29 @@ export interface VendorRecord {
 }
 
 const COMPILED = '2026-08-21';
+const READ = '2026-12-07';
 const ARC_DOC_DATE = '2026-07-03';
-const T5 = 'DOMAIN.md §5 vendor recognition table';
-const SAMPLE = `SAMPLE: real headers from public mailing-list archives (${T5})`;
-const DSH = `DSH mgeeky/decode-spam-headers decode-spam-headers.py vendor header-prefix table (${T5})`;
+const SAMPLE = 'Real message headers in public mailing-list archives';
+const DSH =
+  'Vendor header-prefix table of decode-spam-headers (mgeeky, GitHub): https://github.com/mgeeky/decode-spam-headers';
 const ARC_DOC =
-  'ARC-DOC https://learn.microsoft.com/defender-office-365/email-authentication-arc-configure rev. 07/03/2026 (AI-assisted; DOMAIN.md §2.3)';
-const UNVERIFIED = `${T5}, marked [unverified] (open question 10)`;
-const SUGGESTION = 'G-GW https://support.google.com/a/answer/60730 (Message Tagging); regexp is our suggestion from the header format in DOMAIN.md §5';
+  'Configure trusted ARC sealers (Microsoft Learn), revision of 2026-07-03 marked as AI-assisted: https://learn.microsoft.com/defender-office-365/email-authentication-arc-configure';
+const UNVERIFIED = 'Community descriptions of the vendor; not confirmed in real messages or vendor documentation';
+const SUGGESTION =
+  "Set up an inbound mail gateway (Google Workspace Admin Help): https://support.google.com/a/answer/60730 (message tagging); the regexp is Mail Flow Lens's suggestion from the header format seen in real messages";
+const NO_ARC_SEEN = 'No ARC seal from this vendor seen in real messages';
+const CF_MX =
+  'Deploy and configure Microsoft Office 365 with Email security (formerly Area 1) as the MX Record (Cloudflare Docs): https://developers.cloudflare.com/email-security/deployment/inline/setup/office-365-area1-mx/';
+const CF_EGRESS_URL = 'https://developers.cloudflare.com/cloudflare-one/email-security/setup/pre-delivery-deployment/egress-ips/';
+const CF_EGRESS = `Egress IPs (Cloudflare Email Security documentation, last updated 2026-04-17): ${CF_EGRESS_URL}`;
+const CF_EGRESS_DATE = '2026-04-17';
+const TM_CAS =
+  'Connectors and Transport Rule on Exchange Online (Trend Micro Cloud App Security online help): https://docs.trendmicro.com/en-us/enterprise/cloud-app-security-online-help/administration/global-settings/configuring-inline-p/configuring-outbound/connectors-and-trans.aspx';
+
+/** A range the vendor publishes on the page at `url` (fixes may use it; matches are identity evidence only). */
+function published(range: string, source: string, url: string, asOf: string): VendorIpRange {
+  return { range, status: 'published', source, url, asOf, verified: true };
+}
 
 function host(pattern: string, source = SAMPLE, verified = true, note?: string): VendorHostPattern {
   const h: VendorHostPattern = { pattern, source, asOf: COMPILED, verified };
@@ -144,7 +163,7 @@ function arcDoc(domain: string, selector: string): VendorArcSealer {
     source: ARC_DOC,
     asOf: ARC_DOC_DATE,
     verified: false,
-    note: 'From an AI-assisted Microsoft doc revision; confirm against the ARC-Seal d= in the message (open question 9)',
+    note: "From Microsoft's example list in a revision marked as AI-assisted; confirm against the ARC-Seal d= in the message",
   };
 }
 
@@ -172,7 +191,7 @@ function vendor(
     modifications: [],
     spfIncludes: [],
     notes: [],
-    source: T5,
+    source: SAMPLE,
     asOf: COMPILED,
     ...v,
   };
@@ -201,10 +220,10 @@ export const VENDORS: readonly VendorRecord[] = [
       {
         range: '148.163.0.0/16',
         status: 'observed',
-        source: `SAMPLE-62062619630 (CIP:148.163.138.245, PTR:mx0b-00498f04.pphosted.com; ${T5}: "Proofpoint IPs 148.163.x.x seen")`,
+        source: `${SAMPLE}: Proofpoint deliveries from 148.163.x.x (for example CIP:148.163.138.245, PTR mx0b-00498f04.pphosted.com)`,
         asOf: COMPILED,
         verified: false,
-        note: 'Seen in samples, not a published range; never proof on its own',
+        note: 'Seen in real messages, not a published range; never proof on its own',
       },
     ],
     urlRewrites: [
@@ -236,7 +255,7 @@ export const VENDORS: readonly VendorRecord[] = [
     headers: [
       hdr('X-Proofpoint-', 'prefix', 'supporting', UNVERIFIED, false, 'Essentials-specific headers unverified; the prefix is reported as Proofpoint'),
     ],
-    arcSealers: [{ ...arcDoc('pphosted.com', 'arcselector'), note: 'ARC-DOC lists pphosted.com "also for Essentials" (AI-assisted)' }],
+    arcSealers: [{ ...arcDoc('pphosted.com', 'arcselector'), note: "Microsoft's example list names pphosted.com also for Essentials (revision marked as AI-assisted)" }],
     urlRewrites: [url('urldefense.com', true), url('urldefense.proofpoint.com', true)],
     modifications: [mod('url-rewrite', 'URL Defense, as Proofpoint Enterprise')],
   }),
@@ -247,6 +266,12 @@ export const VENDORS: readonly VendorRecord[] = [
     hosts: [
       host('*.mimecast.com', SAMPLE, true, 'us-smtp-inbound-delivery-1.mimecast.com, us-smtp-delivery-124.mimecast.com, relay.mimecast.com'),
       host('*.mimecast-offshore.com'),
+      host(
+        '*.mimecast.co.za',
+        "Mimecast's support site for the South Africa region (search excerpt naming za-smtp-inbound-1.mimecast.co.za; the article was not read in full)",
+        false,
+        'South Africa region: za-smtp-inbound-1.mimecast.co.za, za-smtp-outbound-1.mimecast.co.za',
+      ),
     ],
     headers: [
       hdr('X-MC-Unique', 'exact', 'strong', SAMPLE, true, 'matches the id in the Received field'),
@@ -317,7 +342,7 @@ export const VENDORS: readonly VendorRecord[] = [
     ],
     urlRewrites: [url('secure-web.cisco.com', false)],
     modifications: [mod('url-rewrite', 'URL rewriting', false, UNVERIFIED), mod('footer', 'tags / disclaimers')],
-    notes: ['No evidence of ARC sealing (open question 9)'],
+    notes: [NO_ARC_SEEN],
   }),
   vendor({
     id: 'messagelabs',
@@ -335,15 +360,21 @@ export const VENDORS: readonly VendorRecord[] = [
       hdr('X-Env-Sender', 'exact', 'supporting', SAMPLE, true, 'generic name'),
     ],
     modifications: [mod('banner', 'X-StarScan-Version banners= shows banner insertion'), mod('url-rewrite', 'ClickTime URL rewriting', false, UNVERIFIED)],
-    notes: ['qmail-style "Received: (qmail N invoked from network)" before the tower hop', 'No evidence of ARC sealing (open question 9)'],
+    notes: ['qmail-style "Received: (qmail N invoked from network)" before the tower hop', NO_ARC_SEEN],
   }),
   vendor({
     id: 'trendmicro',
-    name: 'Trend Micro Email Security (TMES) / IMSVA / DDEI',
+    name: 'Trend Micro Email Security (TMES) / Cloud App Security / IMSVA / DDEI',
     category: 'gateway',
     hosts: [
       host('*.tmes.trendmicro.com', SAMPLE, true, 'inpre01.tmes.trendmicro.com, inpost…, *.relay.tmes.trendmicro.com'),
       host('*.tmes.trendmicro.eu'),
+      host(
+        '*.tmcas.trendmicro.com',
+        TM_CAS,
+        true,
+        'Cloud App Security inline protection: Exchange Online routes mail to <id>.outrelay-<site>.tmcas.trendmicro.com and takes it back on an inbound connector (Microsoft 365, Trend Micro, Microsoft 365 again)',
+      ),
     ],
     headers: [
       hdr('X-TM-AS-', 'prefix'),
@@ -355,7 +386,11 @@ export const VENDORS: readonly VendorRecord[] = [
       hdr('X-IMSS-', 'prefix', 'strong', DSH, true, 'IMSVA'),
     ],
     modifications: [mod('url-rewrite', 'Web reputation URL rewrite', false, UNVERIFIED)],
-    notes: ['DDEI appliance: Received "by DDEI (Postfix)"', 'No evidence of ARC sealing (open question 9)'],
+    notes: [
+      'DDEI appliance: Received "by DDEI (Postfix)"',
+      'Cloud App Security inline protection is not an MX gateway: Exchange Online sends the mail out to it and receives it back, with transport rules that skip spam filtering for the returning mail',
+      NO_ARC_SEEN,
+    ],
   }),
   vendor({
     id: 'sophos',
@@ -385,11 +420,24 @@ export const VENDORS: readonly VendorRecord[] = [
     category: 'gateway',
     hosts: [
       host('*.hornetsecurity.com', SAMPLE, true, 'mx01…mx04, mx-gateNN-hzN, mx-relayNN-hz1-if1, smtp-out01-hz1'),
+      host('*.antispameurope.com', SAMPLE, true, 'older Hornetsecurity (antispameurope) gateway names'),
       host('*.expurgate.net', SAMPLE, true, 'mx.expurgate.net, *.mxtls.expurgate.net (eXpurgate)'),
     ],
+    headers: [
+      hdr('X-cloud-security-', 'prefix', 'strong', SAMPLE, true, 'X-cloud-security-sender, -recipient, -Virusscan, -disclaimer, -connect, -Mailarchiv, …'),
+    ],
     authservIds: [host('*.hornetsecurity.com', SAMPLE, true, 'ARC-Authentication-Results i=1; mx-gate13-hz2.hornetsecurity.com 1; …')],
+    arcSealers: [
+      {
+        domain: 'hornetsecurity.com',
+        selector: 'hse1',
+        evidence: 'seen',
+        source: `${SAMPLE}: ARC-Seal and ARC-Message-Signature with d=hornetsecurity.com s=hse1`,
+        asOf: COMPILED,
+        verified: true,
+      },
+    ],
     modifications: [mod('banner', 'banners / URL rewrite', false, UNVERIFIED)],
-    notes: ['Seals ARC (AAR/AMS seen) but the ARC-Seal d= was not captured (open question 9)'],
   }),
   vendor({
     id: 'forcepoint',
@@ -405,16 +453,17 @@ export const VENDORS: readonly VendorRecord[] = [
     category: 'gateway',
     hosts: [host('*.fortimailcloud.com', UNVERIFIED, false)],
     headers: [
-      hdr('X-FEAS-', 'prefix', 'weak', SAMPLE, true, 'DSH attributes X-FEAS-/X-FE- to FireEye; attribution unresolved (open question 11)'),
-      hdr('X-FE-', 'prefix', 'weak', SAMPLE, true, 'DSH attributes X-FEAS-/X-FE- to FireEye; attribution unresolved (open question 11)'),
+      hdr('X-FEAS-', 'prefix', 'weak', SAMPLE, true, 'decode-spam-headers attributes X-FEAS-/X-FE- to FireEye; which vendor writes them is unresolved'),
+      hdr('X-FE-', 'prefix', 'weak', SAMPLE, true, 'decode-spam-headers attributes X-FEAS-/X-FE- to FireEye; which vendor writes them is unresolved'),
     ],
   }),
   vendor({
     id: 'fireeye',
-    name: 'FireEye (Trellix) Email Security',
+    name: 'Trellix Email Security (formerly FireEye ETP / EX)',
     category: 'gateway',
     source: DSH,
     headers: [hdr('X-FireEye', 'prefix', 'strong', DSH, true)],
+    notes: ['No public list of Trellix Email Security host names or delivery addresses was found; only the X-FireEye header is recognised'],
   }),
   vendor({
     id: 'spamtitan',
@@ -441,6 +490,65 @@ export const VENDORS: readonly VendorRecord[] = [
       hdr('X-Policy', 'exact', 'supporting', UNVERIFIED, false, 'generic name (also attributed to Cisco)'),
       hdr('X-Primary', 'exact', 'supporting', UNVERIFIED, false, 'generic name'),
     ],
+  }),
+  vendor({
+    id: 'cloudflare',
+    name: 'Cloudflare Email Security (formerly Area 1)',
+    category: 'gateway',
+    source: CF_MX,
+    hosts: [
+      { ...host('mailstream-*.mxrecord.io', CF_MX, true, 'MX mailstream-east / -west / -eu1 / -canary.mxrecord.io'), asOf: READ },
+      { ...host('mailstream-*.mxrecord.mx', CF_MX, true, 'MX mailstream-central / -bom.mxrecord.mx'), asOf: READ },
+    ],
+    ipRanges: [
+      ...['52.11.209.211/32', '52.89.255.11/32', '52.0.67.109/32', '54.173.50.115/32', '104.30.32.0/19', '158.51.64.0/26', '158.51.65.0/26', '134.195.26.0/23', '35.157.195.63/32', '52.58.35.43/32', '2405:8100:c400::/38'].map(
+        (r) => published(r, CF_EGRESS, CF_EGRESS_URL, CF_EGRESS_DATE),
+      ),
+    ],
+    notes: [
+      "Cloudflare's own Microsoft 365 guide sets Enhanced Filtering to skip the last IP address on the connector for its egress addresses",
+      'For Microsoft 365 connectors Cloudflare also lists 104.30.32.0/19 as /24 blocks (104.30.32.0/24 … 104.30.63.0/24) and 134.195.26.0/23 as 134.195.26.0/24 and 134.195.27.0/24',
+    ],
+  }),
+  vendor({
+    id: 'kaspersky',
+    name: 'Kaspersky Secure Mail Gateway / Kaspersky Security for Linux Mail Server',
+    category: 'gateway',
+    headers: [
+      hdr('X-KSMG-', 'prefix', 'strong', SAMPLE, true, 'X-KSMG-AntiSpam-*, X-KSMG-AntiVirus, X-KSMG-Message-Action, … (product name "Kaspersky Secure Mail Gateway" in the values)'),
+      hdr('X-KLMS-', 'prefix', 'strong', SAMPLE, true, 'X-KLMS-AntiSpam-*, X-KLMS-AntiVirus, … (product name "Kaspersky Security for Linux Mail Server" in the values)'),
+    ],
+    notes: ['Usually on premises, in front of the organisation\'s own servers; no hosted host names'],
+  }),
+  vendor({
+    id: 'vade',
+    name: 'Vade (Vade Secure)',
+    category: 'filter-engine',
+    headers: [
+      hdr('X-VADE-SPAMSTATE', 'exact', 'strong', SAMPLE, true, 'e.g. "clean"'),
+      hdr('X-VADE-SPAMCAUSE', 'exact', 'strong', SAMPLE, true, 'encoded rule trace'),
+    ],
+    notes: ['A filtering engine that mailbox providers and hosters run (for example OVHcloud); its headers rarely mean a customer gateway'],
+  }),
+  vendor({
+    id: 'sonicwall',
+    name: 'SonicWall Email Security (MailFrontier)',
+    category: 'gateway',
+    headers: [
+      hdr('X-Mlf-', 'prefix', 'weak', SAMPLE, false, 'X-Mlf-Version, X-Mlf-UniqueId, … written by the MailFrontier engine that SonicWall Email Security grew from; attribution not confirmed by the vendor'),
+    ],
+  }),
+  vendor({
+    id: 'retarus',
+    name: 'Retarus Email Security',
+    category: 'gateway',
+    hosts: [host('*.retarus.com', SAMPLE, true, 'Received "by …retarus.com" on delivered mail')],
+  }),
+  vendor({
+    id: 'mailroute',
+    name: 'MailRoute',
+    category: 'gateway',
+    hosts: [host('*.mailroute.net', SAMPLE, true, 'Received "by …mailroute.net" on delivered mail')],
   }),
   vendor({
     id: 'avanan',
@@ -471,6 +579,7 @@ export const VENDORS: readonly VendorRecord[] = [
     category: 'filter-engine',
     source: DSH,
     headers: [hdr('X-SpamExperts-', 'prefix', 'strong', DSH, true, 'often written by hosting providers on outgoing mail')],
+    notes: ['No public list of Mail Assure host names or delivery addresses was found; only the X-SpamExperts- headers are recognised'],
   }),
   vendor({
     id: 'cloudmark',
