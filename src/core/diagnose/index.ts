@@ -3,22 +3,11 @@
  * so far (route, stamps, decoded headers, verification when present) and returns findings with
  * evidence. Rules never throw into the pipeline: a failing rule becomes an `internal-error` note.
  */
-import type { Analysis, AnalyzeOptions, Finding, Severity } from '../types';
+import type { Analysis, Finding, Severity } from '../types';
+import type { DiagnoseOptions } from './rule';
 import { rules } from './rules';
 
-export interface DiagnoseOptions extends AnalyzeOptions {}
-
-export interface RuleContext {
-  analysis: Analysis;
-  options: DiagnoseOptions;
-}
-
-export interface Rule {
-  id: string;
-  /** One line on what the rule detects (listed in the README and the explanation panel). */
-  description: string;
-  run(ctx: RuleContext): Finding[];
-}
+export type { DiagnoseOptions, Rule, RuleContext } from './rule';
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 

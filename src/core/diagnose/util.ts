@@ -18,7 +18,7 @@ import type {
 } from '../types';
 import { isPublicIp, isPrivateOrLoopback, normalizeIp } from '../net/ip';
 import { lookupProviderByHost, lookupProviderByIp, vendorByArcSealer, vendorInfo } from '../net/kb';
-import type { DiagnoseOptions } from './index';
+import type { DiagnoseOptions } from './rule';
 import { displayText } from '../present/text';
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { Remedy } from '../types';
 import { checkDomain, psList } from './powershell';
 import { finish, Omitted, words, type Facts, type RemedyKb } from './context';
 import { say } from './say';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 /** Sealers of the receiving services themselves: their own seals need no trust. */
 const PROVIDER_SEALERS = ['microsoft.com', 'google.com', 'outlook.com'];

@@ -11,7 +11,7 @@ import { arg, checkObjectName, psCommand } from './powershell';
 import { describeRelay, finish, Omitted, remedyTitleWords, words, type Facts, type RemedyKb } from './context';
 import { say } from './say';
 import { PRECHECK_ALLOW_LIST, PRECHECK_SCL_RULES } from './efc';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 export const PLACEHOLDER_RULE = '<rule name>';
 const MAX_RULES = 50;

@@ -11,35 +11,12 @@ import * as kb from '../net/kb';
 import { arg, checkConnectorName, checkDomain, commentText, displayValue, psCommand, psComment } from './powershell';
 import { say, sourcesOf, takeUsed } from './say';
 import { citation } from './sources';
-import type { RemedyOptions } from './index';
+import type { RemedyKb, RemedyOptions } from './options';
 
 // ---------------------------------------------------------------------------------------------
 // Knowledge-base port (tests may replace parts of it)
 
-export interface PublishedRange {
-  range: string;
-  source: string;
-  asOf: string;
-  /** The vendor page that lists it (a document in ./sources.ts). */
-  url?: string;
-}
-
-export interface RemedyKb {
-  /** The provider network (Microsoft 365 / Google) an IP belongs to. */
-  lookupProviderByIp(ip: string): { id: string; name: string; range: string; source: string } | undefined;
-  /** Every provider range (for overlap checks of ranges). */
-  providerRanges(): ReadonlyArray<{ range: string; provider: string; source: string }>;
-  vendorName(id: string): string | undefined;
-  /** Ranges the vendor publishes (never the ones only observed in samples). */
-  vendorPublishedRanges(id: string): PublishedRange[];
-  /** Ranges only observed in samples (named in caveats, never used). */
-  vendorObservedRanges(id: string): PublishedRange[];
-  vendorArcSealers(id: string): Array<{ domain: string; verified: boolean; source: string }>;
-  vendorSpamHeader(id: string): { header: string; regexp: string; numeric: boolean; threshold?: string; source: string; verified: boolean; note?: string } | undefined;
-  /** The vendor host pattern a host name matches, e.g. "*.pphosted.com". */
-  vendorHostPattern(host: string): { id: string; pattern: string; weight: string } | undefined;
-  vendorByArcSealer(domain: string): { id: string; name: string; matched: string; verified: boolean; source: string } | undefined;
-}
+export type { PublishedRange, RemedyKb } from './options';
 
 export const defaultKb: RemedyKb = {
   lookupProviderByIp: (ip) => kb.lookupProviderByIp(ip),
@@ -201,7 +178,7 @@ export function gatherFacts(a: Analysis, k: RemedyKb, options: RemedyOptions = {
     relays.push(r);
   };
 
-  const factRelays = Array.isArray(f?.relays) ? f!.relays.slice(0, MAX_RELAYS + 1) : [];
+  const factRelays = Array.isArray(f?.relays) ? f.relays.slice(0, MAX_RELAYS + 1) : [];
   for (const fr of factRelays) {
     if (!fr || typeof fr !== 'object') continue;
     const hop = hopAt(a, fr.hopIndex);
@@ -285,7 +262,7 @@ function receiverMailFrom(a: Analysis): string | undefined {
   for (const s of stamps) {
     if (!s || s.trust !== 'verdict' || (s.kind !== 'authentication-results' && s.kind !== 'x-ms-exchange-authentication-results')) continue;
     const parsed = results.find((r) => r && r.fieldIndex === s.fieldIndex)?.parsed;
-    const spf = Array.isArray(parsed?.results) ? parsed!.results.find((r) => r && r.method === 'spf') : undefined;
+    const spf = Array.isArray(parsed?.results) ? parsed.results.find((r) => r && r.method === 'spf') : undefined;
     const d = domainOf(spf?.props?.['smtp.mailfrom']);
     if (d) return d;
   }
@@ -618,7 +595,7 @@ export function tenantMxHost(a: Analysis, options: RemedyOptions, omitted: Omitt
     omitted.add(options.mxHost, say('omit.mxHost', { reason: d.reason }));
   }
   // the recipient domain's MX as recorded or looked up, when it names Exchange Online itself
-  for (const m of Array.isArray(a.verification?.mx) ? a.verification!.mx! : []) {
+  for (const m of Array.isArray(a.verification?.mx) ? a.verification.mx : []) {
     for (const h of Array.isArray(m?.hosts) ? m.hosts : []) {
       const host = typeof h?.exchange === 'string' ? h.exchange.toLowerCase().replace(/\.$/, '') : '';
       if (EXCHANGE_MX.test(host) && checkDomain(host).ok) return { host, guessed: false, placeholder: false };

@@ -14,7 +14,7 @@ import type { Remedy } from '../types';
 import { arg, psCommand } from './powershell';
 import { directSendShape, finish, Omitted, remedyTitleWords, senderIpVouched, tenantMxHost, type Facts, type RemedyKb } from './context';
 import { say } from './say';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 export const PRECHECK_DIRECT_SEND = 'Get-OrganizationConfig | Format-List RejectDirectSend';
 

@@ -33,7 +33,7 @@ import {
 } from './context';
 import { citeSource, say, sayAll } from './say';
 import { sourceByUrl } from './sources';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 export const PRECHECK_CONNECTOR = 'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,SenderIPAddresses,EFSkipLastIP,EFSkipIPs,EFUsers';
 export const PRECHECK_SCL_RULES = 'Get-TransportRule | Where-Object { $_.SetSCL -eq -1 } | Format-Table Name,State,Priority,SetSCL';

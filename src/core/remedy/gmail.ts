@@ -10,7 +10,7 @@ import { buildIpList, describeRelay, finish, Omitted, PLACEHOLDER_GATEWAY_IP, re
 import { vendorRangeInputs } from './efc';
 import { commentText } from './powershell';
 import { say, sayAll } from './say';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 export const MAX_GATEWAY_IPS = 200;
 

@@ -26,43 +26,8 @@ import { deviceRelayCertificate, deviceRelayConnector, spfRecordRelay } from './
 import { rejectDirectSend } from './direct-send';
 import { removeIpAllow, removeSclBypass } from './cleanup';
 
-export interface RemedyOptions extends AnalyzeOptions {
-  /** Existing inbound connector for the Enhanced Filtering scripts (default "<your inbound connector>"). */
-  connectorName?: string;
-  /** Name for connectors the scripts create (lock-down, device relay). */
-  newConnectorName?: string;
-  /** Extra EFSkipIPs entries: single addresses, a-b ranges or CIDR blocks. */
-  efSkipIps?: string[];
-  /** Merge adjacent/overlapping EFSkipIPs entries into ranges (default false: one entry per address). */
-  mergeRanges?: boolean;
-  /**
-   * Add the gateway vendor's published ranges from the knowledge base (with their source) to the
-   * EFSkipIPs and lock-down lists when the gateway is confirmed as the recipient's (default true).
-   */
-  useVendorRanges?: boolean;
-  /** EFUsers for the pilot (default: the message's recipients). */
-  pilotUsers?: string[];
-  /** Gateway addresses for the lock-down connector and the Gmail inbound gateway. */
-  gatewayIps?: string[];
-  /** TlsSenderCertificateName for the certificate lock-down (e.g. "*.gateway.example"), as the vendor states it. */
-  certificateName?: string;
-  /** TlsSenderCertificateName of the organisation's own relay server, for the certificate-based device relay connector. */
-  relayCertificateName?: string;
-  /** The Microsoft cloud of the tenant (else: from the receiver's host names; else worldwide). */
-  cloud?: Cloud;
-  /** The tenant's MX host (default: "<domain-with-dashes>.mail.protection.outlook.com"). */
-  mxHost?: string;
-  /** The sending domain's current SPF record (else: TXT answers recorded by verification). */
-  currentSpf?: string;
-  /** The device/application's public IP (else: the address that connected to Microsoft 365). */
-  deviceIp?: string;
-  /** ARC sealer domains the user vouches for, besides gateway sealers seen in the message. */
-  trustedSealers?: string[];
-  /** Names of the SCL -1 mail flow rules to disable. */
-  sclRuleNames?: string[];
-  /** Test hook: replace parts of the knowledge-base port. */
-  kb?: Partial<RemedyKb>;
-}
+export type { RemedyOptions } from './options';
+import type { RemedyOptions } from './options';
 
 type Generator = (f: Facts, options: RemedyOptions, kb: RemedyKb) => Remedy | null;
 

@@ -30,7 +30,7 @@ import {
 } from './context';
 import { vendorRangeInputs } from './efc';
 import { say, sayAll } from './say';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 export const DEFAULT_LOCKDOWN_NAME = 'Reject mail not routed through the gateway';
 export { PLACEHOLDER_GATEWAY_IP } from './context';

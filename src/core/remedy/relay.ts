@@ -35,7 +35,7 @@ import {
 } from './context';
 import { registeredDomain } from '../facts/orgs';
 import { say, sayAll } from './say';
-import type { RemedyOptions } from './index';
+import type { RemedyOptions } from './options';
 
 export const DEFAULT_RELAY_NAME = 'Relay from devices and applications';
 export const DEFAULT_RELAY_CERT_NAME = 'Relay from our relay server (certificate)';
@@ -271,7 +271,7 @@ function currentSpf(a: Analysis, domain: string, options: RemedyOptions, omitted
     omitted.add(options.currentSpf, say('omit.notText'));
   }
   const out: string[] = [];
-  for (const l of Array.isArray(a.verification?.lookups) ? a.verification!.lookups : []) {
+  for (const l of Array.isArray(a.verification?.lookups) ? a.verification.lookups : []) {
     if (!l || typeof l.name !== 'string' || String(l.type).toUpperCase() !== 'TXT' || l.outcome !== 'answer') continue;
     if (l.name.toLowerCase().replace(/\.$/, '') !== domain) continue;
     const answers = Array.isArray(l.answer) ? l.answer : [];

@@ -5,7 +5,7 @@
  * (Set-ArcConfig -ArcTrustedSealers) lets Microsoft 365 honour the gateway's authentication results.
  */
 import type { Evidence } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { compauth, fieldEvidence, gatewayArcSet, makeFinding, quote, relayLabel, stampEvidence, verdictResult } from '../util';
 
 export const arcTrustedSealerCandidate: Rule = {

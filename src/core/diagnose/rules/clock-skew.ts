@@ -3,7 +3,7 @@
  * is wrong (or a time zone is written wrongly), so the delays around it cannot be trusted.
  */
 import type { Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { formatDuration, hopEvidence, makeFinding, quote } from '../util';
 
 export const clockSkew: Rule = {

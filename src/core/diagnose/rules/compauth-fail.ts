@@ -3,7 +3,7 @@
  * as spoofed (junk, quarantine or a phish verdict, depending on policy). The reason code says why;
  * its meaning comes from Microsoft's table (message-headers-eop-mdo).
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { COMPAUTH_CODES, COMPAUTH_FAMILIES } from '../../parse/microsoft-data';
 import { compauth, deviceRelay, gatewayArcSet, hasRelays, makeFinding, relayLabel, relayRemedies, spfOnRelay } from '../util';
 

@@ -3,7 +3,7 @@
  * (X-Microsoft-Antispam-Mailbox-Delivery dest:J). The user-visible symptom; the message names the
  * verdict behind it (spam or spoof, SCL, compauth) so it can be tied to the other findings.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { compauth, fieldEvidence, forefrontEvidence, makeFinding } from '../util';
 
 const CAT: Record<string, string> = {

@@ -6,7 +6,7 @@
  * phishing trick — or the user configured the gateway as a trusted relay and it is not on the route.
  * The fix is to accept internet mail only from the gateway ("Configure Exchange Online to accept SMTP connection only from specific mail security gateway", o365info; Microsoft Learn, "Manage mail flow using a third-party cloud service with Exchange Online").
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { lookupProviderByIp } from '../../net/kb';
 import { isPublicIp } from '../../net/ip';
 import { entryHop, fromLabel, hasRelays, hopEvidence, isConsumer, isIntraOrg, makeFinding, quote, receiverLabel, shortName, spfEvaluation } from '../util';

@@ -6,7 +6,7 @@
  * typically a warning banner, a disclaimer, rewritten links or a re-encoded MIME part.
  */
 import type { Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import {
   BrokenDkimTable,
   bodyChangeCauses,

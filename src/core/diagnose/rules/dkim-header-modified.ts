@@ -5,7 +5,7 @@
  * header-modified) and the receiver's verdict ("signature did not verify").
  */
 import type { Analysis, Evidence, Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import {
   BrokenDkimTable,
   commentsText,

@@ -4,7 +4,7 @@
  * was genuine when the gateway saw it; the relay hop itself broke DMARC (the receiver judged SPF on
  * the gateway's IP, and/or the gateway changed the message so DKIM no longer verifies).
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import {
   domainOfAddress,
   fromDomain,

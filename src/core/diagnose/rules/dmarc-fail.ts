@@ -5,7 +5,7 @@
  * and on what, so the cause is visible: a relay's address, a changed body, an unlisted device, or a
  * sender that is not who it claims to be.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import {
   compauth,
   deviceRelay,

@@ -3,7 +3,7 @@
  * and recorded the original sender's address and HELO in X-MS-Exchange-ExternalOriginalInternetSender;
  * SPF, reputation and anti-spoofing used that address.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { fieldEvidence, makeFinding, quote, relayLabel } from '../util';
 
 export const efcActive: Rule = {

@@ -4,7 +4,7 @@
  * EOP then treats the relay as the sender: SPF is checked on the relay's address, reputation and
  * anti-spoofing look at the relay, and DKIM failures caused by the relay are not recovered (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online").
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import {
   deviceRelay,
   entryHop,

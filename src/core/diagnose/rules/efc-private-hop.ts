@@ -6,7 +6,7 @@
  * Microsoft 365 is itself behind NAT, give it a public address of its own.
  * Loopback hops (a gateway's internal filter hand-off, e.g. Proofpoint's pps.filterd) are not NAT.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { classifyIp, ipClassName } from '../../net/ip';
 import { fromLabel, hopEvidence, makeFinding, nonLinearRoute } from '../util';
 

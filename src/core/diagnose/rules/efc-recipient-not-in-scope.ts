@@ -4,7 +4,7 @@
  * (X-MS-Exchange-ExternalOriginalInternetSender is absent): the recipient is not in the connector's
  * EFUsers list, or the message had a recipient outside it (then normal filtering applies to all).
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { fieldEvidence, headerEvidence, makeFinding, quote, receiverAuthFailed, relayLabel } from '../util';
 
 export const efcRecipientNotInScope: Rule = {

@@ -4,7 +4,7 @@
  * Enhanced Filtering for on-premises hybrid servers is not supported for this path: Microsoft 365
  * scans the returning message again, adds a second compauth verdict and may mark it as spam (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online").
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { fieldEvidence, fromLabel, hopEvidence, makeFinding, nonLinearRoute, quote } from '../util';
 
 export const efcUnsupportedRouting: Rule = {

@@ -5,7 +5,7 @@
  * sender, to make the message look authenticated. Its results must be ignored (RFC 8601 §5).
  */
 import type { AuthStamp, Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { vendorByAuthservId } from '../../net/kb';
 import { hopEvidence, makeFinding, nonLinearRoute, quote, receiverLabel, shortName, stampEvidence, stampName } from '../util';
 

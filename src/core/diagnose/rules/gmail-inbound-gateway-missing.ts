@@ -4,7 +4,7 @@
  * gateway's IPs (or "Automatically detect external IP" is off). With the setting, Gmail skips the
  * gateway and evaluates the original sender (Google Workspace Admin Help, "Set up an inbound mail gateway").
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { entryHop, hopEvidence, makeFinding, receiverAuthFailed, relayLabel, spfFailed, spfOnRelay } from '../util';
 
 export const gmailInboundGatewayMissing: Rule = {

@@ -1,4 +1,4 @@
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { spfEvaluatedOnRelay } from './spf-evaluated-on-relay';
 import { dkimBodyModified } from './dkim-body-modified';
 import { dkimHeaderModified } from './dkim-header-modified';

@@ -4,7 +4,7 @@
  * in Exchange Online, or DMARC fail). Either an outsider is sending as the organisation, or one of
  * its own senders (a device, an application, a SaaS service) is missing from SPF/DKIM.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { compauth, deviceRelay, dmarcFailure, fromDomain, fromIsOwnDomain, hasRelays, headerEvidence, makeFinding, quote, receiverLabel, spfEvaluation, stampEvidence } from '../util';
 
 export const intraOrgSpoof: Rule = {

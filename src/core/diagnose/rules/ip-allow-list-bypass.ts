@@ -4,7 +4,7 @@
  * the gateway's (shared by many customers): everything that passes it is delivered unfiltered.
  * Enhanced Filtering is the supported way to have EOP trust the gateway's route.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { forefrontEvidence, hasRelays, makeFinding, relayLabel, isConsumer } from '../util';
 
 export const ipAllowListBypass: Rule = {

@@ -4,7 +4,7 @@
  * the address that connected: the domain's SPF record does not list it (Microsoft Learn, "How to set up a multifunction device or application to send email using Microsoft 365 or Office 365"). Fix: add the
  * relay's public address to the SPF record, and receive such mail on a connector for that address.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { deviceRelay, fromDomain, hasRelays, headerEvidence, hopEvidence, makeFinding, quote, receiverLabel } from '../util';
 
 export const relayDeviceSpf: Rule = {

@@ -5,7 +5,7 @@
  * Filtering is on (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online"), and discourages them in general: gateway addresses are shared by
  * many customers, and spoofed mail that reaches the gateway gets through unfiltered.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { forefrontEvidence, hasRelays, headerEvidence, makeFinding, relayLabel, isConsumer } from '../util';
 
 export const sclBypassRule: Rule = {

@@ -3,7 +3,7 @@
  * 15 minutes): a queue, a greylisting delay, a sandbox detonation or a retry after a failure.
  */
 import type { Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { formatDuration, hopEvidence, makeFinding, quote, shortName, slowHopMs } from '../util';
 
 export const slowHop: Rule = {

@@ -3,7 +3,7 @@
  * (the gateway that connected), not against the original sender's address. The sender's SPF record
  * does not list the gateway, so SPF fails or soft-fails on every message that takes this route.
  */
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { deviceRelay, entryHop, nonLinearRoute, fromLabel, hopEvidence, makeFinding, receiverLabel, relayLabel, relayRemedies, spfFailed, spfOnRelay, spfWhatIfOriginal } from '../util';
 
 export const spfEvaluatedOnRelay: Rule = {

@@ -4,7 +4,7 @@
  * silently ignored; the analysis of the rest is unaffected.
  */
 import type { Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { makeFinding } from '../util';
 
 const CODES = new Set(['received-unparsed', 'auth-results-unparsed', 'not-a-field']);
