@@ -10,6 +10,11 @@
  *       first call JIT-compiles the parsers), then warm calls, next to SHA-256 of the same bytes.
  *   node child.js require <file> [<stub vscode: 1|0>]
  *       time to require() a module (the extension bundle, or the unbundled extension from out/).
+ *   node child.js engine <file>
+ *       what the extension does with a message, in a fresh process: the route (analyzeHeaders),
+ *       then the full analysis (analyze, DNS off), then the Analysis as JSON; the time of each, the
+ *       process's peak resident memory (VmHWM, code included), and SHA-256 of the same bytes as a
+ *       yardstick of the machine's speed.
  *
  * Prints one JSON object on stdout.
  */
@@ -141,9 +146,41 @@ function requireTime(file: string, stub: boolean): void {
   out({ ms: performance.now() - t0 });
 }
 
+async function engine(file: string): Promise<void> {
+  const { analyze, analyzeHeaders } = require('../../src/core/analyze') as typeof import('../../src/core/analyze');
+  const bytes = fs.readFileSync(file);
+  const s0 = performance.now();
+  crypto.createHash('sha256').update(bytes).digest();
+  const shaMs = performance.now() - s0;
+  const t0 = performance.now();
+  const head = analyzeHeaders(bytes);
+  const routeMs = performance.now() - t0;
+  const t1 = performance.now();
+  const a = await analyze(bytes, { dnsMode: 'off' });
+  const fullMs = performance.now() - t1;
+  const t2 = performance.now();
+  const json = JSON.stringify(a);
+  const jsonMs = performance.now() - t2;
+  const peakKiB = statusKiB('VmHWM') ?? process.resourceUsage().maxRSS;
+  out({
+    size: bytes.length,
+    shaMs,
+    routeMs,
+    fullMs,
+    jsonMs,
+    peakKiB,
+    headers: head.headers.length,
+    hops: head.hops.length,
+    jsonBytes: json.length,
+    problems: [...new Set(a.problems.map((p) => p.code))],
+    refused: a.verification?.notes.find((n) => n.startsWith('Not re-verified')) ?? null,
+  });
+}
+
 async function main(): Promise<void> {
   const [cmd, ...args] = process.argv.slice(2);
-  if (cmd === 'memory') await memory(args[0], args[1], args[2]);
+  if (cmd === 'engine') await engine(args[0]);
+  else if (cmd === 'memory') await memory(args[0], args[1], args[2]);
   else if (cmd === 'route') route(args[0]);
   else if (cmd === 'require') requireTime(args[0], args[1] === '1');
   else throw new Error(`unknown command ${cmd}`);

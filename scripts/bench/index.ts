@@ -4,7 +4,8 @@
  * run (interleaved, see stats.ts) and the ratio between them, so a slow or busy machine still
  * gives meaningful numbers. Not part of `npm test`; about 3-6 minutes on a 2-core machine.
  *
- *   node --expose-gc out/scripts/bench/index.js [--quick] [--no-vscode] [--only 1,3,...]
+ *   node --expose-gc out/scripts/bench/index.js [--quick] [--no-vscode] [--only 1,3,...] [worst]
+ *   npm run bench -- worst          only the worst cases (section 7)
  *
  * Sections (issue 8):
  *   1  header analysis (analyzeHeaders: parse + trace + diagnose, no body work)
@@ -13,6 +14,9 @@
  *   4  peak memory on the 30 MB message (child processes)
  *   5  CLI batch throughput on 1,000 messages vs `mailauth report` per message
  *   6  extension start: bundle size, require() time, activation inside VS Code
+ *   7  worst cases ("worst"; not in the default run): hostile header blocks up to the size limit
+ *      (scripts/bench/worst-cases.ts), each through the CLI (analyze --json) and through the engine
+ *      as the extension runs it, in fresh processes: at most 10 s and 512 MB each
  *
  * Results: the table on stdout, plus out/bench/results.json and out/bench/results.md.
  */
@@ -26,6 +30,7 @@ import { SCENARIOS, buildLf, generateTestKey, mergeZones, zoneResolver, type Dns
 import { PROOFPOINT } from '../../test/fixtures/scenarios/world';
 import { buildBenchMessage, pathologicalHeaders, toLf, type BenchMessage } from './messages';
 import { mailauthAuthenticate } from './mailauth-ref';
+import { WORST_CASES } from './worst-cases';
 import { fmtMiB, fmtMs, fmtRatio, median, pair, triple } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -59,9 +64,10 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--no-vscode') o.vscode = false;
+    else if (a === 'worst' || a === '--worst') o.only = new Set(['7']);
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a.startsWith('--only=')) o.only = new Set(a.slice(7).split(','));
-    else throw new Error(`unknown argument ${a} (use --quick, --no-vscode, --only 1,3)`);
+    else throw new Error(`unknown argument ${a} (use --quick, --no-vscode, --only 1,3, worst)`);
   }
   return o;
 }
@@ -492,6 +498,86 @@ async function section6(o: Options): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7. Worst cases: bounded time and memory for any input up to the size limit
+
+const WORST_MS = 10_000;
+const WORST_BYTES = 512 * MiB;
+
+/** The CLI on one file in a fresh process: wall time, and the peak RSS it reports with --stats (VmHWM, its own). */
+function cliRun(cli: string, file: string): Promise<{ ms: number; peakMiB: number; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, [cli, 'analyze', file, '--json', '--no-config', '--stats'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    p.on('close', (code) => {
+      const ms = performance.now() - t0;
+      const m = /peak RSS ([0-9.]+) MB/.exec(stderr);
+      if (!m) return reject(new Error(`no --stats line from the CLI (exit ${code}): ${stderr.slice(-500)}`));
+      resolve({ ms, peakMiB: Number(m[1]), code });
+    });
+  });
+}
+
+async function section7(m: Messages, o: Options): Promise<void> {
+  log('7. worst cases (fresh processes; about 3 minutes)');
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  const runs = o.quick ? 1 : 3;
+  for (const c of WORST_CASES) {
+    const bytes = c.build();
+    const file = path.join(m.dir, `worst-${c.id}.eml`);
+    fs.writeFileSync(file, bytes);
+    const size = bytes.length;
+    const engine: Array<Record<string, unknown>> = [];
+    const cliRuns: Array<{ ms: number; peakMiB: number; code: number | null }> = [];
+    for (let k = 0; k < runs; k++) {
+      engine.push(await runChild(['engine', file]));
+      if (fs.existsSync(cli)) cliRuns.push(await cliRun(cli, file));
+    }
+    fs.rmSync(file);
+    const e = {
+      routeMs: median(engine.map((r) => r.routeMs as number)),
+      fullMs: median(engine.map((r) => r.fullMs as number)),
+      jsonMs: median(engine.map((r) => r.jsonMs as number)),
+      shaMs: median(engine.map((r) => r.shaMs as number)),
+      peak: median(engine.map((r) => (r.peakKiB as number) * 1024)),
+    };
+    const total = e.routeMs + e.fullMs + e.jsonMs;
+    const first = engine[0];
+    raw[`7:${c.id}`] = { size, engine, cli: cliRuns };
+    const notes = [`${first.headers} fields split, ${first.hops} hops`, (first.problems as string[]).filter((p) => p !== 'headers-only').join(', ') || 'no limit hit', first.refused ? String(first.refused).replace(/, which no real message has.*$/, '') : 'verified'];
+    rows.push({
+      section: '7',
+      what: `Worst case, engine (route + full analysis + JSON, as the extension runs it): ${c.title}, ${fmtMiB(size)}`,
+      value: `${fmtMs(total)} · ${fmtMiB(e.peak)}`,
+      reference: fmtMs(e.shaMs),
+      refLabel: 'SHA-256 of the same bytes',
+      ratio: fmtRatio(total / e.shaMs),
+      target: `≤ ${WORST_MS / 1000} s · ≤ ${fmtMiB(WORST_BYTES)}`,
+      met: total <= WORST_MS && e.peak <= WORST_BYTES,
+      note: `route ${fmtMs(e.routeMs)}, full ${fmtMs(e.fullMs)}, JSON ${fmtMs(e.jsonMs)} (${fmtMiB(first.jsonBytes as number)}); ${notes.join('; ')}`,
+    });
+    if (cliRuns.length) {
+      const ms = median(cliRuns.map((r) => r.ms));
+      const peak = median(cliRuns.map((r) => r.peakMiB)) * MiB;
+      rows.push({
+        section: '7',
+        what: `Worst case, CLI (mailflow-lens analyze --json, whole process): ${c.title}`,
+        value: `${fmtMs(ms)} · ${fmtMiB(peak)}`,
+        reference: fmtMs(e.shaMs),
+        refLabel: 'SHA-256 of the same bytes',
+        ratio: fmtRatio(ms / e.shaMs),
+        target: `≤ ${WORST_MS / 1000} s · ≤ ${fmtMiB(WORST_BYTES)}`,
+        met: ms <= WORST_MS && peak <= WORST_BYTES,
+        note: `exit code ${cliRuns[0].code}`,
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Output
 
 function table(): string {
@@ -524,6 +610,7 @@ async function main(): Promise<void> {
     if (on('4')) await section4(m);
     if (on('5')) await section5(m, o);
     if (on('6')) await section6(o);
+    if (o.only?.has('7')) await section7(m, o);
   } finally {
     fs.rmSync(m.dir, { recursive: true, force: true });
   }

@@ -2,7 +2,14 @@
  * A small, strict argument parser: known flags only, repeatable flags collected, `--flag=value`
  * and `--flag value` both accepted. Unknown flags are usage errors (exit code 2).
  */
+import { displayText } from '../core/present/text';
+
 export class UsageError extends Error {}
+
+/** An option as typed, for an error message: one line, escape sequences and bidi characters marked, bounded. */
+function shown(arg: string): string {
+  return displayText(arg, 80);
+}
 
 export interface FlagSpec {
   /** Takes a value. */
@@ -39,11 +46,11 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       value = eq >= 0 ? arg.slice(eq + 1) : undefined;
     } else {
       const k = byShort.get(arg.slice(1));
-      if (!k) throw new UsageError(`unknown option ${arg}`);
+      if (!k) throw new UsageError(`unknown option ${shown(arg)}`);
       name = k;
     }
     const s = spec[name];
-    if (!s) throw new UsageError(`unknown option --${name}`);
+    if (!s) throw new UsageError(`unknown option --${shown(name)}`);
     if (s.value) {
       if (value === undefined) {
         if (i + 1 >= argv.length) throw new UsageError(`--${name} needs a value`);

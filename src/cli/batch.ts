@@ -40,6 +40,8 @@ export interface BatchReport {
   files: number;
   analysed: number;
   failed: Array<{ file: string; message: string }>;
+  /** Symbolic links in the folders that were not followed (not counted as files). */
+  skippedLinks: Array<{ file: string; reason: string }>;
   withErrors: number;
   withWarnings: number;
   findings: FindingCount[];
@@ -47,6 +49,8 @@ export interface BatchReport {
 }
 
 const SEV_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+/** Most skipped links listed in a summary. */
+const MAX_LISTED_LINKS = 50;
 
 function uniq(list: string[]): string[] {
   return [...new Set(list)];
@@ -58,6 +62,7 @@ export class BatchSummary {
   withErrors = 0;
   withWarnings = 0;
   readonly failed: Array<{ file: string; message: string }> = [];
+  readonly skippedLinks: Array<{ file: string; reason: string }> = [];
   private readonly groups = new Map<string, BatchGroup>();
   private readonly counts = new Map<string, FindingCount>();
 
@@ -97,6 +102,10 @@ export class BatchSummary {
     this.failed.push({ file, message });
   }
 
+  addSkippedLink(file: string, reason: string): void {
+    this.skippedLinks.push({ file, reason });
+  }
+
   report(): BatchReport {
     const groups = [...this.groups.values()].map((g) => ({ ...g, messages: [...g.messages].sort((a, b) => cmp(a.file, b.file)) }));
     groups.sort((a, b) => cmp(a.receiver, b.receiver) || cmp(a.vendors.join('+'), b.vendors.join('+')) || b.messages.length - a.messages.length || cmp(a.relayIps.join(','), b.relayIps.join(',')));
@@ -105,6 +114,7 @@ export class BatchSummary {
       files: this.files,
       analysed: this.analysed,
       failed: [...this.failed].sort((a, b) => cmp(a.file, b.file)),
+      skippedLinks: [...this.skippedLinks].sort((a, b) => cmp(a.file, b.file)),
       withErrors: this.withErrors,
       withWarnings: this.withWarnings,
       findings,
@@ -200,6 +210,12 @@ export function formatBatchText(r: BatchReport, o: BatchTextOptions): string {
     for (const f of r.failed) out.push(`  ${safe(f.message, 400)}`);
     out.push('');
   }
+  if (r.skippedLinks.length) {
+    out.push(bold(`Skipped symbolic links (${r.skippedLinks.length})`));
+    for (const l of r.skippedLinks.slice(0, MAX_LISTED_LINKS)) out.push(`  ${safe(l.file, 300)}: ${l.reason}`);
+    if (r.skippedLinks.length > MAX_LISTED_LINKS) out.push(`  … and ${r.skippedLinks.length - MAX_LISTED_LINKS} more`);
+    out.push('');
+  }
   return out.join('\n');
 }
 
@@ -250,6 +266,13 @@ export function formatBatchMarkdown(r: BatchReport, toolLine: string): string {
     out.push('## Could not be analysed');
     out.push('');
     for (const f of r.failed) out.push(`- ${mdText(f.message, 500)}`);
+    out.push('');
+  }
+  if (r.skippedLinks.length) {
+    out.push('## Skipped symbolic links');
+    out.push('');
+    for (const l of r.skippedLinks.slice(0, MAX_LISTED_LINKS)) out.push(`- ${mdCode(l.file, 300)}: ${mdText(l.reason, 200)}`);
+    if (r.skippedLinks.length > MAX_LISTED_LINKS) out.push(`- … and ${r.skippedLinks.length - MAX_LISTED_LINKS} more`);
     out.push('');
   }
   out.push('---');

@@ -8,6 +8,7 @@
  *     "connectorName": "Inbound from Proofpoint",
  *     "slowHopMinutes": 15,
  *     "maxMessageSizeMB": 64,
+ *     "maxHeaderFields": 20000,
  *     "dns": { "mode": "recorded", "snapshotFile": "dns-snapshot.json", "server": "127.0.0.1:5353" }
  *   }
  *
@@ -21,11 +22,23 @@ import * as path from 'node:path';
 import { parseIpSpec } from '../core/net/ip';
 import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseServerAddress } from '../node/dns';
+import { readWholeFile } from '../node/read';
+import { displayText } from '../core/present/text';
+import { jsonErrorLocation } from '../core/verify/snapshot';
 
 export const CONFIG_FILE_NAME = '.mailflowlensrc.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export class ConfigError extends Error {}
+
+/**
+ * The range of maxHeaderFields (configuration and --max-header-fields; the extension setting has
+ * the same). The default is also the highest value: up to it, any message within the size limit is
+ * analysed in seconds and a few hundred MB (npm run bench -- worst); above it, a message of tens
+ * of thousands of unreadable fields costs more than that.
+ */
+export const MIN_HEADER_FIELDS = 100;
+export const MAX_HEADER_FIELDS = 20000;
 
 export interface CliConfig {
   /** Absolute path of the file the values came from. */
@@ -35,6 +48,7 @@ export interface CliConfig {
   connectorName?: string;
   slowHopMinutes?: number;
   maxMessageSizeMB?: number;
+  maxHeaderFields?: number;
   dns: {
     /** Only 'off' or 'recorded': a file cannot ask for live DNS. */
     mode?: 'off' | 'recorded';
@@ -46,7 +60,7 @@ export interface CliConfig {
   warnings: string[];
 }
 
-const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'slowHopMinutes', 'maxMessageSizeMB', 'dns', '$schema', 'efcMode']);
+const KNOWN_KEYS = new Set(['trustedRelays', 'receivingDomains', 'connectorName', 'slowHopMinutes', 'maxMessageSizeMB', 'maxHeaderFields', 'dns', '$schema', 'efcMode']);
 const KNOWN_DNS_KEYS = new Set(['mode', 'snapshotFile', 'server']);
 
 /** The nearest `.mailflowlensrc.json` at or above `startDir`, or undefined. */
@@ -84,7 +98,7 @@ function stringList(v: unknown, key: string, file: string, check: (s: string) =>
   for (const item of v) {
     if (typeof item !== 'string') throw new ConfigError(`${file}: "${key}" must be a list of strings`);
     const ok = check(item);
-    if (ok === undefined) throw new ConfigError(`${file}: "${key}" entry ${JSON.stringify(item.slice(0, 80))} is not ${what}`);
+    if (ok === undefined) throw new ConfigError(`${file}: "${key}" entry "${displayText(item, 80)}" is not ${what}`);
     out.push(ok);
   }
   return out;
@@ -101,13 +115,22 @@ export function parseConfig(text: string, file: string): CliConfig {
   let json: unknown;
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  } catch {
+    // JSON.parse's message quotes the text around the error (the file may be any file): the position only
+    const at = jsonErrorLocation(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) ?? { line: 1, column: 1 };
+    throw new ConfigError(`${file}: not valid JSON (line ${at.line}, column ${at.column})`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError(`${file}: must be a JSON object`);
   const o = json as Record<string, unknown>;
   const warnings: string[] = [];
-  for (const k of Object.keys(o)) if (!KNOWN_KEYS.has(k)) warnings.push(`${file}: unknown key "${k.slice(0, 80)}" ignored`);
+  const keys = Object.keys(o);
+  const unknown = keys.filter((k) => !KNOWN_KEYS.has(k));
+  if (keys.length && unknown.length === keys.length) {
+    // some other JSON file: its keys are not listed
+    throw new ConfigError(`${file}: not a ${CONFIG_FILE_NAME} file: none of its ${keys.length} keys is a setting (${[...KNOWN_KEYS].filter((k) => k !== '$schema').join(', ')})`);
+  }
+  for (const k of unknown.slice(0, 20)) warnings.push(`${file}: unknown key "${displayText(k, 80)}" ignored`);
+  if (unknown.length > 20) warnings.push(`${file}: ${unknown.length - 20} more unknown keys ignored`);
 
   const cfg: CliConfig = {
     file,
@@ -126,11 +149,14 @@ export function parseConfig(text: string, file: string): CliConfig {
   }
   cfg.slowHopMinutes = positiveNumber(o.slowHopMinutes, 'slowHopMinutes', file, 0, 100000);
   cfg.maxMessageSizeMB = positiveNumber(o.maxMessageSizeMB, 'maxMessageSizeMB', file, 1, 1024);
+  const fieldsCap = positiveNumber(o.maxHeaderFields, 'maxHeaderFields', file, MIN_HEADER_FIELDS, MAX_HEADER_FIELDS);
+  if (fieldsCap !== undefined && !Number.isInteger(fieldsCap)) throw new ConfigError(`${file}: "maxHeaderFields" must be a whole number`);
+  cfg.maxHeaderFields = fieldsCap;
 
   if (o.dns !== undefined) {
     if (o.dns === null || typeof o.dns !== 'object' || Array.isArray(o.dns)) throw new ConfigError(`${file}: "dns" must be an object`);
     const d = o.dns as Record<string, unknown>;
-    for (const k of Object.keys(d)) if (!KNOWN_DNS_KEYS.has(k)) warnings.push(`${file}: unknown key "dns.${k.slice(0, 80)}" ignored`);
+    for (const k of Object.keys(d).slice(0, 20)) if (!KNOWN_DNS_KEYS.has(k)) warnings.push(`${file}: unknown key "dns.${displayText(k, 80)}" ignored`);
     if (d.mode !== undefined) {
       if (d.mode === 'live') warnings.push(`${file}: "dns.mode": "live" ignored: live DNS is turned on only by --dns live on the command line`);
       else if (d.mode === 'off' || d.mode === 'recorded') cfg.dns.mode = d.mode;
@@ -168,14 +194,10 @@ export async function loadConfig(o: LoadConfigOptions): Promise<CliConfig | unde
   if (!file) return undefined;
   let text: string;
   try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) throw new ConfigError(`${file}: not a file`);
-    if (st.size > MAX_CONFIG_BYTES) throw new ConfigError(`${file}: larger than 1 MiB`);
-    text = await fs.readFile(file, 'utf8');
+    // bounded by the size of the open file, never read past it
+    text = (await readWholeFile(file, MAX_CONFIG_BYTES, { what: 'configuration file' })).bytes.toString('utf8');
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`}`);
+    throw new ConfigError((e as Error).message);
   }
   return parseConfig(text, file);
 }

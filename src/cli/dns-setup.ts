@@ -13,7 +13,8 @@ import { parseServerAddress } from '../node/dns';
 import { UsageError } from './args';
 import type { CliConfig } from './config';
 import type { DnsSetup } from './engine';
-import { InputError } from '../node/read';
+import { InputError, readWholeFile } from '../node/read';
+import { displayText } from '../core/present/text';
 
 export interface DnsFlags {
   dns?: string;
@@ -34,14 +35,11 @@ const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
 async function readSnapshot(file: string): Promise<{ text: string; warnings: string[] }> {
   let text: string;
   try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) throw new InputError(`${file}: the DNS snapshot is not a file`, file);
-    if (st.size > MAX_SNAPSHOT_BYTES) throw new InputError(`${file}: the DNS snapshot is larger than 16 MiB`, file);
-    text = await fs.readFile(file, 'utf8');
+    // bounded by the size of the open file (a snapshot that grows meanwhile is not read further)
+    text = (await readWholeFile(file, MAX_SNAPSHOT_BYTES, { what: 'DNS snapshot' })).bytes.toString('utf8');
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: ${code === 'ENOENT' ? 'no such DNS snapshot file' : `cannot read the DNS snapshot (${code ?? (e as Error).message})`}`, file);
+    if ((e as InputError).message === `${file}: no such file`) throw new InputError(`${file}: no such DNS snapshot file`, file);
+    throw e;
   }
   const parsed = parseDnsSnapshot(text);
   const names = Object.keys(parsed.snapshot).length;
@@ -67,7 +65,7 @@ export async function resolveDns(flags: DnsFlags, config: CliConfig | undefined,
     mode = 'recorded';
     file = config.dns.snapshotFile;
   } else {
-    throw new UsageError(`--dns must be off, live or recorded:<snapshot file> (got "${v.slice(0, 80)}")`);
+    throw new UsageError(`--dns must be off, live or recorded:<snapshot file> (got "${displayText(v, 80)}")`);
   }
 
   if (flags.dnsServer !== undefined && mode !== 'live') throw new UsageError('--dns-server needs --dns live');

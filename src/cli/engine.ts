@@ -11,7 +11,7 @@ import { isCompoundFile, readMsg } from '../core/msg/reader';
 import { resolverFromSnapshot, type DnsResolver } from '../core/verify';
 import { errorCode, isNoRecord, normalizeName } from '../core/verify/resolver';
 import { createLiveResolver } from '../node/dns';
-import { InputError, readMessageFile, type ReadResult } from '../node/read';
+import { InputError, readMessageFile, readWholeFile, type ReadResult } from '../node/read';
 import { defaultKb, gatherFacts } from '../core/remedy/context';
 import { isPublicIp } from '../core/net/ip';
 import { shortVendor } from './format-text';
@@ -30,6 +30,8 @@ export interface EngineOptions {
   connectorName?: string;
   slowHopMs?: number;
   maxMessageBytes: number;
+  /** Header fields split per message (the splitter's cap; default 20,000). */
+  maxHeaderFields?: number;
 }
 
 export interface DnsHandle {
@@ -123,6 +125,7 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
     connectorName: o.connectorName,
     slowHopMs: o.slowHopMs,
     maxMessageBytes: o.maxMessageBytes,
+    ...(o.maxHeaderFields !== undefined ? { maxHeaderFields: o.maxHeaderFields } : {}),
     dnsMode: dns.mode,
     resolver: dns.resolver,
   };
@@ -140,7 +143,9 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
     analysis.problems.push({
       code: 'message-too-large',
       severity: 'warning',
-      message: `The file is ${(read.size / 1048576).toFixed(1)} MiB, above the ${(o.maxMessageBytes / 1048576).toFixed(0)} MiB limit: only its headers were read and analysed.`,
+      message: read.sizeIsLowerBound
+        ? `The input is larger than the ${(o.maxMessageBytes / 1048576).toFixed(0)} MiB limit: only its headers were read and analysed.`
+        : `The file is ${(read.size / 1048576).toFixed(1)} MiB, above the ${(o.maxMessageBytes / 1048576).toFixed(0)} MiB limit: only its headers were read and analysed.`,
     });
   }
   return analysis;
@@ -151,20 +156,19 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
  * STREAM_FILE_BYTES), read whole otherwise; except an Outlook .msg, which is read whole (up to
  * MAX_MSG_FILE_BYTES) because its header stream can be anywhere in the file.
  */
-export async function readInputFile(file: string, maxMessageBytes: number, streamAbove = streamThreshold()): Promise<ReadResult> {
-  const read = await readMessageFile(file, maxMessageBytes, { streamAbove });
+export async function readInputFile(file: string, maxMessageBytes: number, streamAbove = streamThreshold(), o: { noFollow?: boolean } = {}): Promise<ReadResult> {
+  const read = await readMessageFile(file, maxMessageBytes, { streamAbove, noFollow: o.noFollow });
   if (read.rest && !isCompoundFile(read.bytes)) return read;
   if (!read.rest && (!read.truncated || !isCompoundFile(read.bytes) || read.size > MAX_MSG_FILE_BYTES)) return read;
-  try {
-    return { bytes: await fsp.readFile(file), size: read.size, truncated: false };
-  } catch (e) {
-    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
-  }
+  // the .msg as large as it was when first opened, not what it may have grown to since
+  const whole = await readWholeFile(file, MAX_MSG_FILE_BYTES, { noFollow: o.noFollow, limit: read.size });
+  return { bytes: whole.bytes, size: read.size, truncated: false };
 }
 
-export async function analyzeFile(file: string, o: EngineOptions, dns: DnsHandle): Promise<Analysis> {
-  const read = await readInputFile(file, o.maxMessageBytes);
-  return analyzeRead(read, file, o, dns);
+/** `noFollow`: a file found in a folder walk (a symbolic link is refused when it is opened). */
+export async function analyzeFile(file: string, o: EngineOptions, dns: DnsHandle, read: { noFollow?: boolean } = {}): Promise<Analysis> {
+  const bytes = await readInputFile(file, o.maxMessageBytes, streamThreshold(), read);
+  return analyzeRead(bytes, file, o, dns);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  * clear the screen or inject terminal escape sequences.
  */
 import type { Analysis, AuthStamp, Finding, Hop, Remedy, Severity } from '../core/types';
+import { displayLines, displayText } from '../core/present/text';
 
 export interface TextOptions {
   color: boolean;
@@ -24,18 +25,13 @@ const CODES: Record<Style, [number, number]> = {
   magenta: [35, 39],
 };
 
-/** Remove control characters (incl. ESC, bidi overrides) from attacker-controlled text. */
+/**
+ * Attacker-controlled text for the terminal on one line: controls (ESC, CSI, BEL…), bidi
+ * characters and line separators marked with U+FFFD, whitespace collapsed, length bounded
+ * (displayText, src/core/present/text.ts).
+ */
 export function safe(text: string | undefined | null, max = 200): string {
-  if (!text) return '';
-  let s = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f) {
-      s += c === 0x09 ? ' ' : '\uFFFD';
-    } else s += ch;
-    if (s.length > max) return `${s.slice(0, max)}…`;
-  }
-  return s;
+  return displayText(text, max);
 }
 
 export function formatDelay(ms: number | null): string {
@@ -229,14 +225,9 @@ function colorResults(text: string, c: (s: Style, t: string) => string): string 
   });
 }
 
-/** Control characters out of generated text for the terminal (no length limit, line breaks kept by the caller). */
+/** Control and bidi characters out of generated text for the terminal (no length limit; the caller splits the lines). */
 function termLine(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    out += c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ? (c === 0x09 ? ' ' : '\uFFFD') : ch;
-  }
-  return out;
+  return displayLines(s).replace(/[\t\n]/g, ' ');
 }
 
 /** A generated command line (Verb-Noun …, or a $variable assignment) rather than a sentence. */

@@ -1,12 +1,21 @@
 /**
  * Turning the command line's paths into the list of files to analyse.
  *
- * A file named on the command line is taken whatever its name. A folder is walked recursively
- * (sorted, so runs are reproducible) and contributes the files whose extension is in the list:
- * by default `.eml` (saved messages), `.txt` (pasted headers, as "Analyze Headers from Clipboard"
- * takes them) and `.msg` (Outlook's format: its transport headers are analysed, see
- * src/core/msg/reader.ts). Hidden entries (".name") and symbolic links to folders are
- * skipped, so a link loop cannot make the walk endless.
+ * A file named on the command line is taken whatever its name (and followed if it is a symbolic
+ * link: the user named it). A folder is walked recursively (sorted, so runs are reproducible) and
+ * contributes the files whose extension is in the list: by default `.eml` (saved messages), `.txt`
+ * (pasted headers, as "Analyze Headers from Clipboard" takes them) and `.msg` (Outlook's format:
+ * its transport headers are analysed, see src/core/msg/reader.ts). Hidden entries (".name") are
+ * skipped.
+ *
+ * Symbolic links inside a folder are not followed: a folder from a ticket or an unpacked archive
+ * can hold a link named invoice.eml that points at /etc/shadow or a credentials file, and its
+ * content would be printed (--json, the route, error texts). They are skipped and reported by name.
+ * With --follow-symlinks a link is followed only when its real path stays inside the real path of
+ * the folder that was given (a link to a folder too, each real folder walked once, so a loop
+ * ends); the file is then opened by its real path. Files found in a folder are opened without
+ * following a link (O_NOFOLLOW, see src/node/stream.ts), so a file swapped for a link after the
+ * walk is refused too.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -15,10 +24,21 @@ export const DEFAULT_EXTENSIONS: readonly string[] = ['.eml', '.txt', '.msg'];
 const MAX_DEPTH = 64;
 
 export interface InputFile {
-  /** Path as given or found (joined with the folder as given). */
+  /** Path as given or found (joined with the folder as given): what the output names. */
   path: string;
   /** True when the path was named on the command line (not found in a folder). */
   explicit: boolean;
+  /** The path to open when it differs from `path` (the real path of a link that was followed). */
+  open?: string;
+  /** Open without following a symbolic link (every file found in a folder). */
+  noFollow: boolean;
+}
+
+export interface SkippedLink {
+  /** The link's path (as found in the walk). */
+  path: string;
+  /** Why it was skipped, one short clause. */
+  reason: string;
 }
 
 export interface CollectedInputs {
@@ -29,6 +49,13 @@ export interface CollectedInputs {
   missing: Array<{ path: string; message: string }>;
   /** Folders or entries that could not be listed during the walk (reported, skipped). */
   unreadable: Array<{ path: string; message: string }>;
+  /** Symbolic links found in folders and not followed. */
+  skippedLinks: SkippedLink[];
+}
+
+export interface CollectOptions {
+  /** --follow-symlinks: follow links whose real path stays inside the folder given. */
+  followSymlinks?: boolean;
 }
 
 /** Parses "--ext eml,txt" into [".eml", ".txt"]. Returns undefined for an invalid list. */
@@ -48,18 +75,27 @@ function errText(e: unknown): string {
   return code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot read (${code ?? (e as Error).message})`;
 }
 
-export async function collectInputs(paths: readonly string[], extensions: readonly string[] = DEFAULT_EXTENSIONS): Promise<CollectedInputs> {
-  const out: CollectedInputs = { files: [], folders: [], missing: [], unreadable: [] };
+/** True when `child` is `root` or inside it (both real, absolute paths). */
+export function isInside(root: string, child: string): boolean {
+  const rel = path.relative(root, child);
+  return rel === '' || (!!rel && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+export const NOT_FOLLOWED = 'symbolic link, not followed (--follow-symlinks follows links that stay inside the folder)';
+export const POINTS_OUTSIDE = 'symbolic link to outside the folder, not followed';
+
+export async function collectInputs(paths: readonly string[], extensions: readonly string[] = DEFAULT_EXTENSIONS, o: CollectOptions = {}): Promise<CollectedInputs> {
+  const out: CollectedInputs = { files: [], folders: [], missing: [], unreadable: [], skippedLinks: [] };
   const exts = new Set(extensions.map((e) => e.toLowerCase()));
   const seen = new Set<string>();
-  const add = (p: string, explicit: boolean) => {
-    const key = path.resolve(p);
+  const add = (p: string, explicit: boolean, open?: string, key = open ?? path.resolve(p)) => {
     if (seen.has(key)) return;
     seen.add(key);
-    out.files.push({ path: p, explicit });
+    out.files.push({ path: p, explicit, noFollow: !explicit, ...(open ? { open } : {}) });
   };
 
-  const walk = async (dir: string, depth: number): Promise<void> => {
+  /** `root`: the real path of the folder given; `walked`: real folders already walked (loops). */
+  const walk = async (dir: string, depth: number, root: string, walked: Set<string>): Promise<void> => {
     if (depth > MAX_DEPTH) {
       out.unreadable.push({ path: dir, message: `nested more than ${MAX_DEPTH} folders deep; not walked` });
       return;
@@ -75,20 +111,47 @@ export async function collectInputs(paths: readonly string[], extensions: readon
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const p = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
       if (e.isSymbolicLink()) {
-        // follow links to files; never links to folders (loops)
-        try {
-          const st = await fs.stat(p);
-          isFile = st.isFile();
-          isDir = false;
-        } catch {
+        if (!o.followSymlinks) {
+          out.skippedLinks.push({ path: p, reason: NOT_FOLLOWED });
           continue;
         }
+        let real: string;
+        let st: import('node:fs').Stats;
+        try {
+          real = await fs.realpath(p);
+          st = await fs.stat(real);
+        } catch {
+          out.skippedLinks.push({ path: p, reason: 'symbolic link whose target does not exist, skipped' });
+          continue;
+        }
+        if (!isInside(root, real)) {
+          out.skippedLinks.push({ path: p, reason: POINTS_OUTSIDE });
+          continue;
+        }
+        if (st.isDirectory()) {
+          if (walked.has(real)) continue; // already walked (or an ancestor: a loop)
+          walked.add(real);
+          await walk(p, depth + 1, root, walked);
+        } else if (st.isFile() && exts.has(path.extname(e.name).toLowerCase())) add(p, false, real);
+        continue;
       }
-      if (isDir) await walk(p, depth + 1);
-      else if (isFile && exts.has(path.extname(e.name).toLowerCase())) add(p, false);
+      if (e.isDirectory()) {
+        if (o.followSymlinks) {
+          let real: string;
+          try {
+            real = await fs.realpath(p);
+          } catch {
+            real = path.resolve(p);
+          }
+          if (walked.has(real)) continue;
+          walked.add(real);
+        }
+        await walk(p, depth + 1, root, walked);
+      } else if (e.isFile() && exts.has(path.extname(e.name).toLowerCase())) {
+        // following links, the same file can be reached twice: known by its real path
+        add(p, false, undefined, o.followSymlinks ? await fs.realpath(p).catch(() => path.resolve(p)) : undefined);
+      }
     }
   };
 
@@ -106,7 +169,14 @@ export async function collectInputs(paths: readonly string[], extensions: readon
     }
     if (st.isDirectory()) {
       out.folders.push(p);
-      await walk(p, 0);
+      let root: string;
+      try {
+        root = await fs.realpath(p);
+      } catch (e) {
+        out.unreadable.push({ path: p, message: errText(e) });
+        continue;
+      }
+      await walk(p, 0, root, new Set([root]));
     } else if (st.isFile()) add(p, true);
     else out.missing.push({ path: p, message: 'not a regular file or folder' });
   }

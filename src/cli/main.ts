@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Analysis, RemedyKind } from '../core/types';
 import { TOOL_NAME, TOOL_VERSION } from '../core/version';
+import { displayLines, toJsonText } from '../core/present/text';
 import { DEFAULT_MAX_MESSAGE_BYTES, findHeaderEnd, InputError, type ReadResult } from '../node/read';
 import { buildSarifLog, relativePathToUri, type SarifArtifactInput, type SarifNotificationInput } from '../core/report/sarif';
 import { renderMarkdownReport } from '../core/report/markdown';
@@ -28,8 +29,8 @@ import { selectRemedies } from '../core/remedy';
 import { checkConnectorName, checkDomain } from '../core/remedy/powershell';
 import { parseArgs, UsageError, str, list, bool, type FlagSpec, type ParsedArgs } from './args';
 import { formatText, formatRemedy, safe } from './format-text';
-import { ConfigError, checkTrustedRelay, loadConfig, CONFIG_FILE_NAME, type CliConfig } from './config';
-import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS } from './inputs';
+import { ConfigError, checkTrustedRelay, loadConfig, CONFIG_FILE_NAME, MAX_HEADER_FIELDS, MIN_HEADER_FIELDS, type CliConfig } from './config';
+import { collectInputs, parseExtensions, DEFAULT_EXTENSIONS, type SkippedLink } from './inputs';
 import { resolveDns, SnapshotRecorder, type ResolvedDns } from './dns-setup';
 import { analyzeRead, openDns, readInputFile, type EngineOptions, type MessageRecord } from './engine';
 import { BatchSummary, formatBatchMarkdown, formatBatchText } from './batch';
@@ -54,6 +55,8 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   'no-config': {},
   jobs: { value: true, short: 'j' },
   ext: { value: true },
+  'follow-symlinks': {},
+  'max-header-fields': { value: true },
   'no-progress': {},
   stats: {},
 };
@@ -64,8 +67,8 @@ const FIX_FLAGS: Record<string, FlagSpec> = { ...COMMON_FLAGS, kind: { value: tr
 
 const COMMON_HELP = `Inputs:
   A file is analysed whatever its name; "-" reads one message from standard input. A folder is
-  searched recursively for ${DEFAULT_EXTENSIONS.join(', ')} files (hidden entries skipped); several files or
-  a folder are analysed in parallel on worker threads.
+  searched recursively for ${DEFAULT_EXTENSIONS.join(', ')} files (hidden entries and symbolic links skipped);
+  several files or a folder are analysed in parallel on worker threads.
 
 Options:
   --trusted-relay IP|CIDR|HOST  a relay in front of the receiver that you run or trust (repeatable;
@@ -80,13 +83,17 @@ Options:
   --no-config                  ignore ${CONFIG_FILE_NAME} files
   -j, --jobs N                 worker threads for folders (default: one per CPU core)
   --ext LIST                   file extensions taken from folders (default ${DEFAULT_EXTENSIONS.map((e) => e.slice(1)).join(',')})
+  --follow-symlinks            in folders, follow symbolic links whose target stays inside the
+                               folder (default: links in folders are skipped and listed)
+  --max-header-fields N        header fields read per message (${MIN_HEADER_FIELDS}-${MAX_HEADER_FIELDS}, default ${MAX_HEADER_FIELDS}); beyond
+                               it the rest is not analysed nor re-verified, and a note says so
   --no-progress                no progress bar (it is drawn only when stderr is a terminal)
   --stats                      print files, time and peak memory to stderr at the end
   -h, --help                   this help
 
 Configuration: the nearest ${CONFIG_FILE_NAME} in the current folder or above, e.g.
   { "trustedRelays": ["148.163.138.0/24"], "receivingDomains": ["contoso.com"],
-    "connectorName": "Inbound from Proofpoint", "maxMessageSizeMB": 64, "slowHopMinutes": 15,
+    "connectorName": "Inbound from Proofpoint", "maxMessageSizeMB": 64, "maxHeaderFields": 20000, "slowHopMinutes": 15,
     "dns": { "mode": "recorded", "snapshotFile": "dns.json", "server": "127.0.0.1:5353" } }
   Command-line lists add to the file's lists; other options override it. Only --dns live turns
   live DNS on (a configuration file cannot).
@@ -175,11 +182,16 @@ interface Settings {
   config?: CliConfig;
   jobs: number;
   extensions: string[];
+  followSymlinks: boolean;
   progress: boolean;
   stats: boolean;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Everything on stderr may quote a file name, an option value or a file's content: every line is
+  // passed through the display sanitiser (escape sequences, C1 controls, bidi characters marked),
+  // whatever the message and wherever it was built.
+  const io: Io = { ...rawIo, err: (s) => rawIo.err(displayLines(s)) };
   const [command, ...rest] = argv;
   try {
     if (!command || command === '-h' || command === '--help') {
@@ -205,7 +217,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT_USAGE;
     }
     if (e instanceof InputError || e instanceof ConfigError) {
-      io.err(`${TOOL_NAME}: ${safe(e.message, 1000)}`);
+      io.err(`${TOOL_NAME}: ${displayLines(e.message, { max: 4000 })}`);
       return EXIT_USAGE;
     }
     throw e;
@@ -248,6 +260,14 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
     if (!parsed) throw new UsageError('--ext must be a comma-separated list of file extensions, e.g. eml,txt');
     extensions = parsed;
   }
+  let maxHeaderFields = config?.maxHeaderFields;
+  const mhf = str(a, 'max-header-fields');
+  if (mhf !== undefined) {
+    if (!/^[0-9]{1,6}$/.test(mhf) || Number(mhf) < MIN_HEADER_FIELDS || Number(mhf) > MAX_HEADER_FIELDS) {
+      throw new UsageError(`--max-header-fields must be a whole number from ${MIN_HEADER_FIELDS} to ${MAX_HEADER_FIELDS}`);
+    }
+    maxHeaderFields = Number(mhf);
+  }
   let connectorName = config?.connectorName;
   const c = str(a, 'connector');
   if (c !== undefined) {
@@ -265,11 +285,13 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
       ...(connectorName ? { connectorName } : {}),
       ...(config?.slowHopMinutes !== undefined ? { slowHopMs: config.slowHopMinutes * 60000 } : {}),
       maxMessageBytes: config?.maxMessageSizeMB !== undefined ? Math.round(config.maxMessageSizeMB * 1048576) : DEFAULT_MAX_MESSAGE_BYTES,
+      ...(maxHeaderFields !== undefined ? { maxHeaderFields } : {}),
     },
     dns,
     config,
     jobs,
     extensions,
+    followSymlinks: bool(a, 'follow-symlinks'),
     progress: !bool(a, 'no-progress'),
     stats: bool(a, 'stats'),
   };
@@ -333,22 +355,44 @@ function peakRssKiB(): number {
 interface Plan {
   single?: string;
   files: string[];
+  /** How each of `files` is opened (src/cli/inputs.ts). */
+  targets: Array<{ open?: string; noFollow: boolean }>;
   folders: string[];
   unreadable: Array<{ path: string; message: string }>;
+  /** Symbolic links in the folders that were not followed. */
+  skippedLinks: SkippedLink[];
+}
+
+/** Most link names listed in one note. */
+const MAX_LISTED_LINKS = 20;
+
+/** "skipped 3 symbolic links: a, b, c (why)" with the names sanitised, or undefined. */
+export function skippedLinksNote(links: readonly SkippedLink[]): string | undefined {
+  if (!links.length) return undefined;
+  const byReason = new Map<string, string[]>();
+  for (const l of links) byReason.set(l.reason, [...(byReason.get(l.reason) ?? []), l.path]);
+  const parts = [...byReason].map(([reason, names]) => {
+    const shown = names.slice(0, MAX_LISTED_LINKS).map((n) => safe(n, 200));
+    const more = names.length > MAX_LISTED_LINKS ? ` and ${names.length - MAX_LISTED_LINKS} more` : '';
+    return `${names.length} ${reason}: ${shown.join(', ')}${more}`;
+  });
+  return `skipped ${links.length} symbolic link${links.length === 1 ? '' : 's'}: ${parts.join('; ')}`;
 }
 
 async function planInputs(a: ParsedArgs, s: Settings, what: string): Promise<Plan> {
   if (!a.positional.length) throw new UsageError(`${what} needs at least one message file or folder`);
   if (a.positional.filter((p) => p === '-').length && a.positional.length > 1) throw new UsageError('"-" (standard input) cannot be combined with other inputs');
-  const c = await collectInputs(a.positional, s.extensions);
+  const c = await collectInputs(a.positional, s.extensions, { followSymlinks: s.followSymlinks });
   if (c.missing.length) {
     throw new InputError(c.missing.map((m) => `${m.path}: ${m.message}`).join('\n'), c.missing[0].path);
   }
-  if (a.positional.length === 1 && !c.folders.length && c.files.length === 1) return { single: c.files[0].path, files: [], folders: [], unreadable: c.unreadable };
+  const base = { folders: c.folders, unreadable: c.unreadable, skippedLinks: c.skippedLinks };
+  if (a.positional.length === 1 && !c.folders.length && c.files.length === 1) return { single: c.files[0].path, files: [], targets: [], ...base };
   if (!c.files.length) {
-    throw new InputError(`no message files (${s.extensions.join(', ')}) found in ${c.folders.map((f) => safe(f, 200)).join(', ')}`, c.folders[0] ?? '');
+    const links = skippedLinksNote(c.skippedLinks);
+    throw new InputError(`no message files (${s.extensions.join(', ')}) found in ${c.folders.map((f) => safe(f, 200)).join(', ')}${links ? `; ${links}` : ''}`, c.folders[0] ?? '');
   }
-  return { files: c.files.map((f) => f.path), folders: c.folders, unreadable: c.unreadable };
+  return { files: c.files.map((f) => f.path), targets: c.files.map((f) => ({ ...(f.open ? { open: f.open } : {}), noFollow: f.noFollow })), ...base };
 }
 
 async function readSingle(p: string, s: Settings, io: Io): Promise<ReadResult> {
@@ -406,12 +450,15 @@ async function runBatch(
   const progress = new Progress(io.progressStream ?? { write: () => undefined }, plan.files.length, s.progress && !!io.progressStream?.isTTY);
   const run: BatchRun = { analysed: 0, failed: 0, errorFindings: false };
   for (const u of plan.unreadable) io.err(`${TOOL_NAME}: skipped ${safe(u.path, 300)}: ${u.message}`);
+  const links = skippedLinksNote(plan.skippedLinks);
+  if (links) io.err(`${TOOL_NAME}: ${links}`);
   const workers = Math.min(s.jobs, plan.files.length);
   await runPool({
     entry: io.workerEntry,
     size: workers,
     init,
     paths: plan.files,
+    targets: plan.targets,
     resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 16 },
     onResult: async (i, r: TaskResult) => {
       if (r.ok) {
@@ -464,7 +511,7 @@ async function cmdAnalyze(argv: string[], io: Io): Promise<number> {
     const analysis = await analyzeSingle(plan.single, s, io);
     const shared = redaction === 'none' ? analysis : redactAnalysis(analysis, redaction);
     const notice = redactionNotice(redaction);
-    if (format === 'json') await io.out(JSON.stringify(shared, null, 2));
+    if (format === 'json') await io.out(toJsonText(shared, 2));
     else if (format === 'html') await io.out(renderHtmlReport(shared, { notice: notice || undefined }).trimEnd());
     else if (format === 'markdown') {
       const md = renderMarkdownReport(shared).trimEnd();
@@ -473,7 +520,7 @@ async function cmdAnalyze(argv: string[], io: Io): Promise<number> {
     }
     else if (format === 'sarif') {
       const log = buildSarifLog([{ ...sarifLocation(plan.single, io.cwd), byteLength: analysis.input.byteLength, findings: analysis.findings }], { baseUris: sarifBase(io.cwd) });
-      await io.out(JSON.stringify(log, null, 2));
+      await io.out(toJsonText(log, 2));
     } else await io.out(formatText(analysis, { color }));
     if (s.stats) io.err(statsLine({ files: 1, analysed: 1, failed: 0, workers: 0, t0 }));
     return hasErrors(analysis.findings) ? EXIT_FINDINGS : EXIT_OK;
@@ -501,12 +548,16 @@ async function cmdAnalyze(argv: string[], io: Io): Promise<number> {
     if (format === 'sarif') notifications.push({ level: 'error', message: `${u.path}: ${u.message}`, ...sarifLocation(u.path, io.cwd) });
     else summary.addFailure(u.path, `${u.path}: ${u.message}`);
   }
+  for (const l of plan.skippedLinks) {
+    if (format === 'sarif') notifications.push({ level: 'warning', message: `${l.path}: ${l.reason}`, ...sarifLocation(l.path, io.cwd) });
+    else summary.addSkippedLink(l.path, l.reason);
+  }
 
   if (format === 'text') await io.out(formatBatchText(summary.report(), { color }));
   else if (format === 'markdown') await io.out(formatBatchMarkdown(summary.report(), `Generated by ${TOOL_NAME} ${TOOL_VERSION}`).trimEnd());
   else if (format === 'sarif') {
     const log = buildSarifLog(sarifInputs, { baseUris: sarifBase(io.cwd), notifications, executionSuccessful: run.analysed > 0 });
-    await io.out(JSON.stringify(log, null, 2));
+    await io.out(toJsonText(log, 2));
   }
   if (format !== 'text') {
     io.err(`${TOOL_NAME}: analysed ${run.analysed} of ${run.analysed + run.failed + plan.unreadable.length} files${run.failed + plan.unreadable.length ? `; ${run.failed + plan.unreadable.length} could not be analysed` : ''}`);
@@ -590,7 +641,7 @@ async function cmdCompare(argv: string[], io: Io): Promise<number> {
   const s = await settingsFrom(a, io);
   const [before, after] = [await analyzeSingle(a.positional[0], s, io), await analyzeSingle(a.positional[1], s, io)];
   const c = compare(before, after);
-  if (bool(a, 'json')) await io.out(JSON.stringify(c, null, 2));
+  if (bool(a, 'json')) await io.out(toJsonText(c, 2));
   else await io.out(`Before: ${safe(a.positional[0], 300)}\nAfter:  ${safe(a.positional[1], 300)}\n\n${comparisonLinesText(c).trimEnd().split('\n').map((l) => safe(l, 4000)).join('\n')}`);
   return EXIT_OK;
 }
@@ -598,23 +649,23 @@ async function cmdCompare(argv: string[], io: Io): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Process entry
 
-/** Reads standard input; above maxBytes only the header block is kept (like a large file). */
-async function readStdin(maxBytes: number): Promise<ReadResult> {
+/**
+ * Reads standard input; above maxBytes only the header block is kept (like a large file). Reading
+ * stops once maxBytes is passed: an endless or huge input is never read to its end (its size is
+ * then only known to be above the limit).
+ */
+export async function readStdin(maxBytes: number, input: AsyncIterable<Buffer> = process.stdin as AsyncIterable<Buffer>): Promise<ReadResult> {
   const chunks: Buffer[] = [];
-  let size = 0;
   let kept = 0;
-  let truncated = false;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (truncated) continue;
+  for await (const chunk of input) {
     chunks.push(chunk);
     kept += chunk.length;
-    if (kept > maxBytes) truncated = true;
+    if (kept > maxBytes) break; // leaving the loop closes the stream
   }
   const all = Buffer.concat(chunks);
-  if (!truncated) return { bytes: all, size, truncated: false };
+  if (kept <= maxBytes) return { bytes: all, size: kept, truncated: false };
   const end = findHeaderEnd(all);
-  return { bytes: end >= 0 ? all.subarray(0, end) : all.subarray(0, Math.min(all.length, 16 * 1024 * 1024)), size, truncated: true };
+  return { bytes: end >= 0 ? all.subarray(0, end) : all.subarray(0, Math.min(all.length, 16 * 1024 * 1024)), size: kept, truncated: true, sizeIsLowerBound: true };
 }
 
 function writeOut(s: string): Promise<void> {

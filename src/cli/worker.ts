@@ -28,10 +28,11 @@
  * The bundle re-enters itself: the worker runs the same file (dist/cli.js) with workerData marking
  * it as a worker (see isWorkerContext / runWorker, called from main.ts).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
 import { isCompoundFile } from '../core/msg/cfb-guard';
 import { InputError } from '../node/read';
+import { toJsonText } from '../core/present/text';
 import { analyzeFile, openDns, recordOf, streamThreshold, type DnsSetup, type EngineOptions, type MessageRecord } from './engine';
 
 const MARKER = 'mailflow-lens-worker/1';
@@ -42,7 +43,8 @@ export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
 function startsAsCompoundFile(path: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // never blocks on a FIFO, never follows a link (the worker refuses those anyway)
+    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0));
     const sig = Buffer.alloc(8);
     return readSync(fd, sig, 0, 8, 0) === 8 && isCompoundFile(sig);
   } catch {
@@ -74,7 +76,11 @@ export interface WorkerInit {
 interface TaskMessage {
   type: 'task';
   index: number;
+  /** The name results and errors use. */
   path: string;
+  /** How to open it (see PoolOptions.targets). */
+  open?: string;
+  noFollow?: boolean;
 }
 
 export type TaskResult = { ok: true; record: MessageRecord; json?: string } | { ok: false; error: string };
@@ -91,13 +97,15 @@ export function isWorkerContext(): boolean {
 }
 
 /** A message's analysis as a task result (never throws). Used by workers and the single-thread path. */
-export async function runTask(path: string, init: WorkerInit, dns: ReturnType<typeof openDns>): Promise<TaskResult> {
+export async function runTask(path: string, init: WorkerInit, dns: ReturnType<typeof openDns>, target: { open?: string; noFollow?: boolean } = {}): Promise<TaskResult> {
   try {
-    const a = await analyzeFile(path, init.engine, dns);
+    const open = target.open ?? path;
+    const a = await analyzeFile(open, init.engine, dns, { noFollow: target.noFollow });
+    if (open !== path) a.input.name = path;
     const record = recordOf(a, path, { efc: init.want.efc, lookups: init.want.lookups });
-    return init.want.json ? { ok: true, record, json: JSON.stringify(a) } : { ok: true, record };
+    return init.want.json ? { ok: true, record, json: toJsonText(a) } : { ok: true, record };
   } catch (e) {
-    if (e instanceof InputError) return { ok: false, error: e.message };
+    if (e instanceof InputError) return { ok: false, error: target.open && target.open !== path ? e.message.split(target.open).join(path) : e.message };
     return { ok: false, error: `${path}: internal error: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
@@ -109,7 +117,7 @@ export function runWorker(): void {
   const dns = openDns(init.dns);
   port.on('message', (m: TaskMessage) => {
     if (!m || m.type !== 'task') return;
-    void runTask(m.path, init, dns).then((r) => {
+    void runTask(m.path, init, dns, { open: m.open, noFollow: m.noFollow }).then((r) => {
       const msg: ResultMessage = { type: 'result', index: m.index, ...r };
       port.postMessage(msg);
     });
@@ -123,6 +131,12 @@ export interface PoolOptions {
   size: number;
   init: WorkerInit;
   paths: readonly string[];
+  /**
+   * How each path is opened (same order as `paths`): the real path of a symbolic link followed
+   * inside its folder, and whether a link is refused (files found in a folder). Default: the path,
+   * links followed.
+   */
+  targets?: ReadonlyArray<{ open?: string; noFollow?: boolean }>;
   /** Results are delivered in input order; at most this many tasks ahead of the next delivery. */
   window?: number;
   largeFileBytes?: number;
@@ -179,7 +193,8 @@ export function runPool(o: PoolOptions): Promise<void> {
       if (isLarge[i] === -1) {
         let big = false;
         try {
-          big = takesLargeSlot(o.paths[i], statSync(o.paths[i]).size);
+          const open = o.targets?.[i]?.open ?? o.paths[i];
+          big = takesLargeSlot(open, (o.targets?.[i]?.noFollow ? lstatSync : statSync)(open).size);
         } catch {
           big = false; // the worker reports the error
         }
@@ -208,7 +223,8 @@ export function runPool(o: PoolOptions): Promise<void> {
         dispatched[i] = 1;
         s.task = i;
         if (largeAt(i)) largeInFlight++;
-        const msg: TaskMessage = { type: 'task', index: i, path: o.paths[i] };
+        const t = o.targets?.[i];
+        const msg: TaskMessage = { type: 'task', index: i, path: o.paths[i], ...(t?.open ? { open: t.open } : {}), ...(t?.noFollow ? { noFollow: true } : {}) };
         s.worker.postMessage(msg);
       }
     };

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { FullAnalyzeOptions } from '../core/analyze';
 import type { DnsMode } from '../core/types';
-import { parseDnsSnapshot, resolverFromSnapshot, type DnsSnapshot } from '../core/verify/snapshot';
+import { displayText } from '../core/present/text';
+import { parseDnsSnapshot, resolverFromSnapshot, SNAPSHOT_LIMITS, type DnsSnapshot } from '../core/verify/snapshot';
 import { createLiveResolver } from '../node/dns';
 import type { DnsPlan } from './verify-protocol';
 
@@ -25,6 +26,7 @@ export interface LensSettings {
   dnsServer: string;
   slowHopMinutes: number;
   maxMessageSizeMB: number;
+  maxHeaderFields: number;
 }
 
 export const DEFAULTS: LensSettings = {
@@ -37,6 +39,7 @@ export const DEFAULTS: LensSettings = {
   dnsServer: '',
   slowHopMinutes: 15,
   maxMessageSizeMB: 64,
+  maxHeaderFields: 20000,
 };
 
 /** Settings names whose workspace values an untrusted workspace must not apply. */
@@ -82,6 +85,7 @@ export function readSettings(scope?: vscode.Uri): LensSettings {
     dnsServer: str(c.get('dns.server'), 100),
     slowHopMinutes: num(c.get('slowHopMinutes'), DEFAULTS.slowHopMinutes, 0, 7 * 24 * 60),
     maxMessageSizeMB: num(c.get('maxMessageSizeMB'), DEFAULTS.maxMessageSizeMB, 1, 1024),
+    maxHeaderFields: Math.round(num(c.get('maxHeaderFields'), DEFAULTS.maxHeaderFields, 100, 20000)),
   };
 }
 
@@ -114,6 +118,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     receivingDomains: settings.receivingDomains,
     slowHopMs: Math.round(settings.slowHopMinutes * 60000),
     maxMessageBytes: Math.round(settings.maxMessageSizeMB * 1048576),
+    maxHeaderFields: settings.maxHeaderFields,
     efcMode: settings.efcMode,
     dnsMode: 'off',
   };
@@ -200,13 +205,19 @@ export class OptionCaches {
     const cached = this.snapshots.get(key);
     if (cached && cached.mtime === stat.mtime) return cached;
     let entry: SnapshotEntry;
+    if (stat.size > SNAPSHOT_LIMITS.maxTextLength) {
+      // not read at all: the size decided up front bounds the read
+      entry = { mtime: stat.mtime, notes: [`The DNS snapshot file is larger than ${SNAPSHOT_LIMITS.maxTextLength / 1048576} MiB; it was not read and DNS stays off.`] };
+      this.snapshots.set(key, entry);
+      return entry;
+    }
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
       const parsed = parseDnsSnapshot(new TextDecoder('utf-8').decode(bytes));
       const notes = parsed.problems.slice(0, 5).map((p) => `DNS snapshot: ${p}`);
       entry = { mtime: stat.mtime, resolver: resolverFromSnapshot(parsed), snapshot: { key, version: stat.mtime, data: parsed.snapshot }, notes };
     } catch (e) {
-      entry = { mtime: stat.mtime, notes: [`The DNS snapshot file could not be read (${(e as Error).message}); DNS stays off.`] };
+      entry = { mtime: stat.mtime, notes: [`The DNS snapshot file could not be read (${displayText((e as Error).message, 300)}); DNS stays off.`] };
     }
     this.snapshots.set(key, entry);
     return entry;

@@ -4,7 +4,9 @@
  * lines in the editor; moving the cursor reveals the node for the line under it.
  *
  * Header text is attacker-controlled: labels and descriptions are plain text (the tree renders
- * them as text), tooltips are untrusted MarkdownStrings with every value added through appendText.
+ * them as text), tooltips are untrusted MarkdownStrings with every value added through appendText;
+ * all of them pass through displayText (src/core/present/text.ts), which drops control and bidi
+ * characters, so a "‮gnp.exe" Subject cannot reorder what the tree shows.
  */
 import * as vscode from 'vscode';
 import type { Analysis, AuthStamp, AuthSummary, Finding, Hop, LineRange, ParseProblem } from '../core/types';
@@ -20,6 +22,7 @@ import {
 } from '../core/report/markdown';
 import type { Selection } from './api';
 import { isEml, type Store } from './store';
+import { displayText } from '../core/present/text';
 
 export const ROUTE_VIEW_ID = 'mailflowLens.route';
 
@@ -138,9 +141,9 @@ const TRUST_LABEL: Record<AuthStamp['trust'], string> = {
   forged: 'forged',
 };
 
-/** Short single-line text for labels and descriptions (header text, flattened and bounded). */
+/** Short single-line text for labels, descriptions and tooltips: displayText, controls and bidi characters dropped. */
 function t(text: string | undefined | null, max = 120): string {
-  return flatten(text ?? '', max);
+  return displayText(text, { max, unsafe: 'drop' });
 }
 
 function utc(iso: string | null): string {
@@ -497,13 +500,14 @@ export class RouteTreeProvider implements vscode.TreeDataProvider<RouteNode>, vs
       : n.expanded
         ? vscode.TreeItemCollapsibleState.Expanded
         : vscode.TreeItemCollapsibleState.Collapsed;
-    const item = new vscode.TreeItem(n.label, state);
+    // labels and descriptions are built from header text in many places: one last pass here
+    const item = new vscode.TreeItem(t(n.label, 300), state);
     item.id = n.id;
-    item.description = n.description;
+    item.description = n.description === undefined ? undefined : t(n.description, 300);
     item.tooltip = n.tooltip;
     item.iconPath = n.icon;
     item.contextValue = n.contextValue ?? `mailflowLens.${n.kind}`;
-    item.accessibilityInformation = { label: [n.label, n.description].filter(Boolean).join(', ') };
+    item.accessibilityInformation = { label: t([n.label, n.description].filter(Boolean).join(', '), 600) };
     return item;
   }
 

@@ -7,6 +7,7 @@
 import { promises as dnsPromises } from 'node:dns';
 import type { DnsResolver } from '../core/verify/resolver';
 import { parseIp } from '../core/net/ip';
+import { displayText } from '../core/present/text';
 
 export interface LiveResolverOptions {
   /** DNS server as "host:port" (IP literal), "[ipv6]:port" or a bare IP. Default: the system's servers. */
@@ -32,15 +33,16 @@ const TYPES = new Set(['A', 'AAAA', 'TXT', 'MX', 'PTR', 'CNAME', 'NS']);
 /** Parses "host:port" / "[v6]:port" / bare IP into the form Resolver.setServers() takes. Throws with one clear sentence. */
 export function parseServerAddress(text: string): { host: string; port: number; server: string } {
   const s = String(text ?? '').trim();
+  const shown = displayText(s, 80);
   let host: string;
   let portText: string | undefined;
   if (s.startsWith('[')) {
     const close = s.indexOf(']');
-    if (close === -1) throw new Error(`Invalid DNS server "${s}": missing "]".`);
+    if (close === -1) throw new Error(`Invalid DNS server "${shown}": missing "]".`);
     host = s.slice(1, close);
     const rest = s.slice(close + 1);
     if (rest) {
-      if (!rest.startsWith(':')) throw new Error(`Invalid DNS server "${s}": expected ":port" after "]".`);
+      if (!rest.startsWith(':')) throw new Error(`Invalid DNS server "${shown}": expected ":port" after "]".`);
       portText = rest.slice(1);
     }
   } else {
@@ -52,11 +54,11 @@ export function parseServerAddress(text: string): { host: string; port: number; 
     } else host = s; // bare IPv4, or bare IPv6 (several colons)
   }
   const ip = parseIp(host);
-  if (!ip) throw new Error(`Invalid DNS server "${s}": the host must be an IP address (e.g. 127.0.0.1:5353 or [::1]:53).`);
+  if (!ip) throw new Error(`Invalid DNS server "${shown}": the host must be an IP address (e.g. 127.0.0.1:5353 or [::1]:53).`);
   let port = 53;
   if (portText !== undefined) {
     if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw new Error(`Invalid DNS server "${s}": the port must be a number from 1 to 65535.`);
+      throw new Error(`Invalid DNS server "${shown}": the port must be a number from 1 to 65535.`);
     }
     port = Number(portText);
   }

@@ -3,12 +3,15 @@
  * Large files are read head-first: above the size limit only the header block is read, so a 2 GB
  * file never lands in memory. Below it, a caller can ask for files above a size to be streamed
  * (streamAbove): the header block is read, the body follows in chunks (src/node/stream.ts).
+ * Every read is bounded by the size taken from the open handle before reading (see
+ * readMessageFile), and a file found in a folder is opened without following a symbolic link.
  */
-import { promises as fs } from 'node:fs';
-import { openMessageStream } from './stream';
+import { openMessageStream, openRegularFile, readUpTo } from './stream';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const HEAD_CHUNK = 1024 * 1024;
+/** Above the size limit, reading the header block stops here even without a blank line. */
+const MAX_TRUNCATED_HEAD = 16 * HEAD_CHUNK;
 
 export class InputError extends Error {
   constructor(message: string, readonly path: string) {
@@ -22,6 +25,8 @@ export interface ReadResult {
   size: number;
   /** True when only the head of the file was read (above maxBytes). */
   truncated: boolean;
+  /** The input was not read to its end (standard input above the limit): `size` is only a lower bound. */
+  sizeIsLowerBound?: boolean;
   /**
    * Streamed (see ReadOptions.streamAbove): `bytes` is only the start of the file, at least its
    * header block when it has one within 1 MiB, and the rest of the file follows here, read on
@@ -35,52 +40,102 @@ export interface ReadOptions {
   streamAbove?: number;
   /** Chunk size of a streamed file's rest (default 1 MiB). */
   chunkBytes?: number;
+  /** Refuse a symbolic link (a file found in a folder walk; see src/cli/inputs.ts). */
+  noFollow?: boolean;
 }
 
-function readError(path: string, e: unknown): InputError {
-  return new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+/** One clear sentence for an error opening or reading `path` (codes from openRegularFile and the system). */
+export function readError(path: string, e: unknown, what = 'message file'): InputError {
+  if (e instanceof InputError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return new InputError(`${path}: no such file`, path);
+    case 'ELOOP':
+      return new InputError(`${path}: is a symbolic link; not followed`, path);
+    case 'EISDIR':
+      return new InputError(`${path}: is a folder, not a ${what}`, path);
+    case 'ENOTREG':
+      return new InputError(`${path}: not a regular file`, path);
+    case 'ECHANGED':
+      return new InputError(`${path}: the file was replaced while it was being read`, path);
+    default:
+      return new InputError(`${path}: cannot read (${code ?? (e as Error).message})`, path);
+  }
 }
 
-/** Read a message file; throws InputError with one clear sentence for missing paths, folders and unreadable files. */
+/**
+ * Read a message file; throws InputError with one clear sentence for missing paths, folders,
+ * links not followed and unreadable files.
+ *
+ * The size is decided once, from the open handle, before any byte is read, and no read goes past
+ * it: a file that grows while it is read (a log being written, a crafted FIFO-like source) is read
+ * as it was when opened, never beyond the size limit that was checked.
+ */
 export async function readMessageFile(path: string, maxBytes = DEFAULT_MAX_MESSAGE_BYTES, o: ReadOptions = {}): Promise<ReadResult> {
-  let st;
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
   try {
-    st = await fs.stat(path);
+    opened = await openRegularFile(path, { noFollow: o.noFollow });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? (e as Error).message})`, path);
+    throw readError(path, e);
   }
-  if (st.isDirectory()) throw new InputError(`${path}: is a folder, not a message file`, path);
-  if (!st.isFile()) throw new InputError(`${path}: not a regular file`, path);
-  if (o.streamAbove !== undefined && st.size > o.streamAbove && st.size <= maxBytes) {
-    const m = await openMessageStream(path, { chunkBytes: o.chunkBytes, onError: (e) => (e instanceof InputError ? e : readError(path, e)) });
-    return { bytes: m.head, size: st.size, truncated: false, rest: m.rest };
+  const { fh, size } = opened;
+  if (o.streamAbove !== undefined && size > o.streamAbove && size <= maxBytes) {
+    await fh.close();
+    const m = await openMessageStream(path, {
+      chunkBytes: o.chunkBytes,
+      noFollow: o.noFollow,
+      expect: { dev: opened.dev, ino: opened.ino },
+      limit: size,
+      onError: (e) => readError(path, e),
+    });
+    return { bytes: m.head, size, truncated: false, rest: m.rest };
   }
-  if (st.size <= maxBytes) {
-    try {
-      return { bytes: await fs.readFile(path), size: st.size, truncated: false };
-    } catch (e) {
-      throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
-    }
-  }
-  // Too large: read until the end of the header block (bounded).
-  const fh = await fs.open(path, 'r');
   try {
+    if (size <= maxBytes) return { bytes: await readUpTo(fh, size), size, truncated: false };
+    // Too large: read until the end of the header block (bounded).
     const chunks: Buffer[] = [];
     let total = 0;
-    while (total < 16 * HEAD_CHUNK) {
-      const buf = Buffer.alloc(HEAD_CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, HEAD_CHUNK, total);
-      if (bytesRead === 0) break;
-      chunks.push(buf.subarray(0, bytesRead));
-      total += bytesRead;
+    const headLimit = Math.min(MAX_TRUNCATED_HEAD, size);
+    while (total < headLimit) {
+      const buf = await readUpTo(fh, Math.min(HEAD_CHUNK, headLimit - total), total);
+      if (buf.length === 0) break;
+      chunks.push(buf);
+      total += buf.length;
       const all = Buffer.concat(chunks);
       const sep = findHeaderEnd(all);
-      if (sep >= 0) return { bytes: all.subarray(0, sep), size: st.size, truncated: true };
+      if (sep >= 0) return { bytes: all.subarray(0, sep), size, truncated: true };
     }
-    return { bytes: Buffer.concat(chunks), size: st.size, truncated: true };
+    return { bytes: Buffer.concat(chunks), size, truncated: true };
+  } catch (e) {
+    throw readError(path, e);
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * A whole small file (a configuration, a DNS snapshot, an Outlook .msg): at most `maxBytes`, decided
+ * from the open handle before reading, never read past the size it had then (nor past `limit`, a
+ * size decided by an earlier open). Throws InputError (`what` names the file in the message:
+ * "DNS snapshot", …).
+ */
+export async function readWholeFile(path: string, maxBytes: number, o: { noFollow?: boolean; what?: string; limit?: number } = {}): Promise<{ bytes: Buffer; size: number }> {
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path, { noFollow: o.noFollow });
+  } catch (e) {
+    throw readError(path, e, o.what);
+  }
+  try {
+    if (opened.size > maxBytes) {
+      throw new InputError(`${path}: the ${o.what ?? 'file'} is larger than ${maxBytes >= 1048576 ? `${+(maxBytes / 1048576).toFixed(1)} MiB` : `${maxBytes} bytes`}`, path);
+    }
+    return { bytes: await readUpTo(opened.fh, Math.min(opened.size, o.limit ?? Infinity)), size: opened.size };
+  } catch (e) {
+    throw readError(path, e, o.what);
+  } finally {
+    await opened.fh.close();
   }
 }
 

@@ -76,7 +76,8 @@ const MUTATORS: Array<[string, Mutator]> = [
   ['duplicate', (r, m) => {
     if (!m.fields.length) return;
     const i = int(r, 0, m.fields.length - 1);
-    const n = r() < 0.1 ? int(r, 100, 3000) : int(r, 1, 5);
+    // many copies of a small field, few of a large one: the copies stay within MAX_DUPLICATED_BYTES
+    const n = Math.min(r() < 0.1 ? int(r, 100, 3000) : int(r, 1, 5), Math.max(1, Math.floor(MAX_DUPLICATED_BYTES / Math.max(1, m.fields[i].length))));
     const copies = Array.from({ length: n }, () => m.fields[i]);
     m.fields.splice(int(r, 0, m.fields.length), 0, ...copies);
   }],
@@ -134,6 +135,11 @@ const MUTATORS: Array<[string, Mutator]> = [
   }],
 ];
 
+/** Bytes one 'duplicate' mutation adds at most. */
+const MAX_DUPLICATED_BYTES = 8 * 1024 * 1024;
+/** A case's header block is cut here (fields dropped from the end): inputs stay far below V8's string limit. */
+const MAX_HEADER_BYTES = 48 * 1024 * 1024;
+
 export function mutate(seed: Buffer, r: Rng): { bytes: Buffer; ops: string[] } {
   const m = splitMessage(seed);
   const ops: string[] = [];
@@ -142,6 +148,15 @@ export function mutate(seed: Buffer, r: Rng): { bytes: Buffer; ops: string[] } {
     const [name, fn] = pick(r, MUTATORS);
     fn(r, m);
     ops.push(name);
+  }
+  let total = 0;
+  for (let k = 0; k < m.fields.length; k++) {
+    total += m.fields[k].length + 2;
+    if (total > MAX_HEADER_BYTES) {
+      m.fields.length = k;
+      ops.push('capped');
+      break;
+    }
   }
   let bytes = Buffer.concat([Buffer.from(m.fields.map((f) => f.toString('latin1')).join('\r\n'), 'latin1'), m.sep, m.body]);
   if (r() < 0.15) {
@@ -155,4 +170,31 @@ export function mutate(seed: Buffer, r: Rng): { bytes: Buffer; ops: string[] } {
     ops.push('random-bytes');
   }
   return { bytes, ops };
+}
+
+/**
+ * An Outlook .msg case: either structure-aware (the transport header block mutated as an .eml
+ * header, then written into a fresh compound file, so the reader's text path sees hostile header
+ * text) or byte-level damage of the compound file itself (mostly the header, directory and FAT
+ * sectors in the first 4 KiB, where the structure lives), optionally truncated.
+ */
+export function mutateMsg(seed: { msg: Buffer; headers: string; unicode: boolean }, r: Rng, build: (headers: string, unicode: boolean) => Buffer): { bytes: Buffer; ops: string[] } {
+  if (r() < 0.4) {
+    const m = mutate(Buffer.from(seed.headers, 'utf8'), r);
+    return { bytes: build(m.bytes.toString(r() < 0.5 ? 'utf8' : 'latin1'), seed.unicode), ops: ['msg-headers', ...m.ops] };
+  }
+  const b = Buffer.from(seed.msg);
+  const ops: string[] = [];
+  const n = int(r, 1, 8);
+  for (let k = 0; k < n; k++) {
+    const pos = r() < 0.7 ? int(r, 0, Math.min(b.length, 4096) - 1) : int(r, 0, b.length - 1);
+    if (r() < 0.3) b.writeUInt32LE(pick(r, [0, 1, 0xfffffffe, 0xffffffff, 0xfffffffd, 0x7fffffff, int(r, 0, 64)]) >>> 0, Math.min(pos & ~3, b.length - 4));
+    else b[pos] = int(r, 0, 255);
+  }
+  ops.push(`msg-bytes×${n}`);
+  if (r() < 0.1) {
+    ops.push('msg-truncate');
+    return { bytes: b.subarray(0, int(r, 0, b.length)), ops };
+  }
+  return { bytes: b, ops };
 }

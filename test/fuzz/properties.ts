@@ -5,6 +5,10 @@
  */
 import { analyze, analyzeHeaders } from '../../src/core/analyze';
 import type { Analysis, LineRange } from '../../src/core/types';
+import { MAX_HEADER_CHARS, readMsg } from '../../src/core/msg/reader';
+import { toJsonText } from '../../src/core/present/text';
+import { formatText } from '../../src/cli/format-text';
+import { renderMarkdownReport } from '../../src/core/report/markdown';
 
 const QUOTES = new Set(["'", '\u2018', '\u2019', '\u201a', '\u201b']);
 
@@ -83,6 +87,56 @@ export function checkAnalysis(a: Analysis): string[] {
   return v;
 }
 
+/** Raw characters a terminal or a reader must never get from our output (line feeds allowed). */
+const UNSAFE_OUTPUT = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+/** What GFM and ticket systems turn into links by themselves. */
+const AUTOLINK = /(?:^|[^A-Za-z0-9])(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.|javascript:)/i;
+
+/** A Markdown line as a renderer reads it: backslash escapes applied, code spans left out. */
+function markdownText(line: string): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\' && i + 1 < line.length) {
+      out += line[++i];
+      continue;
+    }
+    if (line[i] === '`') {
+      let n = 0;
+      while (line[i + n] === '`') n++;
+      const close = line.indexOf('`'.repeat(n), i + n);
+      if (close > 0) {
+        out += ' ';
+        i = close + n - 1;
+        continue;
+      }
+    }
+    out += line[i];
+  }
+  return out;
+}
+
+/**
+ * The outputs a person sees (FUZZ_OUTPUTS=1): the JSON report, the terminal text and the Markdown
+ * report carry no raw control, bidi or separator character, and the Markdown no autolink outside
+ * code spans.
+ */
+export function checkOutputs(a: Analysis): string[] {
+  const v: string[] = [];
+  const json = toJsonText(a);
+  const m = UNSAFE_OUTPUT.exec(json);
+  if (m) v.push(`JSON: raw U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = formatText(a, { color: false });
+  const t = UNSAFE_OUTPUT.exec(text);
+  if (t) v.push(`terminal text: raw U+${t[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
+  for (const line of renderMarkdownReport(a).split('\n')) {
+    if (line.startsWith('```') || line.startsWith('    ')) continue;
+    const u = UNSAFE_OUTPUT.exec(line);
+    if (u) v.push(`Markdown: raw U+${u[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (AUTOLINK.test(markdownText(line))) v.push(`Markdown: an autolink outside code: ${JSON.stringify(line.slice(0, 200))}`);
+  }
+  return v;
+}
+
 /** Run the whole pipeline on one input and return the violated properties (empty = fine). */
 export async function checkCase(bytes: Buffer): Promise<string[]> {
   const v: string[] = [];
@@ -92,9 +146,31 @@ export async function checkCase(bytes: Buffer): Promise<string[]> {
     v.push(`analyzeHeaders threw: ${(e as Error).stack ?? e}`);
   }
   try {
-    v.push(...checkAnalysis(await analyze(bytes, { dnsMode: 'off' })).map((x) => `full: ${x}`));
+    const a = await analyze(bytes, { dnsMode: 'off' });
+    v.push(...checkAnalysis(a).map((x) => `full: ${x}`));
+    if (process.env.FUZZ_OUTPUTS === '1') v.push(...checkOutputs(a).map((x) => `outputs: ${x}`));
   } catch (e) {
     v.push(`analyze threw: ${(e as Error).stack ?? e}`);
   }
+  return v;
+}
+
+/**
+ * An Outlook .msg case: the reader never throws and returns bounded text or says why not; the
+ * transport headers it returns then go through the whole pipeline like an .eml.
+ */
+export async function checkMsgCase(bytes: Buffer): Promise<string[]> {
+  let m: ReturnType<typeof readMsg>;
+  try {
+    m = readMsg(bytes);
+  } catch (e) {
+    return [`readMsg threw: ${(e as Error).stack ?? e}`];
+  }
+  const v: string[] = [];
+  if (!Array.isArray(m.problems)) v.push('readMsg: problems is not a list');
+  if (m.headersText === undefined) return v;
+  if (typeof m.headersText !== 'string') return [...v, 'readMsg: headersText is not text'];
+  if (m.headersText.length > MAX_HEADER_CHARS + 4) v.push(`readMsg: headersText is ${m.headersText.length} characters, above the cap`);
+  v.push(...(await checkCase(Buffer.from(m.headersText, 'utf8'))).map((x) => `msg headers: ${x}`));
   return v;
 }

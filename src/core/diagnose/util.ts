@@ -19,6 +19,7 @@ import type {
 import { isPublicIp, isPrivateOrLoopback, normalizeIp } from '../net/ip';
 import { lookupProviderByHost, lookupProviderByIp, vendorByArcSealer, vendorInfo } from '../net/kb';
 import type { DiagnoseOptions } from './index';
+import { displayText } from '../present/text';
 
 // ---------------------------------------------------------------------------------------------
 // Findings and evidence
@@ -95,19 +96,9 @@ export function forefrontEvidence(a: Analysis, note?: string): Evidence | null {
   return ff && !ff.untrusted ? fieldEvidence(a, ff.fieldIndex, note) : null;
 }
 
-/** Header text made safe to quote in a message: control characters removed, length bounded. */
+/** Header text made safe to quote in a message: control and bidi characters become spaces, whitespace collapsed, length bounded. */
 export function quote(text: string | undefined | null, max = 80): string {
-  if (!text) return '';
-  let s = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-      s += ' ';
-    } else s += ch;
-    if (s.length > max) break;
-  }
-  s = s.replace(/\s+/g, ' ').trim();
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return displayText(text, { max, unsafe: 'space' });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
  */
 import libmime = require('libmime');
 import type { Eol, HeaderField, ParseProblem, SplitMessage } from '../types';
+import { displayText } from '../present/text';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -214,8 +215,53 @@ function controlByteRatio(buf: Uint8Array): number {
 }
 
 export interface SplitOptions {
-  /** Stop treating lines as header fields after this many fields (the rest is reported). */
+  /**
+   * Stop treating lines as header fields after this many fields (default DEFAULT_MAX_HEADER_FIELDS):
+   * the rest of the header block is not split line by line, only its end is found (native
+   * searches), and a 'too-many-fields' problem says so.
+   */
   maxFields?: number;
+}
+
+/** Header fields split by default (the maxHeaderFields setting). */
+export const DEFAULT_MAX_HEADER_FIELDS = 20000;
+/**
+ * Bytes of one field's value that are decoded, unfolded and kept as text (value, unfolded,
+ * decoded). A longer field keeps its full line and byte range, but only this much of its text:
+ * a 60 MB header line would otherwise be held three times over and written out in full by every
+ * JSON report. Real fields are far shorter (lines are limited to 998 characters; the longest real
+ * fields, long recipient lists, are tens of KiB; a 1 MiB line is still read whole).
+ */
+export const MAX_FIELD_TEXT_BYTES = 4 * 1024 * 1024;
+/** Problems reported one by one for lines that are not fields (or have space before the colon); then one summary. */
+export const MAX_LINE_PROBLEMS = 100;
+
+/** The first blank line at or after `from` (a line start): where it starts and where the line after it starts, or -1. */
+function findBlankLine(buf: Buffer, from: number): { at: number; next: number } {
+  let at = -1;
+  if (buf[from] === CR || buf[from] === LF) at = from;
+  else {
+    // an empty line follows a line end: LF LF, LF CR (also CRLF CRLF) or a lone CR before CR
+    for (const pair of ['\n\n', '\n\r', '\r\r']) {
+      const i = buf.indexOf(pair, from, 'latin1');
+      if (i !== -1 && (at === -1 || i + 1 < at)) at = i + 1;
+    }
+  }
+  if (at === -1) return { at: -1, next: -1 };
+  return { at, next: buf[at] === CR && buf[at + 1] === LF ? at + 2 : at + 1 };
+}
+
+/** Line ends (CRLF, LF, lone CR) in [from, to), counted with native searches. */
+function countLineEnds(buf: Buffer, from: number, to: number): number {
+  let lf = 0;
+  for (let i = buf.indexOf(LF, from); i !== -1 && i < to; i = buf.indexOf(LF, i + 1)) lf++;
+  let cr = 0;
+  let crlf = 0;
+  for (let i = buf.indexOf(CR, from); i !== -1 && i < to; i = buf.indexOf(CR, i + 1)) {
+    cr++;
+    if (buf[i + 1] === LF && i + 1 < to) crlf++;
+  }
+  return lf + cr - crlf;
 }
 
 /**
@@ -224,7 +270,14 @@ export interface SplitOptions {
 export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): SplitMessage {
   const buf = asBuffer(bytes);
   const n = buf.length;
-  const maxFields = options.maxFields ?? 20000;
+  const maxFields = Math.max(1, Math.floor(options.maxFields ?? DEFAULT_MAX_HEADER_FIELDS));
+  /** Line problems not reported one by one (beyond MAX_LINE_PROBLEMS). */
+  let unlistedLineProblems = 0;
+  let lineProblems = 0;
+  const lineProblem = (p: ParseProblem) => {
+    if (lineProblems++ < MAX_LINE_PROBLEMS) problems.push(p);
+    else unlistedLineProblems++;
+  };
   const problems: ParseProblem[] = [];
   const fields: HeaderField[] = [];
   const eolCounts = { crlf: 0, lf: 0, cr: 0 };
@@ -299,7 +352,21 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
       return;
     }
     const valueStart = c.invalid ? c.start : c.colon + 1;
-    const { text: value, charset } = decodeBytes(reader, buf, valueStart, c.end);
+    let valueEnd = c.end;
+    if (valueEnd - valueStart > MAX_FIELD_TEXT_BYTES) {
+      valueEnd = valueStart + MAX_FIELD_TEXT_BYTES;
+      // not inside a UTF-8 sequence
+      for (let k = 0; k < 3 && (buf[valueEnd] & 0xc0) === 0x80; k++) valueEnd--;
+      problems.push({
+        code: 'field-too-long',
+        severity: 'warning',
+        message: `The ${c.name ? `${printable(c.name, 80)} field` : 'line'} is ${((c.end - c.start) / 1048576).toFixed(1)} MiB long: only its first ${MAX_FIELD_TEXT_BYTES / 1048576} MiB is analysed.`,
+        lines: { startLine: c.startLine, endLine: c.endLine },
+        header: c.name || undefined,
+        fieldIndex: fields.length,
+      });
+    }
+    const { text: value, charset } = decodeBytes(reader, buf, valueStart, valueEnd);
     const unfolded = unfold(value);
     let decoded = unfolded;
     if (!c.invalid && unfolded.includes('=?')) {
@@ -331,6 +398,21 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
   let linesRead = 0;
   let scannedEnd = 0;
   while (pos < n) {
+    if (truncatedFields) {
+      // Past the field cap: the rest of the header block is not split line by line (7.5 million
+      // tiny fields must not cost what splitting them would); only its end, the first blank line,
+      // is found and the lines up to it counted, with native searches.
+      const blank = findBlankLine(buf, pos);
+      if (blank.at !== -1) {
+        lineNo += countLineEnds(buf, pos, blank.at);
+        hasSeparator = true;
+        bodyStartLine = lineNo + 1;
+        bodyStartByte = blank.next;
+      } else {
+        lineNo += countLineEnds(buf, pos, n) + (buf[n - 1] === LF || buf[n - 1] === CR ? 0 : 1);
+      }
+      break;
+    }
     reader.read(pos, line);
     linesRead++;
     scannedEnd = line.end;
@@ -380,7 +462,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
         const nameText = reader.text(line.start, name.nameEnd);
         current = { name: nameText, nameEnd: name.nameEnd, start: line.start, startLine: lineNo, end: line.end, endLine: lineNo, colon: name.colon, invalid: false };
         if (name.obsWsp) {
-          problems.push({
+          lineProblem({
             code: 'obs-space-before-colon',
             severity: 'info',
             message: `Whitespace between the field name "${printable(nameText)}" and its colon (obsolete syntax).`,
@@ -405,7 +487,7 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
         }
         flush();
         current = { name: '', nameEnd: line.start, start: line.start, startLine: lineNo, end: line.end, endLine: lineNo, colon: line.start, invalid: true };
-        problems.push({
+        lineProblem({
           code: 'not-a-field',
           severity: 'warning',
           message: `Line ${lineNo + 1} is not a header field (no valid "name:" before the text).`,
@@ -418,11 +500,18 @@ export function splitHeaders(bytes: Uint8Array, options: SplitOptions = {}): Spl
   }
   flush();
 
+  if (unlistedLineProblems) {
+    problems.push({
+      code: 'more-line-problems',
+      severity: 'warning',
+      message: `${unlistedLineProblems} more header lines are not well-formed header fields; only the first ${MAX_LINE_PROBLEMS} are listed.`,
+    });
+  }
   if (truncatedFields) {
     problems.push({
       code: 'too-many-fields',
       severity: 'warning',
-      message: `More than ${maxFields} header fields: only the first ${maxFields} are analysed.`,
+      message: `More than ${maxFields} header fields: only the first ${maxFields} are analysed, and the message is not re-verified (the limit is the maxHeaderFields setting, --max-header-fields on the command line).`,
     });
   }
   const validFields = fields.filter((f) => !f.invalid).length;
@@ -543,18 +632,9 @@ export function unfold(value: string): string {
   return value.replace(/\r\n|[\r\n]/g, '').trim();
 }
 
-/** Make a short, printable version of attacker-controlled text for messages. */
+/** A short, printable version of attacker-controlled text for messages (see displayText). */
 export function printable(text: string, max = 80): string {
-  let s = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    s += c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) ? '\uFFFD' : ch;
-    if (s.length >= max) {
-      s += '…';
-      break;
-    }
-  }
-  return s;
+  return displayText(text, max);
 }
 
 /** All fields with the given lower-case name, in header order (newest first). */

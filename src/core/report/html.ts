@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Analysis, Finding, Hop, Remedy, Severity } from '../types';
+import { displayLines } from '../present/text';
 import { breakHopIndex, flatten, formatAuthSummary, formatDelay, hopFromName, receiverVerdict, roleLabel, shortVendorName } from './markdown';
 
 export interface HtmlReportOptions {
@@ -94,14 +95,7 @@ function c(text: string | undefined | null, max = 300): string {
 
 /** A multi-line block (a script): line breaks kept, other controls and bidi characters removed. */
 export function preText(text: string): string {
-  let out = '';
-  for (const ch of text.replace(/\r\n?/g, '\n')) {
-    const cp = ch.codePointAt(0)!;
-    if (cp === 0x0a || cp === 0x09) out += ch;
-    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0xfeff) continue;
-    else out += ch;
-  }
-  return escapeHtml(out.replace(/\n+$/, ''));
+  return escapeHtml(displayLines(text, { unsafe: 'drop' }).replace(/\n+$/, ''));
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Info' };

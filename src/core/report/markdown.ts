@@ -8,9 +8,20 @@
  * inject HTML or links into a rendered report nor break the table layout. Scripts go into fenced
  * blocks whose fence is longer than any backtick run inside.
  *
+ * Bare links in escaped text (a Subject like "Pay at https://evil.example/login" in the title, a
+ * finding quoting a header, a cell of the folder summary) would still become clickable: GitHub,
+ * GitLab and most ticket systems turn `https://…`, `www.…` and `javascript:`-like text into links
+ * by themselves (autolinks), escaping or not. Such text is defanged the way security advisories
+ * write indicators, readable and never linked: the scheme's colon becomes `[:]` and the dots of the
+ * host `[.]` (`https[:]//evil[.]example/login`, `www[.]evil[.]example`, `javascript[:]alert(1)`);
+ * see defangLinks. Bare domain names without a scheme or "www." and e-mail addresses are left as
+ * they are (the renderers named above do not link the former; the latter become mailto: links at
+ * most).
+ *
  * Deterministic: no clock; a generation time is only printed when the caller passes one.
  */
 import type { Analysis, AuthSummary, Finding, Hop, HopRole, Remedy, Severity } from '../types';
+import { displayText } from '../present/text';
 
 export interface MarkdownReportOptions {
   /** Shown in the footer when given (ISO-8601); the renderer never reads the clock. */
@@ -25,37 +36,46 @@ const MAX_PARAGRAPH = 4000;
 // ---------------------------------------------------------------------------------------------
 // Escaping
 
-/** Removes control characters (keeping none), flattens line breaks and whitespace runs, bounds the length. */
+/**
+ * Removes control and bidi characters (keeping none), flattens line breaks and whitespace runs,
+ * bounds the length: displayText in its 'drop' mode (src/core/present/text.ts).
+ */
 export function flatten(text: string, max = MAX_CELL): string {
-  let out = '';
-  let space = false;
-  for (const ch of String(text ?? '')) {
-    const c = ch.codePointAt(0)!;
-    const isSpace = c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x85 || c === 0x2028 || c === 0x2029;
-    if (isSpace) {
-      space = out.length > 0;
-      continue;
-    }
-    // C0/C1 controls, DEL, bidi overrides and isolates (they can reorder what the reader sees)
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff) continue;
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += ch;
-    if (out.length >= max) return out.slice(0, max - 1) + '…';
-  }
-  return out;
+  return displayText(text, { max, unsafe: 'drop' });
 }
 
 // Parentheses need no escape: a link needs "](", and "[" / "]" are always escaped.
 const MD_SPECIAL = new Set(['\\', '`', '*', '_', '{', '}', '[', ']', '<', '>', '#', '+', '!', '|', '~', '&', '$']);
 
-/** Inline Markdown text: every character with a Markdown or HTML meaning is backslash-escaped. */
+/**
+ * Inline Markdown text: links defanged (defangLinks), then every character with a Markdown or HTML
+ * meaning backslash-escaped.
+ */
 export function mdText(text: string, max = MAX_PARAGRAPH): string {
   let out = '';
-  for (const ch of flatten(text, max)) out += MD_SPECIAL.has(ch) ? `\\${ch}` : ch;
+  for (const ch of defangLinks(flatten(text, max))) out += MD_SPECIAL.has(ch) ? `\\${ch}` : ch;
   return out;
+}
+
+/** "scheme://host" (any scheme), the host up to the first "/", "?", "#", whitespace or quote. */
+const URL_WITH_SCHEME = /([A-Za-z][A-Za-z0-9+.-]{0,31}):\/\/([^\s/?#"'<>]*)/g;
+/** "www." at the start of a word, and the host after it. */
+const WWW_HOST = /(^|[^A-Za-z0-9.-])([Ww][Ww][Ww])\.([^\s/?#"'<>]*)/g;
+/** Schemes a renderer may link (or run) without "//". */
+const BARE_SCHEME = /(^|[^A-Za-z0-9+.-])(javascript|vbscript|data|file|mailto|tel|sms|ms-[a-z-]{1,30}):/gi;
+
+/**
+ * Bare links made unclickable and still readable, as security advisories write indicators:
+ * `https://evil.example/login` → `https[:]//evil[.]example/login`, `www.evil.example` →
+ * `www[.]evil[.]example`, `javascript:alert(1)` → `javascript[:]alert(1)`. Only the scheme's
+ * colon and the dots of the host change; the path stays as it was.
+ */
+export function defangLinks(text: string): string {
+  if (text.indexOf(':') === -1 && !/www\./i.test(text)) return text;
+  return text
+    .replace(URL_WITH_SCHEME, (_m, scheme: string, host: string) => `${scheme}[:]//${host.split('.').join('[.]')}`)
+    .replace(WWW_HOST, (_m, before: string, www: string, host: string) => `${before}${www}[.]${host.split('.').join('[.]')}`)
+    .replace(BARE_SCHEME, (_m, before: string, scheme: string) => `${before}${scheme}[:]`);
 }
 
 /** A code span for a value from the message (safe inside a table cell too). Empty text gives "–". */

@@ -13,6 +13,7 @@ import type { LineRange, Severity } from '../types';
 import { rules as RULES } from '../diagnose/rules';
 import { explanationFor } from '../diagnose/explanations';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { displayText } from '../present/text';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -105,25 +106,14 @@ export interface SarifLog {
 
 const MAX_TEXT = 4000;
 
-/** Plain text for a SARIF message: no control or bidi characters, whitespace collapsed, brackets escaped, bounded. */
+/**
+ * Plain text for a SARIF message: displayText with control and bidi characters dropped
+ * (src/core/present/text.ts: whitespace collapsed, bounded), then brackets escaped so a viewer
+ * renders no link.
+ */
 export function sarifText(text: string, max = MAX_TEXT): string {
   let out = '';
-  let n = 0;
-  let space = false;
-  for (const ch of String(text ?? '')) {
-    const c = ch.codePointAt(0)!;
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x85 || c === 0x2028 || c === 0x2029) {
-      space = out.length > 0;
-      continue;
-    }
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x061c || c === 0xfeff) continue;
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += ch === '[' || ch === ']' ? `\\${ch}` : ch;
-    if (++n >= max) return `${out}…`;
-  }
+  for (const ch of displayText(text, { max: max + 1, unsafe: 'drop' })) out += ch === '[' || ch === ']' ? `\\${ch}` : ch;
   return out;
 }
 

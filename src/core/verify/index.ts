@@ -12,12 +12,13 @@ import type { Analysis, DkimCheck, DnsMode, HeaderField, Verification } from '..
 import { checkArc } from './arc';
 import { checkDkim, createDkimVerifier, plannedBodyHashes, MAX_DKIM_SIGNATURES, type BodyHashRequest } from './dkim';
 import { checkDmarc } from './dmarc';
-import { quietly, type MailauthDkimVerifyResult } from './mailauth';
-import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
+import type { MailauthDkimVerifyResult } from './mailauth';
+import { headerAndBody, insertBlankLine, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
 import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
 import { lookupRecipientMx } from './mx';
+import { MAX_FIELD_TEXT_BYTES } from '../parse/headers';
 
 export type { DnsResolver } from './resolver';
 export { offlineResolver, recordingResolver, OFFLINE_CODE, LIMIT_CODE, DEFAULT_MAX_LOOKUPS, type RecordingResolver } from './resolver';
@@ -81,9 +82,21 @@ function stripComments(s: string): string {
 const ADDRESS_HEADERS = new Set(['from', 'sender', 'reply-to', 'return-path', 'to', 'cc']);
 const MAX_ADDRESS_HEADER = 16 * 1024;
 const MAX_FIELD_LINES = 5000;
+/** Fields mailauth parses with its tag-list and Authentication-Results parsers. */
+const SIGNATURE_HEADERS = new Set(['dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results']);
+/** Longest such field re-verified (real ones are a few hundred bytes to 3 KiB). */
+const MAX_SIGNATURE_HEADER = 8 * 1024;
 
 /** Why a message with these header fields is not re-verified (see verifyMessage), or undefined. */
-function refusal(headers: readonly HeaderField[]): string | undefined {
+function refusal(headers: readonly HeaderField[], problems: ReadonlyArray<{ code: string }> = []): string | undefined {
+  // The header block was cut at the maxHeaderFields setting: what mailauth would read is not what
+  // was analysed, and reading millions of fields is what the cap is there to avoid.
+  if (problems.some((p) => p.code === 'too-many-fields')) return `the header block has more than the ${headers.length} header fields analysed`;
+  // mailauth's Authentication-Results parser is quadratic in the number of empty ";" parts (a
+  // 1 MiB ARC-Authentication-Results of ";;|" took minutes), and it parses every ARC set again for
+  // each older instance: such fields are far longer than any real one.
+  const longSignature = headers.find((h) => SIGNATURE_HEADERS.has(h.key) && h.bytes.end - h.bytes.start > MAX_SIGNATURE_HEADER);
+  if (longSignature) return `the ${longSignature.name} field is ${Math.round((longSignature.bytes.end - longSignature.bytes.start) / 1024)} KiB long (line ${longSignature.lines.startLine + 1})`;
   // mailauth reads the address headers with an address parser that is slow on absurd input; an
   // address header of more than 16 KiB is never real mail (lines are limited to 998 characters),
   // so such a message is not re-verified and the note says why.
@@ -93,6 +106,9 @@ function refusal(headers: readonly HeaderField[]): string | undefined {
   const tooFolded = headers.find((h) => h.lines.endLine - h.lines.startLine + 1 > MAX_FIELD_LINES);
   if (absurd) return `the ${absurd.name || 'header'} field is ${Math.round(absurd.unfolded.length / 1024)} KiB long (line ${absurd.lines.startLine + 1})`;
   if (tooFolded) return `the ${tooFolded.name || 'header'} field is folded over ${tooFolded.lines.endLine - tooFolded.lines.startLine + 1} lines (line ${tooFolded.lines.startLine + 1})`;
+  // a field the splitter kept only the start of (more than MAX_FIELD_TEXT_BYTES)
+  const huge = headers.find((h) => h.bytes.end - h.bytes.start > MAX_FIELD_TEXT_BYTES);
+  if (huge) return `the ${huge.name || 'header'} field is ${((huge.bytes.end - huge.bytes.start) / 1048576).toFixed(1)} MiB long (line ${huge.lines.startLine + 1})`;
   return undefined;
 }
 
@@ -166,11 +182,10 @@ async function verifyFrom(source: Source, analysis: Analysis, options: VerifyOpt
   if (bytes && analysis.problems.some((p) => p.code === 'missing-separator') && analysis.input.bodyStartByte < bytes.length) {
     // (a streamed message always has its blank line: analyzeStream reads the others whole)
     const at = analysis.input.bodyStartByte;
-    const eol = analysis.input.eol === 'LF' ? '\n' : analysis.input.eol === 'CR' ? '\r' : '\r\n';
-    bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(eol), bytes.subarray(at)]);
+    bytes = insertBlankLine(bytes, at, analysis.input.eol);
     notes.push(`The message has no blank line between header and body; it was verified with one inserted before line ${analysis.input.bodyStartLine + 1}, where the body starts.`);
   }
-  const why = refusal(analysis.headers);
+  const why = refusal(analysis.headers, analysis.problems);
   if (why) {
     notes.push(`Not re-verified: ${why}, which no real message has; the receiver's own results are still shown.`);
     return v;
@@ -185,7 +200,7 @@ async function verifyFrom(source: Source, analysis: Analysis, options: VerifyOpt
   }
   const body: Source = bytes ? { bytes } : { streamed: source.streamed! };
   try {
-    await quietly(() => run(body, analysis, dnsMode, rec.resolver, v));
+    await run(body, analysis, dnsMode, rec.resolver, v);
   } catch (e) {
     notes.push(`Verification stopped with an internal error: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -101,6 +101,20 @@ export function toCrlf(input: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * The message with a blank line inserted at `at` (the start of a line: where the splitter found
+ * the body of a message without a header/body separator), written in the message's line ending.
+ * After a line that ended with a lone CR, an LF would only complete that CR into one CRLF (no blank
+ * line: mailauth would then read the whole body as folded header lines, which it joins in
+ * quadratic time; a fuzzed 1 MB message of such lines ran for minutes), so CRLF is inserted there.
+ */
+export function insertBlankLine(input: Uint8Array, at: number, eol: 'CRLF' | 'LF' | 'CR'): Buffer {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const afterLoneCr = at > 0 && buf[at - 1] === CR;
+  const text = afterLoneCr || eol === 'CRLF' ? '\r\n' : eol === 'LF' ? '\n' : '\r';
+  return Buffer.concat([buf.subarray(0, at), Buffer.from(text, 'latin1'), buf.subarray(at)]);
+}
+
 /** Drops an mbox "From " separator line at the very top (it is not a header field). */
 export function stripMboxLine(buf: Buffer): Buffer {
   if (buf.length > 5 && buf[0] === 0x46 && buf.toString('latin1', 0, 5) === 'From ') {

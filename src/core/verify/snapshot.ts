@@ -11,9 +11,13 @@
  * ENOTFOUND there, which every check treats the same way).
  *
  * Snapshot files come from users and may be hostile: parseDnsSnapshot validates every entry,
- * keeps what is well-formed and lists what it dropped.
+ * keeps what is well-formed and lists what it dropped. Its messages quote the file only about
+ * entries of a file that has DNS names (names and values, sanitised and bounded): a setting pointed at another
+ * file (/etc/shadow, a credentials file) must not print that file's beginning, so a JSON syntax
+ * error is reported by line and column only (jsonErrorLocation), never with V8's excerpt.
  */
 import { parseIp } from '../net/ip';
+import { displayText, toJsonText } from '../present/text';
 import { dnsError, normalizeName, type DnsResolver } from './resolver';
 
 export type DnsAnswer = string[][] | string[] | Array<{ exchange: string; priority: number }>;
@@ -66,13 +70,123 @@ export function parseDnsSnapshot(text: string): ParsedSnapshot {
   if (text.length > SNAPSHOT_LIMITS.maxTextLength) {
     return { snapshot: Object.create(null), problems: [`The DNS snapshot is larger than ${SNAPSHOT_LIMITS.maxTextLength / 1048576} MiB; it was not read.`] };
   }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    return { snapshot: Object.create(null), problems: [`The DNS snapshot is not valid JSON: ${e instanceof Error ? e.message : String(e)}`] };
+    json = JSON.parse(body);
+  } catch {
+    // V8's message quotes the text around the error: only the position is reported
+    const at = jsonErrorLocation(body) ?? { line: 1, column: 1 };
+    return { snapshot: Object.create(null), problems: [`Not a DNS snapshot (line ${at.line}, column ${at.column}): the text there is not valid JSON.`] };
   }
   return validateDnsSnapshot(json);
+}
+
+/**
+ * Where JSON text stops being valid JSON (RFC 8259), as a 1-based line and column (UTF-16 code
+ * units; lines end at LF), or undefined when it is valid. A small validating scanner of its own, so
+ * an error can be located without quoting the text (JSON.parse's messages quote it, and not every
+ * Node version gives a position). Iterative: nesting depth costs no stack.
+ */
+export function jsonErrorLocation(text: string): { line: number; column: number } | undefined {
+  const at = jsonErrorOffset(text);
+  if (at === undefined) return undefined;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: at - lineStart + 1 };
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+function jsonErrorOffset(text: string): number | undefined {
+  const n = text.length;
+  let i = 0;
+  /** Open containers: true = object, false = array. */
+  const stack: boolean[] = [];
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+      else break;
+    }
+  };
+  /** A string at i (which holds '"'); false with i at the offending character. */
+  const str = (): boolean => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else return false;
+        continue;
+      }
+      if (c < 0x20) return false;
+      i++;
+    }
+    return false;
+  };
+  /** A member name and its colon; false with i at the offending character. */
+  const key = (): boolean => {
+    ws();
+    if (text[i] !== '"' || !str()) return false;
+    ws();
+    if (text[i] !== ':') return false;
+    i++;
+    return true;
+  };
+  for (;;) {
+    // a value at i
+    ws();
+    if (i >= n) return i;
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      i++;
+      ws();
+      if (text[i] === (c === '{' ? '}' : ']')) i++;
+      else {
+        stack.push(c === '{');
+        if (c === '{' && !key()) return i;
+        continue;
+      }
+    } else if (c === '"') {
+      if (!str()) return i;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      JSON_NUMBER.lastIndex = i;
+      const m = JSON_NUMBER.exec(text);
+      if (!m) return i;
+      i += m[0].length;
+    } else if (text.startsWith('true', i)) i += 4;
+    else if (text.startsWith('false', i)) i += 5;
+    else if (text.startsWith('null', i)) i += 4;
+    else return i;
+    // after a value: separators and closing brackets
+    for (;;) {
+      ws();
+      if (!stack.length) return i < n ? i : undefined;
+      const inObject = stack[stack.length - 1];
+      if (text[i] === ',') {
+        i++;
+        if (inObject && !key()) return i;
+        break;
+      }
+      if (text[i] === (inObject ? '}' : ']')) {
+        i++;
+        stack.pop();
+        continue;
+      }
+      return i;
+    }
+  }
 }
 
 /** Validate an already-parsed snapshot object. Never throws. */
@@ -117,6 +231,10 @@ export function validateDnsSnapshot(json: unknown): ParsedSnapshot {
     }
   }
   if (dropped) problems.push(`... and ${dropped} more problems.`);
+  if (names.length && !Object.keys(snapshot).length) {
+    // nothing usable at all: some other JSON file; its keys are not listed
+    return { snapshot, problems: [`Not a DNS snapshot: none of its ${names.length} entr${names.length === 1 ? 'y maps' : 'ies map'} a DNS name to DNS records (like mailauth's --dns-cache file).`] };
+  }
   return { snapshot, problems };
 }
 
@@ -207,7 +325,7 @@ export function formatDnsSnapshot(snapshot: DnsSnapshot): string {
     for (const t of Object.keys(snapshot[name]).sort()) rec[t] = snapshot[name][t];
     sorted[name] = rec;
   }
-  return JSON.stringify(sorted, null, 2) + '\n';
+  return toJsonText(sorted, 2) + '\n';
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -216,11 +334,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A name or type from the file, for a message: one line, controls and bidi characters marked, bounded. */
 function show(s: string): string {
-  let out = '';
-  for (const ch of s.slice(0, 80)) {
-    const c = ch.codePointAt(0)!;
-    out += c < 0x20 || c === 0x7f ? '?' : ch;
-  }
-  return s.length > 80 ? out + '...' : out;
+  return displayText(s, 80);
 }

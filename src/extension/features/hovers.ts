@@ -4,8 +4,9 @@
  * (X-Forefront-Antispam-Report `SFV:SPM`, compauth reason codes, Authentication-Results results and
  * comments such as "body hash did not verify", DKIM/ARC tags).
  *
- * Everything derived from header text is escaped with escapeMarkdown; the MarkdownString is never
- * trusted and never renders HTML or theme icons. The token under the cursor is found by scanning
+ * Everything derived from header text is escaped with escapeMarkdown, which first passes it
+ * through displayText (src/core/present/text.ts: control and bidi characters dropped, line breaks
+ * collapsed, length bounded); the MarkdownString is never trusted and never renders HTML or theme icons. The token under the cursor is found by scanning
  * characters (tokens.ts), never with a regular expression over the header.
  */
 import * as vscode from 'vscode';

@@ -6,6 +6,7 @@
  * module never imports 'vscode': it is unit-tested on its own (test/unit/extension/html.test.ts).
  */
 import { randomBytes } from 'crypto';
+import { displayText } from '../../core/present/text';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -47,66 +48,25 @@ export function escapeHtml(text: unknown): string {
 const MD_PUNCTUATION = new Set('\\`*_{}[]()<>#+-.!|~:&"\'=$%,;/?@^'.split(''));
 
 /**
- * Makes text inert inside a Markdown string (hovers): every ASCII punctuation character is
- * backslash-escaped (no emphasis, links, autolinks such as `www.` or `https://`, HTML, entities,
- * code spans or theme icons), runs of whitespace and line breaks collapse to one space (no code
- * blocks, headings or lists from indentation or new lines), control characters are dropped and the
- * result is cut to `max` characters (an ellipsis marks the cut).
+ * Makes text inert inside a Markdown string (hovers): displayText first (whitespace and line
+ * breaks collapse to one space, so no code blocks, headings or lists from indentation or new
+ * lines; control and bidi characters dropped; at most `max` characters shown, an ellipsis marks
+ * the cut), then every ASCII punctuation character is backslash-escaped (no emphasis, links,
+ * autolinks such as `www.` or `https://`, HTML, entities, code spans or theme icons).
  */
 export function escapeMarkdown(text: unknown, max = 500): string {
-  if (typeof text !== 'string') return '';
   let out = '';
-  let shown = 0;
-  let space = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    const code = text.charCodeAt(i);
-    if (code <= 0x20 || code === 0x7f || code === 0x85 || code === 0xa0 || code === 0x2028 || code === 0x2029) {
-      space = true;
-      continue;
-    }
-    if (shown >= max) {
-      out += '…';
-      return out;
-    }
-    if (space && out) {
-      out += ' ';
-      shown++;
-    }
-    space = false;
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = text.charCodeAt(i + 1);
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        out += ch + text[i + 1];
-        i++;
-      } else out += '\uFFFD';
-    } else out += MD_PUNCTUATION.has(ch) ? `\\${ch}` : ch;
-    shown++;
-  }
+  for (const ch of displayText(text, { max: max + 1, unsafe: 'drop' })) out += MD_PUNCTUATION.has(ch) ? `\\${ch}` : ch;
   return out;
 }
 
 /**
  * Text for a plain-text UI position that still interprets a few sequences (CodeLens titles and
- * quick-pick labels render `$(icon)`): control characters become spaces, `$(` loses its meaning,
- * whitespace collapses, and the result is cut to `max` characters.
+ * quick-pick labels render `$(icon)`): displayText with control and bidi characters as spaces,
+ * and `$(` loses its meaning.
  */
 export function plainLabel(text: unknown, max = 120): string {
-  if (typeof text !== 'string') return '';
-  let s = '';
-  let space = false;
-  for (let i = 0; i < text.length && s.length <= max; i++) {
-    const code = text.charCodeAt(i);
-    if (code <= 0x20 || code === 0x7f || (code >= 0x80 && code <= 0x9f) || code === 0x2028 || code === 0x2029) {
-      space = true;
-      continue;
-    }
-    if (space && s) s += ' ';
-    space = false;
-    const ch = text[i];
-    s += ch === '$' && text[i + 1] === '(' ? '$\u200b' : ch;
-  }
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return displayText(text, { max, unsafe: 'space' }).split('$(').join('$\u200b(');
 }
 
 // ---------------------------------------------------------------------------------------------

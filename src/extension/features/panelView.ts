@@ -4,9 +4,12 @@
  * whole rendering and validation path is unit-tested with hostile header text.
  *
  * Safety model:
- *  - Every string that is not a literal of this file goes through `text()` (escapeHtml) and lands
- *    in a text position. Attributes carry only literals, integers (intAttr) or identifiers that
- *    match /^[a-z0-9-]+$/ (idAttr); attribute names are fixed literals, checked by `el()`.
+ *  - Every string that is not a literal of this file goes through `text()` (displayText from
+ *    src/core/present/text.ts: control and bidi characters dropped, whitespace collapsed, length
+ *    bounded; then escapeHtml) and lands in a text position; script blocks go through `block()`
+ *    (the same, line breaks kept). Attributes carry only literals, integers (intAttr) or
+ *    identifiers that match /^[a-z0-9-]+$/ (idAttr), sanitised the same way; attribute names are
+ *    fixed literals, checked by `el()`.
  *  - The page has no links with href: documentation links are buttons carrying an index into the
  *    list of URLs of this render (all from our explanations data); the extension opens them.
  *  - Script text of remedies is shown escaped in <pre>; the Copy button sends only the remedy id
@@ -15,6 +18,12 @@
 import type { Analysis, Evidence, Finding, Hop, Remedy, Severity } from '../../core/types';
 import { EXPLANATIONS, explanationFor, type Explanation } from '../../core/diagnose/explanations';
 import { buildCsp, escapeHtml, idAttr, intAttr, isValidNonce } from './html';
+import { displayLines, displayText } from '../../core/present/text';
+
+/** Longest text shown in one place of the panel (a header value can be megabytes long). */
+const MAX_TEXT = 20000;
+/** Longest script block. */
+const MAX_BLOCK = 200000;
 
 // ---------------------------------------------------------------------------------------------
 // What to show
@@ -62,7 +71,13 @@ type Html = string & { readonly __html?: true };
  * scanners and reviewers grepping the HTML see no handler-like text at all.
  */
 function text(value: unknown): Html {
-  return escapeHtml(value).split('=').join('&#61;');
+  const shown = typeof value === 'number' ? value : displayText(value, { max: MAX_TEXT, unsafe: 'drop' });
+  return escapeHtml(shown).split('=').join('&#61;');
+}
+
+/** A multi-line block (a script) for a <pre>: line breaks kept, control and bidi characters dropped, escaped like text(). */
+function block(value: string): Html {
+  return escapeHtml(displayLines(value, { max: MAX_BLOCK, unsafe: 'drop' })).split('=').join('&#61;');
 }
 
 function el(tag: string, attrs: Record<string, string | undefined> | null, ...children: Html[]): Html {
@@ -70,7 +85,7 @@ function el(tag: string, attrs: Record<string, string | undefined> | null, ...ch
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === undefined) continue;
     if (!ATTR_NAME.test(name)) throw new Error(`attribute ${name} is not allowed in the panel`);
-    open += ` ${name}="${escapeHtml(value)}"`;
+    open += ` ${name}="${escapeHtml(displayText(value, { max: MAX_TEXT, unsafe: 'drop' }))}"`;
   }
   return `${open}>${children.join('')}</${tag}>`;
 }
@@ -172,7 +187,7 @@ function remedyBlock(r: Remedy, ctx: RenderContext): Html {
       button('Open in editor', { 'data-action': 'generate', 'data-remedy': id, 'aria-label': `Open ${r.title} in a new editor` }),
       button('Copy', { 'data-action': 'copy', 'data-remedy': id, 'aria-label': `Copy ${r.title} to the clipboard` }, 'btn secondary'),
     ),
-    el('pre', { class: 'script', 'aria-label': `${scriptLang} text`, tabindex: '0' }, el('code', null, text(r.text))),
+    el('pre', { class: 'script', 'aria-label': `${scriptLang} text`, tabindex: '0' }, el('code', null, block(r.text))),
     r.caveats.length ? el('div', { class: 'sub' }, el('h5', null, text('Caveats')), list(r.caveats.map((c) => text(c)))) : '',
     r.omitted.length
       ? el('div', { class: 'sub' }, el('h5', null, text('Left out')), list(r.omitted.slice(0, 50).map((o) => el('span', null, el('code', null, text(o.value)), text(` — ${o.reason}`)))))

@@ -151,8 +151,12 @@ describe('Hovers on header text', () => {
           if (!(c instanceof vscode.MarkdownString)) continue;
           assert.ok(!c.isTrusted && !c.supportHtml);
           assert.doesNotMatch(c.value, /(^|[^\\])<img|(^|[^\\])<script|(^|[^\\])\[click me\]\(|(^|[^\\])\$\(zap\)|command:workbench/, c.value);
+          // the dkim comment carries U+202E (gnp.exe), LRM/RLM, an isolate and the C1 CSI
+          assert.doesNotMatch(c.value, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/, JSON.stringify(c.value));
         }
       }
     }
+    const comment = await hoverAt(hostile, positions[0]);
+    assert.match(comment.text, /invoicegnp\.exe ltr x 31m/, 'the comment is shown, its bidi and control characters dropped');
   });
 });

@@ -200,6 +200,21 @@ describe('Explanation panel (webview view)', () => {
     assertStrictPage(live);
   });
 
+  it('drops bidi and control characters from header text (a "‮gnp.exe" Subject reads in logical order)', async () => {
+    const { doc, analysis } = await openMessage(api, workspaceFile('hostile-headers.eml'));
+    assert.ok((analysis.summary.subject ?? '').includes('\u202e'), 'the fixture Subject carries U+202E');
+    const key = doc.uri.toString();
+    const pages: string[] = [feat.panel.renderHtmlFor({ kind: 'summary', uri: key })];
+    for (const finding of analysis.findings) pages.push(feat.panel.renderHtmlFor({ kind: 'finding', uri: key, finding }));
+    for (const hop of analysis.hops) pages.push(feat.panel.renderHtmlFor({ kind: 'hop', uri: key, hop }));
+    for (const html of pages) {
+      assertStrictPage(html);
+      const m = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/.exec(html);
+      assert.equal(m, null, `U+${m?.[0].charCodeAt(0).toString(16)} in the page: ${m ? JSON.stringify(html.slice(Math.max(0, m.index - 60), m.index + 20)) : ''}`);
+    }
+    assert.ok(pages[0].includes('&lt;script&gt;alert(&#39;subject&#39;)&lt;/script&gt; moc.elgoog'), 'the Subject, its override dropped');
+  });
+
   it('a selection for another document than the active message falls back to the summary', async () => {
     const s = await scenario('proofpoint');
     const { analysis } = await openMessage(api, s.uri);

@@ -205,8 +205,10 @@ describe('Route view (tree)', () => {
     for (const n of all) {
       const item = api.tree.getTreeItem(n);
       const label = labelOf(item);
-      assert.ok(!/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/.test(label + String(item.description ?? '')), `control/bidi characters in "${label}"`);
+      assert.ok(!/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/.test(label + String(item.description ?? '')), `control/bidi characters in "${label}"`);
       if (item.tooltip instanceof vscode.MarkdownString) {
+        // the fixture's Received line carries U+202E, U+200F and an isolate; tooltips show its text
+        assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/.test(item.tooltip.value), `control/bidi characters in the tooltip of "${label}": ${JSON.stringify(item.tooltip.value)}`);
         assert.equal(item.tooltip.isTrusted, false, `tooltip of ${label} must not be trusted`);
         assert.ok(!item.tooltip.supportHtml, `tooltip of ${label} must not render HTML`);
         assert.ok(!/\]\(command:/.test(item.tooltip.value), `a command link survived in ${JSON.stringify(item.tooltip.value)}`);
