@@ -429,8 +429,8 @@ const ORCPT_RE = /^ORCPT\s*(?:<\s*)?rfc822\s*;\s*([^<>\s;]{0,320})\s*>?$/i;
 const QMAIL_RE = /^qmail(?:-[A-Za-z0-9/_-]{1,40})? \d{1,12}(?: messnum \d{1,12})? invoked (?:by [A-Za-z][A-Za-z0-9_-]{0,19} (?=by uid))?(by uid \d{1,10}|by alias|for bounce|from network(?:\[([^\]\s/]{1,80})(?:\/([^\]\s]{1,255}))?\])?)$/;
 /** nullmailer's line for a local submission: "(nullmailer pid 1696440 invoked by uid 1000)". */
 const NULLMAILER_RE = /^nullmailer pid \d{1,12} invoked (by uid \d{1,10})$/;
-/** Alibaba Cloud's submission comment: "(mailfrom:user@example.com fp:SMTPD_---0VUHLUO9_1667876225)". */
-const ALIBABA_RE = /^mailfrom:([^\s()<>]{0,320})(?: fp:[A-Za-z0-9_.-]{1,80})?$/;
+/** Alibaba Cloud's submission comment: "(mailfrom:user@example.com fp:SMTPD_---0VUHLUO9_1667876225)", "… cluster:ay29)". */
+const ALIBABA_RE = /^mailfrom:([^\s()<>]{0,320})(?: fp:[A-Za-z0-9_.-]{1,80})?(?: cluster:[A-Za-z0-9_.-]{1,40})?$/;
 /** Sendmail's AUTH note when the configuration names the login: "(user=x@example.com mech=LOGIN bits=0)". */
 const SENDMAIL_AUTH_RE = /^user=[^\s()]{1,320} mech=[A-Za-z0-9_-]{1,40}(?: bits=\d{1,5})?$/;
 
@@ -1064,6 +1064,14 @@ function parseInto(info: ReceivedInfo): void {
           if (t.k === 'word' && t.v.toLowerCase() === 'over' && cl.toks[n + 3] === i + 3 && toks.slice(i + 1, i + 4).map((x) => x.v.toLowerCase()).join(' ') === 'tls secured channel') {
             acc.tlsSeen = true;
             for (let m = 0; m < 4; m++) used[i + m] = 1;
+            return;
+          }
+          // Vade (OpenText): "by smtp.oxsus-vadesecure.net ESMTP oxsus1nmtao01p with ngmta": the
+          // banner word, then the name of the node that took the message
+          if (n === 1 && t.k === 'word' && t.v === 'ESMTP' && host !== undefined && cl.toks[n + 1] === i + 1 && toks[i + 1]?.k === 'word' && /^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(toks[i + 1].v) && cl.toks.length === 3) {
+            byComments.push(`ESMTP ${toks[i + 1].v}`);
+            used[i] = 1;
+            used[i + 1] = 1;
             return;
           }
           // Yahoo: "by atlas122.free.mail.bf1.yahoo.com pod-id NONE with HTTPS"
