@@ -9,6 +9,7 @@ import type { Rule } from '../index';
 import {
   BrokenDkimTable,
   commentsText,
+  compauth,
   dkimBreakSite,
   dkimResultDomain,
   fieldEvidence,
@@ -17,6 +18,7 @@ import {
   noteReceiverPasses,
   quote,
   stampEvidence,
+  verdictResult,
   verdictResults,
   type BrokenDkim,
 } from '../util';
@@ -44,6 +46,18 @@ function headerChangeCause(a: Analysis, sigField: number | undefined): { text: s
       };
     }
   }
+  return null;
+}
+
+/**
+ * The receiver's own DMARC or compauth verdict passed: the broken signature cost the message
+ * nothing there, so it is worth knowing but not a warning. Returns the passing verdict and its evidence.
+ */
+function receiverStillPassed(a: Analysis): { text: string; evidence: Evidence | null } | null {
+  const dm = verdictResult(a, 'dmarc');
+  if (dm?.result.result === 'pass') return { text: 'dmarc=pass', evidence: stampEvidence(a, dm.from.stamp, 'dmarc=pass at the receiver') };
+  const ca = compauth(a);
+  if (ca?.result === 'pass') return { text: `compauth=pass${ca.reason ? ` reason=${ca.reason}` : ''}`, evidence: ca.evidence };
   return null;
 }
 
@@ -86,13 +100,25 @@ export const dkimHeaderModified: Rule = {
       let msg = `${site.sigName}: ${seen}; ${site.where}.`;
       if (cause) msg += ` Likely cause: ${cause.text}.`;
       msg += site.otherText;
+      let severity = site.severity;
+      const passed = severity === 'info' ? null : receiverStillPassed(a);
+      if (passed) {
+        severity = 'info';
+        msg += ` ${site.receiver} still passed the message (${passed.text}), so this signature cost nothing there.`;
+      }
       out.push(
         makeFinding(
           'dkim-header-modified',
-          site.severity,
+          severity,
           msg,
           site.hopIndex,
-          [fieldEvidence(a, site.sigField, 'signature whose header hash broke'), ...b.evidence, ...(cause?.evidence ?? []), stampEvidence(a, site.earlier?.stamp, 'dkim=pass before the change')],
+          [
+            fieldEvidence(a, site.sigField, 'signature whose header hash broke'),
+            ...b.evidence,
+            ...(cause?.evidence ?? []),
+            stampEvidence(a, site.earlier?.stamp, 'dkim=pass before the change'),
+            passed?.evidence ?? null,
+          ],
           site.remedies,
         ),
       );
