@@ -7,6 +7,8 @@
  * sources listed in docs/DOMAIN.md §0 (Microsoft Learn, Google Workspace Admin Help, RFCs).
  */
 
+import { MAILBOX_EXPLANATIONS } from './explanations-mailbox';
+
 export interface DocLink {
   title: string;
   url: string;
@@ -382,7 +384,7 @@ const list: Explanation[] = [
   },
 ];
 
-export const EXPLANATIONS: Readonly<Record<string, Explanation>> = Object.freeze(Object.fromEntries(list.map((e) => [e.id, e])));
+export const EXPLANATIONS: Readonly<Record<string, Explanation>> = Object.freeze(Object.fromEntries([...list, ...MAILBOX_EXPLANATIONS].map((e) => [e.id, e])));
 
 /** The explanation for a finding id (Finding.explanation), or undefined. */
 export function explanationFor(id: string): Explanation | undefined {

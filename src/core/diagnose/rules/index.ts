@@ -22,6 +22,8 @@ import { forgedAuthResults } from './forged-auth-results';
 import { clockSkew } from './clock-skew';
 import { slowHop } from './slow-hop';
 import { unparsedHeader } from './unparsed-header';
+import { safeSenderOverride } from './safe-sender-override';
+import { domainMisalignment } from './domain-misalignment';
 
 /** Every rule, in the order they run. One file per rule; ids are stable. */
 export const rules: Rule[] = [
@@ -44,6 +46,8 @@ export const rules: Rule[] = [
   relayDeviceSpf,
   intraOrgSpoof,
   deliveredToJunk,
+  safeSenderOverride,
+  domainMisalignment,
   forgedAuthResults,
   clockSkew,
   slowHop,
