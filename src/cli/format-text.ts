@@ -6,7 +6,7 @@
  */
 import type { Analysis, AuthStamp, Finding, Hop, Remedy, Severity } from '../core/types';
 import { displayLines, displayText } from '../core/present/text';
-import { outcomeOf, receiverText } from '../core/present/verdicts';
+import { outcomeOf, receiverText, resultMeaning } from '../core/present/verdicts';
 
 export interface TextOptions {
   color: boolean;
@@ -144,6 +144,18 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   if (verdicts.length) {
     out.push(c('bold', `Receiver's verdicts (stamped by ${b.receiverName ?? 'the receiver'})`));
     for (const v of verdicts) out.push(`  ${colorResults(stampText(v), c)}  ${c('dim', `${v.kind} L${v.lines.startLine + 1}`)}`);
+    // results that are neither a plain pass, fail nor none, in plain words (once each)
+    const explained = new Set<string>();
+    for (const v of verdicts) {
+      for (const [k, r] of Object.entries(v.summary)) {
+        const key = `${k}=${String(r).toLowerCase()}`;
+        if (!r || /=(pass|fail|none)$/.test(key) || explained.has(key)) continue;
+        const meaning = resultMeaning(k, String(r));
+        if (!meaning) continue;
+        explained.add(key);
+        out.push(c('dim', `    ${safe(key, 40)}: ${meaning}`));
+      }
+    }
     out.push('');
   }
   if (claims.length) {

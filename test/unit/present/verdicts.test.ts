@@ -58,6 +58,17 @@ describe('result words', () => {
   });
 });
 
+describe('the terminal text explains the unusual results', () => {
+  test('compauth=softpass is spelled out under the receiver verdicts, plain pass/fail are not', async () => {
+    const bytes = (await buildCached('proofpoint-banner-eop')).bytes.toString('latin1');
+    assert.ok(bytes.includes('compauth=fail reason=000'));
+    const a = await analyze(Buffer.from(bytes.replace('compauth=fail reason=000', 'compauth=softpass reason=202'), 'latin1'), { dnsMode: 'off' });
+    const text = formatText(a, { color: false });
+    assert.match(text, /compauth=softpass: Exchange Online's composite authentication passed the sender with low confidence/);
+    assert.doesNotMatch(text, /dmarc=fail: /);
+  });
+});
+
 describe('every output names the same receiver and verdict', () => {
   for (const id of ['proofpoint-banner-eop', 'barracuda-gmail', 'mailing-list-gmail', 'phish-fake-helo']) {
     test(id, async () => {
