@@ -1,7 +1,8 @@
 /**
- * Explanations for the findings about what the mailbox and the sender's domains did with a
- * verdict: a recipient's own list overriding the filter, and identifiers that cannot align with
- * From. Kept apart from the main list so each group of findings owns its texts.
+ * Explanations for the findings about what the mailbox and the sender's own setup did to a
+ * verdict: a recipient's own list overriding the filter, identifiers that cannot align with From,
+ * and a DKIM signature no receiver can use. Kept apart from the main list so each group of
+ * findings owns its texts.
  */
 import type { Explanation } from './explanations';
 
@@ -35,6 +36,22 @@ export const MAILBOX_EXPLANATIONS: Explanation[] = [
     docs: [
       { title: 'RFC 7489: DMARC (identifier alignment, section 3.1)', url: 'https://www.rfc-editor.org/rfc/rfc7489#section-3.1' },
       { title: 'Email authentication in Microsoft 365 (Microsoft Learn)', url: 'https://learn.microsoft.com/defender-office-365/email-authentication-about' },
+    ],
+    seeds: [],
+  },
+  {
+    id: 'dkim-signature-unusable',
+    title: 'A DKIM signature could not be used at all',
+    whatHappened:
+      'The receiver (or our re-verification) could not check the signature: no key is published for its selector ("no key for signature"), the key is revoked, malformed or too short, the signature is malformed, or it had expired.',
+    whyItMatters:
+      'Such a signature fails at every receiver, whatever happened to the message in transit. If it is the only signature aligned with the From domain, DMARC then rests on SPF alone, which breaks as soon as the message is forwarded or relayed.',
+    howToFix:
+      'The signer fixes its DKIM setup: publish the public key at selector._domainkey.domain (or correct the selector the signing system uses), replace a revoked or short key with a 2048-bit RSA key, and keep old selectors published until no message signed with them is in flight.',
+    howToVerify: 'Look up the key (selector._domainkey.domain TXT) and send a new message: the receiver reports dkim=pass for the same d= and s=.',
+    docs: [
+      { title: 'RFC 6376: DomainKeys Identified Mail (DKIM) Signatures (key records, section 3.6)', url: 'https://www.rfc-editor.org/rfc/rfc6376#section-3.6' },
+      { title: 'Set up DKIM to sign mail from your Microsoft 365 domain (Microsoft Learn)', url: 'https://learn.microsoft.com/defender-office-365/email-authentication-dkim-configure' },
     ],
     seeds: [],
   },

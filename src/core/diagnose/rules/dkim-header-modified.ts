@@ -72,12 +72,13 @@ export const dkimHeaderModified: Rule = {
       b.sigField = c.fieldIndex;
       b.evidence.push(fieldEvidence(a, c.fieldIndex, 'body hash matches, header signature does not'));
     }
-    // the receiver's verdict, when our own check did not say the body changed
-    const bodyBroken = new Set((a.verification?.dkim ?? []).filter((c) => c.status === 'body-modified').map((c) => c.domain?.toLowerCase()));
+    // the receiver's verdict: "signature did not verify" means its body hash matched, so a signed
+    // header changed before it checked, even when our later copy of the body differs as well
+    // (dkim-body-modified then names that second change)
     const v = verdictResults(a, 'dkim');
     for (const r of v?.results ?? []) {
       const d = dkimResultDomain(r);
-      if (r.result !== 'pass' && r.result !== 'none' && isHeaderSigComment(commentsText(r)) && !bodyBroken.has(d)) {
+      if (r.result !== 'pass' && r.result !== 'none' && isHeaderSigComment(commentsText(r))) {
         const b = broken.get(d, r.props['header.s']);
         b.receiverFailed = true;
         b.evidence.push(stampEvidence(a, v!.from.stamp, `dkim=${r.result} (${quote(r.comments.join(' '), 60)})`));

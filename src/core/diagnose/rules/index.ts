@@ -24,12 +24,14 @@ import { slowHop } from './slow-hop';
 import { unparsedHeader } from './unparsed-header';
 import { safeSenderOverride } from './safe-sender-override';
 import { domainMisalignment } from './domain-misalignment';
+import { dkimSignatureUnusable } from './dkim-signature-unusable';
 
 /** Every rule, in the order they run. One file per rule; ids are stable. */
 export const rules: Rule[] = [
   spfEvaluatedOnRelay,
   dkimBodyModified,
   dkimHeaderModified,
+  dkimSignatureUnusable,
   dmarcFailAfterRelay,
   dmarcFail,
   compauthFail,
