@@ -48,7 +48,7 @@ export const safeSenderOverride: Rule = {
     if (!failed.length) return [];
 
     const msg =
-      `Exchange Online judged this message ${failed.join(', ')} but delivered it to the Inbox (dest:I) because ${list} (OFR:${ofr}). ` +
+      `Exchange Online's filter found ${failed.join(', ')}, yet the message was delivered to the Inbox (dest:I) because ${list} (OFR:${ofr}). ` +
       'The filter verdict was overridden by the recipient, not fixed: the sender can be spoofed, and a list entry for a domain lets every spoof of it through.';
     const out: Finding[] = [makeFinding('safe-sender-override', 'warning', msg, a.boundary.entryHopIndex, evidence, [])];
     return out;
