@@ -914,6 +914,7 @@ function parseInto(info: ReceivedInfo): void {
   const byComments: string[] = [];
   let byBareIp = false;
   let localSender: { ident: string; comment: string } | undefined;
+  let loneNote: string | undefined;
 
   const plainComment = (i: number) => {
     const c = classifyComment(toks[i].v, acc, toks[i].s);
@@ -951,7 +952,13 @@ function parseInto(info: ReceivedInfo): void {
           }
           // qmail "(qmail 20838 invoked from network)", DSN "(ORCPT <rfc822;x@y>)"
           if (classifyComment(t.v, acc, t.s)) used[i] = 1;
-          else used[i] = 2;
+          // the whole field is one comment before the date: a local program's note on how it
+          // took the message ("(ce send program)", "(eYou MTA subsystem invoked by bounce
+          // program)"); a comment is free text, kept as the submitter's note, not an error
+          else if (clauses.length === 1 && cl.toks.length === 1 && !cl.tail && !fromInComment && !localSender && t.v.trim() && t.v.length < 200) {
+            loneNote = rawOf(t);
+            used[i] = 1;
+          } else used[i] = 2;
         } else {
           readLooseWord(i); // Haraka "envelope-from <addr>", else unparsed
         }
@@ -1188,6 +1195,13 @@ function parseInto(info: ReceivedInfo): void {
             used[i] = 2;
           }
         }
+        // Sendmail delivering to a local alias or mailbox: "for tbtf-outgoing;", "for nsb;" (a bare
+        // local part is the whole clause): the recipient as the receiver knew it
+        if (pendingName.length === 1 && cl.toks.length === 1 && /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(toks[pendingName[0]].v)) {
+          forList.push(toks[pendingName[0]].v);
+          used[pendingName[0]] = 1;
+          pendingName = [];
+        }
         for (const p of pendingName) used[p] = 2;
         break;
       }
@@ -1330,6 +1344,8 @@ function parseInto(info: ReceivedInfo): void {
     from = readFrom(ctx, fromInComment.toks, () => undefined, acc, { isExim, msStyle, protoLocal, http: false, sendmailLocal: true });
   } else if (localSender) {
     from = { ident: localSender.ident, comment: localSender.comment };
+  } else if (loneNote !== undefined) {
+    from = { comment: loneNote };
   } else if (acc.qmail) {
     // qmail's own line: who handed it the message (a local uid, or the network peer it names)
     const q = acc.qmail;

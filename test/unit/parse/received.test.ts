@@ -280,6 +280,14 @@ describe('parseReceived details', () => {
     assert.deepEqual(r.unparsed, []);
   });
 
+  test('a field that is one comment before the date keeps it as the submitter\'s note; a comment beside clauses does not', () => {
+    const r = parseReceived('(eYou MTA subsystem invoked by bounce program); Mon, 27 Nov 2017 17:44:30 +0800');
+    assert.equal(r.from?.comment, '(eYou MTA subsystem invoked by bounce program)');
+    assert.deepEqual(r.unparsed, []);
+    const s = parseReceived('(some note) by mx.example.org with SMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000');
+    assert.equal(s.from?.comment, undefined);
+  });
+
   test('empty and non-string input never throws', () => {
     assert.deepEqual(parseReceived(''), { raw: '', unparsed: [] });
     assert.deepEqual(parseReceived(undefined as unknown as string), { raw: '', unparsed: [] });
