@@ -14,6 +14,7 @@ import { InputError, readMessageFile, readWholeFile, type ReadResult } from '../
 import { defaultKb, gatherFacts } from '../core/remedy/context';
 import { isPublicIp } from '../core/net/ip';
 import { shortVendor } from './format-text';
+import { receiverText } from '../core/present/verdicts';
 
 /** How DNS is answered; serialisable (it is handed to the workers). */
 export type DnsSetup =
@@ -268,7 +269,7 @@ export interface RecordWants {
 export function recordOf(a: Analysis, file: string, want: RecordWants = {}): MessageRecord {
   const rec: MessageRecord = {
     file,
-    receiver: a.boundary.receiverName ?? (a.boundary.receiver === 'unknown' ? 'unknown receiver' : a.boundary.receiver),
+    receiver: receiverText(a.boundary),
     receiverKind: a.boundary.receiver,
     vendors: relayVendors(a),
     relayIps: [...a.boundary.relayIps],

@@ -6,6 +6,7 @@
  */
 import type { Analysis, AuthStamp, Finding, Hop, Remedy, Severity } from '../core/types';
 import { displayLines, displayText } from '../core/present/text';
+import { outcomeOf, receiverText, resultMeaning } from '../core/present/verdicts';
 
 export interface TextOptions {
   color: boolean;
@@ -95,7 +96,7 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   const b = a.boundary;
   const vendor = a.vendors.find((v) => v.confidence === 'strong');
   const receiverLine = [
-    `Receiver: ${safe(b.receiverName ?? (b.receiver === 'unknown' ? 'unknown' : b.receiver), 80)}`,
+    `Receiver: ${safe(receiverText(b), 100)}`,
     b.connectingIp ? `connecting IP ${b.connectingIp}${b.relayIps.length && vendor ? ` (${safe(vendor.name)})` : ''}` : undefined,
     b.relayIps.length ? `relays ${b.relayIps.join(', ')}` : undefined,
     b.originalSenderIp ? `original sender ${b.originalSenderIp}` : undefined,
@@ -143,6 +144,18 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   if (verdicts.length) {
     out.push(c('bold', `Receiver's verdicts (stamped by ${b.receiverName ?? 'the receiver'})`));
     for (const v of verdicts) out.push(`  ${colorResults(stampText(v), c)}  ${c('dim', `${v.kind} L${v.lines.startLine + 1}`)}`);
+    // results that are neither a plain pass, fail nor none, in plain words (once each)
+    const explained = new Set<string>();
+    for (const v of verdicts) {
+      for (const [k, r] of Object.entries(v.summary)) {
+        const key = `${k}=${String(r).toLowerCase()}`;
+        if (!r || /=(pass|fail|none)$/.test(key) || explained.has(key)) continue;
+        const meaning = resultMeaning(k, String(r));
+        if (!meaning) continue;
+        explained.add(key);
+        out.push(c('dim', `    ${safe(key, 40)}: ${meaning}`));
+      }
+    }
     out.push('');
   }
   if (claims.length) {
@@ -220,7 +233,8 @@ function findingLines(f: Finding): string {
 
 function colorResults(text: string, c: (s: Style, t: string) => string): string {
   return text.replace(/\b(spf|dkim|dmarc|arc|compauth)=([a-z]+)/g, (_m, k: string, v: string) => {
-    const style: Style = v === 'pass' || v === 'bestguesspass' ? 'green' : v === 'fail' || v === 'softfail' || v === 'permerror' ? 'red' : 'yellow';
+    const o = outcomeOf(v);
+    const style: Style = o === 'pass' ? 'green' : o === 'fail' || v === 'softfail' ? 'red' : 'yellow';
     return `${k}=${c(style, v)}`;
   });
 }

@@ -186,6 +186,12 @@ export interface AuthResultsHeader {
   /** EOP inserts the recipient's accepted domain as bare tokens between results. */
   bareTokens: string[];
   form: 'rfc8601' | 'eop' | 'none';
+  /**
+   * Properties written between the authserv-id and the first result, outside any result (not in
+   * RFC 8601, but real: "smtp02.example.net smtp.user=<hidden>; auth=pass", a TLS certificate
+   * subject before "auth=pass"). Keys lower-cased. Absent when there are none.
+   */
+  props?: Record<string, string>;
   unparsed: string[];
 }
 

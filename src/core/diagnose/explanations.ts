@@ -438,6 +438,72 @@ const DATA: Record<string, Data> = {
     howToFix: R('Nothing to change in the mail system. If the line looks damaged, the message may have been altered while it was saved or copied.', 'rfc5322'),
     howToVerify: R('Open the lines shown and read them directly.', 'product'),
   },
+  'safe-sender-override': {
+    title: R(
+      "The recipient's Safe Senders list overrode the spam or spoof verdict",
+      'ms-safe-senders',
+    ),
+    whatHappened: R(
+      "Exchange Online's filter judged the message as spam, phishing or a failed sender check (a high SCL, compauth=fail or dmarc=fail), but the mailbox delivered it to the Inbox because the sender is on the recipient's Safe Senders list or in their contacts (X-Microsoft-Antispam-Mailbox-Delivery: dest:I with OFR:TrustedSenderList or OFR:SenderInAddressBook).",
+      'ms-safe-senders', 'ms-headers',
+    ),
+    whyItMatters: R(
+      'The verdict did not change, only the folder. Safe Senders entries match the From address, which a spoof can carry: an entry for a whole domain lets every forged message from it reach the Inbox.',
+      'ms-safe-senders',
+    ),
+    howToFix: R(
+      "If the sender is genuine, fix its authentication (SPF, DKIM, DMARC) so the filter passes it on its own, then remove the list entry. Otherwise remove the entry from the user's Safe Senders (Outlook junk email options), and consider turning off Safe Senders overrides for spoof verdicts in the anti-spam policy.",
+      'ms-safe-senders', 'ms-email-auth',
+    ),
+    howToVerify: R(
+      'A new message from the sender shows dest:I without an OFR override (or lands in Junk if it is still judged bad).',
+      'ms-headers',
+    ),
+  },
+  'domain-misalignment': {
+    title: R(
+      'From, MAIL FROM and DKIM domains do not align',
+      'rfc7489',
+    ),
+    whatHappened: R(
+      "The From domain is not in the same organisational domain as the envelope sender (MAIL FROM / Return-Path) nor as any DKIM signature's d= domain, so neither SPF nor DKIM can count for DMARC.",
+      'rfc7489',
+    ),
+    whyItMatters: R(
+      "DMARC needs at least one aligned pass. Without one, the From domain's DMARC policy applies in full: the message is junked or rejected under p=quarantine or p=reject, and receivers without a policy may still treat it as suspicious.",
+      'rfc7489', 'ms-email-auth',
+    ),
+    howToFix: R(
+      "For a genuine third-party sender (newsletter service, ticketing system, CRM), have it sign with DKIM as the From domain (a CNAME or key it publishes under your domain) or use a custom bounce domain under it; for a spoof, nothing to fix on the sender's side.",
+      'rfc7489', 'ms-email-auth',
+    ),
+    howToVerify: R(
+      'A new message carries a DKIM signature with d= under the From domain (or a Return-Path under it) and the receiver reports dmarc=pass.',
+      'rfc7489', 'ms-headers',
+    ),
+  },
+  'dkim-signature-unusable': {
+    title: R(
+      'A DKIM signature could not be used at all',
+      'rfc6376',
+    ),
+    whatHappened: R(
+      'The receiver (or our re-verification) could not check the signature: no key is published for its selector ("no key for signature"), the key is revoked, malformed or too short, the signature is malformed, or it had expired.',
+      'rfc6376',
+    ),
+    whyItMatters: R(
+      'Such a signature fails at every receiver, whatever happened to the message in transit. If it is the only signature aligned with the From domain, DMARC then rests on SPF alone, which breaks as soon as the message is forwarded or relayed.',
+      'rfc6376', 'rfc7489',
+    ),
+    howToFix: R(
+      'The signer fixes its DKIM setup: publish the public key at selector._domainkey.domain (or correct the selector the signing system uses), replace a revoked or short key with a 2048-bit RSA key, and keep old selectors published until no message signed with them is in flight.',
+      'rfc6376', 'ms-dkim-configure',
+    ),
+    howToVerify: R(
+      'Look up the key (selector._domainkey.domain TXT) and send a new message: the receiver reports dkim=pass for the same d= and s=.',
+      'rfc6376', 'ms-dkim-configure',
+    ),
+  },
   'internal-error': {
     title: R('A check could not run', 'product'),
     whatHappened: R('One of the diagnosis rules failed on this message, so its finding may be missing.', 'product'),

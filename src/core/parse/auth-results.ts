@@ -26,6 +26,9 @@ const MAX_FRAGMENT = 200;
 const MAX_COMMENT = 2000;
 
 /** Method names registered with IANA (plus compauth); used to notice a missing `;` between results. */
+/** RFC 8601 ptypes (section 2.3): "smtp.mailfrom", "header.d", "body.hash", "policy.dmarc". */
+const PTYPES = new Set(['smtp', 'header', 'body', 'policy']);
+
 const KNOWN_METHODS = new Set([
   'spf',
   'dkim',
@@ -418,6 +421,13 @@ export function parseAuthResults(value: string, opts?: { arc?: boolean }): AuthR
         }
         continue;
       }
+      // Google's "gateway.spf=pass (google.com: domain … configured … as internal address)": a
+      // method named with a prefix (the SPF check of a configured inbound gateway), not a property
+      const dot = lower.lastIndexOf('.');
+      if (dot > 0 && slash < 0 && KNOWN_METHODS.has(lower.slice(dot + 1)) && !PTYPES.has(lower.slice(0, lower.indexOf('.'))) && isName(lower, true)) {
+        startResult(word, wordStart);
+        continue;
+      }
       // Not inside a result: a new result, or a property stranded after a stray ';'.
       if ((lower.includes('.') || lower === 'reason' || lower === 'action') && st.last && isName(lower, true)) {
         addProp(st.last, word);
@@ -425,6 +435,13 @@ export function parseAuthResults(value: string, opts?: { arc?: boolean }): AuthR
       }
       if (isName(methodPart, false) && (slash < 0 || slash < lower.length - 1)) {
         startResult(word, wordStart);
+        continue;
+      }
+      // a property right after the authserv-id, before any result: the server's own note
+      if (!st.last && out.authservId !== null && lower.includes('.') && isName(lower, true)) {
+        const holder: AuthResult = { method: '', result: '', comments: [], props: out.props ?? {}, raw: '' };
+        addProp(holder, word);
+        out.props = holder.props;
         continue;
       }
       sc.pos = eqPos + 1;

@@ -378,7 +378,11 @@ function readZone(sc: Scanner, p: Parts): void {
       const t = inner.trim();
       // only zone-like comments belong to the date: "(PST)", "(MET DST)", "(UTC)", "(GMT+02:00)",
       // "(Pacific Standard Time)"; anything else ("(envelope-from x)", a note) is left to the caller
+      // and "(-03)", "(+0530)": the abbreviation glibc's strftime %Z gives for a zone that has no
+      // name (Postfix on a server set to America/Sao_Paulo writes "-0300 (-03)")
+      const numericComment = /^[+-]\d{2}(?::?\d{2})?$/.test(t);
       const zoneLike =
+        numericComment ||
         /^[A-Za-z]{1,6}(?: [A-Za-z]{1,6}){0,2}$/.test(t) ||
         /^[A-Za-z][A-Za-z .]{0,39} Time$/i.test(t) ||
         /^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t);
@@ -394,6 +398,8 @@ function readZone(sc: Scanner, p: Parts): void {
         } else if (/^(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?$/i.test(t)) {
           const zs = new Scanner(t, 3);
           readNumericZone(zs, p);
+        } else if (numericComment) {
+          readNumericZone(new Scanner(t, 0), p);
         }
       }
       continue;

@@ -239,7 +239,8 @@ function stripTrailing(s: string, chars: string): string {
   return s.slice(0, e);
 }
 
-const HOST_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** A host name; letters beyond ASCII are allowed (internationalised names under SMTPUTF8, RFC 6531). */
+const HOST_RE = /^[\p{L}\p{N}_][\p{L}\p{N}\p{M}_.-]*$/u;
 
 function isHostnameLike(s: string): boolean {
   return s.length > 0 && s.length <= 255 && HOST_RE.test(s);
@@ -274,6 +275,8 @@ function readLiteral(text: string): Literal | null {
     s = s.slice(1, close).trim();
   }
   if (s.length > 2 && s.startsWith('?') && s.endsWith('?')) s = s.slice(1, -1);
+  // Cellopoint (MediaTek's gateways): "[(172.21.101.30)]"
+  if (s.length > 2 && s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1).trim();
   if (!s || s.length > 80) return null;
   let body = s;
   let port = false;
@@ -423,7 +426,13 @@ type CommentClass = 'env' | 'tls' | 'tls-note' | 'auth' | 'orcpt' | 'qmail' | nu
 /** "ORCPT <rfc822;addr>" or "ORCPT rfc822;addr" (RFC 3461 original recipient, as zmailer writes it). */
 const ORCPT_RE = /^ORCPT\s*(?:<\s*)?rfc822\s*;\s*([^<>\s;]{0,320})\s*>?$/i;
 /** qmail's line: "qmail 123 invoked from network", "qmail 87263 messnum 771997 invoked by uid 89". */
-const QMAIL_RE = /^qmail(?:-[A-Za-z0-9/_-]{1,40})? \d{1,12}(?: messnum \d{1,12})? invoked (by uid \d{1,10}|by alias|for bounce|from network(?:\[([^\]\s/]{1,80})(?:\/([^\]\s]{1,255}))?\])?)$/;
+const QMAIL_RE = /^qmail(?:-[A-Za-z0-9/_-]{1,40})? \d{1,12}(?: messnum \d{1,12})? invoked (?:by [A-Za-z][A-Za-z0-9_-]{0,19} (?=by uid))?(by uid \d{1,10}|by alias|for bounce|from network(?:\[([^\]\s/]{1,80})(?:\/([^\]\s]{1,255}))?\])?)$/;
+/** nullmailer's line for a local submission: "(nullmailer pid 1696440 invoked by uid 1000)". */
+const NULLMAILER_RE = /^nullmailer pid \d{1,12} invoked (by uid \d{1,10})$/;
+/** Alibaba Cloud's submission comment: "(mailfrom:user@example.com fp:SMTPD_---0VUHLUO9_1667876225)", "… cluster:ay29)". */
+const ALIBABA_RE = /^mailfrom:([^\s()<>]{0,320})(?: fp:[A-Za-z0-9_.-]{1,80})?(?: cluster:[A-Za-z0-9_.-]{1,40})?$/;
+/** Sendmail's AUTH note when the configuration names the login: "(user=x@example.com mech=LOGIN bits=0)". */
+const SENDMAIL_AUTH_RE = /^user=[^\s()]{1,320} mech=[A-Za-z0-9_-]{1,40}(?: bits=\d{1,5})?$/;
 
 /**
  * Classify a comment that is not part of the from/by identity. Updates acc. `pos` is where the
@@ -438,7 +447,8 @@ function classifyComment(inner: string, acc: Acc, pos = 0): CommentClass {
     if (orcpt[1].includes('@')) acc.orcpt.push({ pos, addr: cleanAddress(orcpt[1]) });
     return 'orcpt';
   }
-  const qm = QMAIL_RE.exec(t.replace(/\s+/g, ' '));
+  const oneSpaced = t.replace(/\s+/g, ' ');
+  const qm = QMAIL_RE.exec(oneSpaced) ?? NULLMAILER_RE.exec(oneSpaced);
   if (qm) {
     if (!acc.qmail) {
       const q: Acc['qmail'] = { comment: `(${t})` };
@@ -449,6 +459,15 @@ function classifyComment(inner: string, acc: Acc, pos = 0): CommentClass {
       acc.qmail = q;
     }
     return 'qmail';
+  }
+  const ali = ALIBABA_RE.exec(oneSpaced);
+  if (ali) {
+    if (acc.envelopeFrom === undefined) acc.envelopeFrom = cleanAddress(ali[1]);
+    return 'env';
+  }
+  if (SENDMAIL_AUTH_RE.test(oneSpaced)) {
+    acc.authSeen = true;
+    return 'auth';
   }
   const env = /^envelope-(?:from|sender)\b[\s:=]*(.*)$/i.exec(t);
   if (env) {
@@ -511,8 +530,15 @@ interface Identity {
   hostOnly?: string;
   /** Exim-style key=value items (helo=, ident=, port=) were present. */
   eximKeys: boolean;
-  /** An empty literal "[]": the receiver wrote that it knew no address. */
+  /** An empty literal "[]" or an empty comment "()": the receiver wrote that it knew no address. */
   noAddress: boolean;
+  /**
+   * The client came over a local channel, not the network: Cyrus "([unix socket])", ecelerity and
+   * OpenSMTPD "[local]".
+   */
+  local: boolean;
+  /** Yahoo's "(user@example.com@192.0.2.1 with login)": the client logged in. */
+  login: boolean;
   leftovers: string[];
   /** True when the comment contributed anything to the hop identity. */
   useful: boolean;
@@ -528,10 +554,13 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     account: false,
     eximKeys: false,
     noAddress: false,
+    local: false,
+    login: false,
     leftovers: [],
     useful: false,
   };
   const toks = tokenize(ctx, tok.s + 1, tok.e - 1);
+  if (toks.length === 0) id.noAddress = true; // "()": Yahoo/qmail-style line with no address known
   const words = toks.filter((t) => t.k === 'word');
   const setLit = (lit: Literal, bracketed: boolean, t: Tok) => {
     if (!id.lit) {
@@ -547,9 +576,15 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     if (t.k === 'comment') continue; // "(may be forged)" and similar notes
     if (t.k === 'bracket') {
       const lit = readLiteral(t.v);
+      const inner = t.v.trim().toLowerCase();
       if (lit) setLit(lit, true, t);
-      else if (t.v.trim() === '') id.noAddress = true; // "(<unknown> [])": no address known
-      else id.leftovers.push(ctx.raw.slice(t.s, t.e));
+      else if (inner === '') id.noAddress = true; // "(<unknown> [])": no address known
+      else if (inner === 'local' || inner === 'unix socket') id.local = true;
+      else if (NO_NAME.has(inner) && !id.lit && id.rdns === undefined) {
+        // trex: "([UNAVAILABLE]. [10.30.224.222])": no reverse-DNS name, then the address
+        id.rdnsNone = true;
+        if (next?.k === 'word' && next.v === '.' && next.s === t.e) i++;
+      } else id.leftovers.push(ctx.raw.slice(t.s, t.e));
       continue;
     }
     if (t.k === 'angle' && NO_NAME.has(t.v.trim().toLowerCase())) {
@@ -605,6 +640,11 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     if (lower.startsWith('ident=')) {
       id.eximKeys = true;
       if (v.length > 6) id.ident = v.slice(6);
+      else if (next && next.k === 'bracket' && next.s === t.e) {
+        // "ident=[U2FsdGVk…]": an ident value written in brackets
+        id.ident = next.v;
+        i++;
+      }
       continue;
     }
     if (lower.startsWith('port=')) {
@@ -620,12 +660,35 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
       id.verified = true;
       continue;
     }
+    // NVIDIA's gateways: "(Not Verified[216.228.121.13])": the name was not confirmed by reverse DNS
+    if (lower === 'not' && next?.k === 'word' && next.v.toLowerCase() === 'verified') {
+      id.rdnsNone = true;
+      i++;
+      continue;
+    }
+    // Yahoo: "(user@example.com@192.0.2.1 with login)": the client logged in before sending
+    if (lower === 'with' && next?.k === 'word' && next.v.toLowerCase() === 'login' && id.lit) {
+      id.login = true;
+      i++;
+      continue;
+    }
     if (lower === 'unverified' || lower === 'rdns' || lower === 'failed' || lower === 'may' || lower === 'be' || lower === 'forged')
       continue;
     // "user@" glued to a following bracket: Sendmail ident "(user@[192.0.2.1])"
     if (v.endsWith('@') && v.length > 1 && next && next.k === 'bracket' && next.s === t.e) {
       id.ident = v.slice(0, -1);
       continue;
+    }
+    // Oracle Beehive (Java's address notation "name/address", the name empty): "(/10.182.71.205)"
+    const slash = v.lastIndexOf('/');
+    if (slash >= 0 && !v.includes('@')) {
+      const lit = readLiteral(v.slice(slash + 1));
+      const before = v.slice(0, slash);
+      if (lit?.ip && (before === '' || isFqdnLike(before))) {
+        if (before && id.rdns === undefined) id.rdns = before;
+        setLit(lit, false, t);
+        continue;
+      }
     }
     const ipw = readIdentIp(v);
     if (ipw) {
@@ -660,6 +723,12 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
       if (identPart) id.ident = identPart;
       continue;
     }
+    // ZoneMTA: "([192.0.2.1] host.example.net)": the address, then its reverse-DNS name
+    const prev = toks[i - 1];
+    if (!identPart && isFqdnLike(name) && prev?.k === 'bracket' && id.lit && id.litBracketed && i === 1 && id.rdns === undefined && !id.rdnsNone) {
+      id.rdns = name;
+      continue;
+    }
     if (NO_RDNS.has(lower)) {
       id.rdnsNone = true;
       continue;
@@ -676,7 +745,9 @@ function parseIdentity(ctx: Ctx, tok: Tok): Identity {
     id.ident !== undefined ||
     id.hostOnly !== undefined ||
     id.account ||
-    id.noAddress;
+    id.noAddress ||
+    id.local ||
+    id.eximKeys;
   return id;
 }
 
@@ -843,6 +914,7 @@ function parseInto(info: ReceivedInfo): void {
   const byComments: string[] = [];
   let byBareIp = false;
   let localSender: { ident: string; comment: string } | undefined;
+  let loneNote: string | undefined;
 
   const plainComment = (i: number) => {
     const c = classifyComment(toks[i].v, acc, toks[i].s);
@@ -850,7 +922,9 @@ function parseInto(info: ReceivedInfo): void {
     return c;
   };
 
-  for (const cl of clauses) {
+  let qmailScannerUid: string | undefined;
+  for (let ci = 0; ci < clauses.length; ci++) {
+    const cl = clauses[ci];
     if (cl.kw === '') {
       for (const i of cl.toks) {
         const t = toks[i];
@@ -863,6 +937,12 @@ function parseInto(info: ReceivedInfo): void {
             used[i] = 1;
             continue;
           }
+          // Exim without a from clause: "(helo=hipldsb.com) by biz221.vodien.com with esmtpsa …"
+          if (!cl.tail && !fromInComment && i === 0 && /^\s*helo=\S/i.test(t.v) && t.v.length < MAX_CLASSIFY) {
+            fromInComment = { toks: [t] };
+            used[i] = 1;
+            continue;
+          }
           // vger/zmailer list expansion "(majordomo@vger.kernel.org) by vger.kernel.org ..."
           const ls = !cl.tail && !localSender && t.v.length < 400 ? LOCAL_SENDER_RE.exec(t.v) : null;
           if (ls) {
@@ -872,7 +952,13 @@ function parseInto(info: ReceivedInfo): void {
           }
           // qmail "(qmail 20838 invoked from network)", DSN "(ORCPT <rfc822;x@y>)"
           if (classifyComment(t.v, acc, t.s)) used[i] = 1;
-          else used[i] = 2;
+          // the whole field is one comment before the date: a local program's note on how it
+          // took the message ("(ce send program)", "(eYou MTA subsystem invoked by bounce
+          // program)"); a comment is free text, kept as the submitter's note, not an error
+          else if (clauses.length === 1 && cl.toks.length === 1 && !cl.tail && !fromInComment && !localSender && t.v.trim() && t.v.length < 200) {
+            loneNote = rawOf(t);
+            used[i] = 1;
+          } else used[i] = 2;
         } else {
           readLooseWord(i); // Haraka "envelope-from <addr>", else unparsed
         }
@@ -889,6 +975,23 @@ function parseInto(info: ReceivedInfo): void {
         used[cl.toks[0]] = 1;
         continue;
       }
+      // Exchange Online: "with MailboxResubmission by AntispamTT id 15.20…": the agent that
+      // resubmitted the message belongs to the protocol, it is no second receiving host
+      const prevCl = clauses[ci - 1];
+      if (cl.kw === 'by' && prevCl?.kw === 'with' && cl.toks.length === 1 && first?.k === 'word' && /^[A-Za-z][A-Za-z0-9]{1,40}$/.test(first.v)) {
+        prevCl.toks.push(cl.kwTok, cl.toks[0]);
+        continue;
+      }
+      // qmail-scanner: "from x@example.com by host by uid 502 with qmail-scanner-1.12 (…)": the
+      // user id the scanner ran under
+      const second = cl.toks.length === 2 ? toks[cl.toks[1]] : undefined;
+      if (cl.kw === 'by' && first?.k === 'word' && first.v.toLowerCase() === 'uid' && second?.k === 'word' && /^\d{1,10}$/.test(second.v)) {
+        qmailScannerUid = `uid ${second.v}`;
+        used[cl.kwTok] = 1;
+        used[cl.toks[0]] = 1;
+        used[cl.toks[1]] = 1;
+        continue;
+      }
       used[cl.kwTok] = 2;
       for (const i of cl.toks) used[i] = 2;
       continue;
@@ -902,26 +1005,80 @@ function parseInto(info: ReceivedInfo): void {
       case 'by': {
         let host: string | undefined;
         let byIp: string | undefined;
+        // GoDaddy's relays write a label between colons where the host goes: "by : HOSTING RELAY :"
+        const label = cl.toks.length >= 3 && toks[cl.toks[0]].k === 'word' && toks[cl.toks[0]].v === ':' ? cl.toks.findIndex((x, n) => n > 0 && toks[x].k === 'word' && toks[x].v === ':') : -1;
+        if (label > 1 && label <= 5 && cl.toks.slice(1, label).every((x) => toks[x].k === 'word' && /^[A-Za-z0-9-]{1,30}$/.test(toks[x].v))) {
+          byComments.push(raw.slice(toks[cl.toks[0]].s, toks[cl.toks[label]].e));
+          for (let n = 0; n <= label; n++) used[cl.toks[n]] = 1;
+        }
         cl.toks.forEach((i, n) => {
           const t = toks[i];
           if (used[i]) return;
           if (n === 0 && (t.k === 'word' || t.k === 'bracket')) {
+            // a custom Exim configuration: "by authid <user@example.com>": who logged in, no host
+            if (t.k === 'word' && t.v.toLowerCase() === 'authid' && cl.toks[1] !== undefined && toks[cl.toks[1]].k === 'angle') {
+              acc.authSeen = true;
+              used[i] = 1;
+              used[cl.toks[1]] = 1;
+              return;
+            }
             const h = t.k === 'word' ? stripTrailing(t.v, ',') : rawOf(t);
             if (h && !h.includes('@')) {
               host = h;
               used[i] = 1;
               const lit = readLiteral(h);
               if (lit?.ip) byIp = lit.ip;
-              // a product name instead of a host: Forcepoint's "by Forcepoint Email with ESMTP"
-              const nx = cl.toks[1] !== undefined ? toks[cl.toks[1]] : undefined;
-              const after = cl.toks[2] !== undefined ? toks[cl.toks[2]] : undefined;
-              if (t.k === 'word' && !h.includes('.') && nx?.k === 'word' && nx.s === t.e + 1 && /^[A-Z][a-z]{2,20}$/.test(nx.v) && (!after || after.k === 'comment')) {
-                host = `${h} ${nx.v}`;
-                used[cl.toks[1]] = 1;
+              // a product name instead of a host: Forcepoint's "by Forcepoint Email with ESMTP",
+              // Websense's "by Websense Email Security Gateway with ESMTP" (at most three
+              // capitalised words, each a single space apart, ending the clause)
+              if (t.k === 'word' && !h.includes('.')) {
+                let k = 1;
+                let end = t.e;
+                while (k <= 3 && cl.toks[k] !== undefined) {
+                  const w = toks[cl.toks[k]];
+                  if (w.k !== 'word' || w.s !== end + 1 || !/^[A-Z][a-z]{2,20}$/.test(w.v)) break;
+                  end = w.e;
+                  k++;
+                }
+                const after = cl.toks[k] !== undefined ? toks[cl.toks[k]] : undefined;
+                if (k > 1 && (!after || after.k === 'comment')) {
+                  host = raw.slice(t.s, end);
+                  for (let m = 1; m < k; m++) used[cl.toks[m]] = 1;
+                }
               }
               return;
             }
             used[i] = 2;
+            return;
+          }
+          // Amazon's Farcaster: "by smtpin.naws.eu-west-1.prod.farcaster.email.amazon.dev [10.0.31.105:2525]"
+          if (n === 1 && t.k === 'bracket' && host !== undefined && !byIp) {
+            const lit = readLiteral(t.v);
+            if (lit?.ip) {
+              byIp = lit.ip;
+              used[i] = 1;
+              return;
+            }
+          }
+          // Host Europe: "by wp530.webpack.hosteurope.de running ExIM with esmtpsa"
+          if (t.k === 'word' && t.v.toLowerCase() === 'running' && n > 0 && cl.toks[n + 1] === i + 1 && toks[i + 1]?.k === 'word' && /^[A-Za-z][A-Za-z0-9._-]{0,30}$/.test(toks[i + 1].v)) {
+            byComments.push(`running ${toks[i + 1].v}`);
+            used[i] = 1;
+            used[i + 1] = 1;
+            return;
+          }
+          // Microsoft SMTPSVC (Hotmail): "by BLU0-SMTP20.blu0.hotmail.com over TLS secured channel with …"
+          if (t.k === 'word' && t.v.toLowerCase() === 'over' && cl.toks[n + 3] === i + 3 && toks.slice(i + 1, i + 4).map((x) => x.v.toLowerCase()).join(' ') === 'tls secured channel') {
+            acc.tlsSeen = true;
+            for (let m = 0; m < 4; m++) used[i + m] = 1;
+            return;
+          }
+          // Vade (OpenText): "by smtp.oxsus-vadesecure.net ESMTP oxsus1nmtao01p with ngmta": the
+          // banner word, then the name of the node that took the message
+          if (n === 1 && t.k === 'word' && t.v === 'ESMTP' && host !== undefined && cl.toks[n + 1] === i + 1 && toks[i + 1]?.k === 'word' && /^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(toks[i + 1].v) && cl.toks.length === 3) {
+            byComments.push(`ESMTP ${toks[i + 1].v}`);
+            used[i] = 1;
+            used[i + 1] = 1;
             return;
           }
           // Yahoo: "by atlas122.free.mail.bf1.yahoo.com pod-id NONE with HTTPS"
@@ -1018,6 +1175,12 @@ function parseInto(info: ReceivedInfo): void {
             pendingName = [];
           } else if (t.k === 'word') {
             const v = cleanAddress(stripQuotes(t.v));
+            // nbSMTP: "for uid 1000 user@example.com": the local user id that submitted it
+            if (t.v === 'uid' && toks[i + 1]?.k === 'word' && /^\d{1,10}$/.test(toks[i + 1].v) && cl.toks.includes(i + 1)) {
+              used[i] = 1;
+              used[i + 1] = 1;
+              continue;
+            }
             if (v.includes('@') && !t.v.startsWith('"')) {
               forList.push(v);
               used[i] = 1;
@@ -1031,6 +1194,13 @@ function parseInto(info: ReceivedInfo): void {
           } else {
             used[i] = 2;
           }
+        }
+        // Sendmail delivering to a local alias or mailbox: "for tbtf-outgoing;", "for nsb;" (a bare
+        // local part is the whole clause): the recipient as the receiver knew it
+        if (pendingName.length === 1 && cl.toks.length === 1 && /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(toks[pendingName[0]].v)) {
+          forList.push(toks[pendingName[0]].v);
+          used[pendingName[0]] = 1;
+          pendingName = [];
         }
         for (const p of pendingName) used[p] = 2;
         break;
@@ -1066,10 +1236,17 @@ function parseInto(info: ReceivedInfo): void {
     const protoWords: number[] = [];
     let protoDone = false;
     let bracketProto: string | undefined;
+    /** IBM's gateways put their SMTP banner after the protocol: "with IBM ESMTP SMTP Gateway: Authorized Use Only! …". */
+    let bannerWords = -1;
     for (let n = 0; n < cl.toks.length; n++) {
       const i = cl.toks[n];
       const t = toks[i];
       if (used[i]) continue;
+      if (bannerWords >= 0 && t.k === 'word' && bannerWords < 12) {
+        bannerWords++;
+        used[i] = 1;
+        continue;
+      }
       if (t.k === 'comment') {
         plainComment(i);
         if (protoWords.length) protoDone = true;
@@ -1111,6 +1288,7 @@ function parseInto(info: ReceivedInfo): void {
         if (protoWords.length < 4) {
           protoWords.push(i);
           used[i] = 1;
+          if (t.v.length > 1 && t.v.endsWith(':') && protoWords.length > 1) bannerWords = 0;
         } else {
           used[i] = 2;
         }
@@ -1123,6 +1301,7 @@ function parseInto(info: ReceivedInfo): void {
     // and that kept deoptimising this (large) function on every call
     const words: string[] = [];
     for (const i of protoWords) words.push(toks[i].v);
+    if (bannerWords >= 0) words[words.length - 1] = words[words.length - 1].slice(0, -1);
     let protocol = bracketProto ?? joinWords(words);
     // MessageLabs: "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP"
     if (words.length >= 3 && words[1].toLowerCase() === 'encrypted') {
@@ -1165,6 +1344,8 @@ function parseInto(info: ReceivedInfo): void {
     from = readFrom(ctx, fromInComment.toks, () => undefined, acc, { isExim, msStyle, protoLocal, http: false, sendmailLocal: true });
   } else if (localSender) {
     from = { ident: localSender.ident, comment: localSender.comment };
+  } else if (loneNote !== undefined) {
+    from = { comment: loneNote };
   } else if (acc.qmail) {
     // qmail's own line: who handed it the message (a local uid, or the network peer it names)
     const q = acc.qmail;
@@ -1173,6 +1354,18 @@ function parseInto(info: ReceivedInfo): void {
     if (q.ip) from.ip = from.ipRaw = q.ip;
     if (q.ident) from.ident = q.ident;
     from.comment = q.comment;
+  }
+
+  // qmail-scanner names the envelope sender where the client goes: "from x@example.com by host by
+  // uid 502 with qmail-scanner-1.12 (…)"; the user id is the scanner's
+  if (qmailScannerUid !== undefined && withInfo && /^qmail-scanner/i.test(withInfo.protocol)) {
+    if (from?.helo?.includes('@') && !from.ip) {
+      if (acc.envelopeFrom === undefined) acc.envelopeFrom = from.helo;
+      delete from.helo;
+    }
+    from = { ...from, ident: qmailScannerUid };
+  } else if (qmailScannerUid !== undefined) {
+    acc.unparsed.push({ pos: 0, text: `by ${qmailScannerUid}` });
   }
 
   // --- assemble
@@ -1219,6 +1412,15 @@ function parseInto(info: ReceivedInfo): void {
   info.unparsed = unparsed;
 }
 
+/** A comment (or a bracketed literal) that is nothing but a complete date with its time. */
+function isDateNote(inner: string): boolean {
+  let t = inner.trim();
+  if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1).trim();
+  if (t.length < 10 || t.length > 80 || !/^[A-Za-z]{3},? /.test(t)) return false;
+  const sc = scanMailDate(t, 0);
+  return sc.matched && sc.utc !== null && !sc.zoneless && t.slice(sc.end).trim() === '';
+}
+
 function joinWords(words: string[]): string {
   let s = '';
   for (let i = 0; i < words.length; i++) s = i === 0 ? words[i] : `${s} ${words[i]}`;
@@ -1260,9 +1462,30 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
     mark(0, 1);
     start = 1;
   } else if (first && first.k === 'angle' && NO_NAME.has(first.v.trim().toLowerCase())) {
-    // "from <unknown> (<unknown> [])" (HTTP submission), "from <unavailable> by ...": no name at all
+    // "from <unknown> (<unknown> []) by ...", "from <unavailable> by ...": no name at all
     mark(0, 1);
     start = 1;
+  }
+  // Exim (Debian's hosts): "from authenticated user by …": a logged-in client, no name given
+  if (word !== undefined && word.toLowerCase() === 'authenticated' && toks.length === 2 && toks[1].k === 'word' && toks[1].v.toLowerCase() === 'user') {
+    acc.authSeen = true;
+    mark(1, 1);
+    return {};
+  }
+  // Microsoft SMTPSVC (IIS, early Exchange, Hotmail): "from mail pickup service by …": a message
+  // dropped into the pickup folder on the server itself
+  if (
+    word !== undefined &&
+    word.toLowerCase() === 'mail' &&
+    toks.length === 3 &&
+    toks[1].k === 'word' &&
+    toks[1].v.toLowerCase() === 'pickup' &&
+    toks[2].k === 'word' &&
+    toks[2].v.toLowerCase() === 'service'
+  ) {
+    mark(1, 1);
+    mark(2, 1);
+    return { ident: 'mail pickup service' };
   }
 
   const idents: Identity[] = [];
@@ -1287,8 +1510,14 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
         mark(n, 2);
         continue;
       }
+      // a time stamp where the address goes: "(HELO x) (Fri, 06 Oct 2023 10:25:28 +0100)" or
+      // "([Thu, 28 Sep 2023 05:27:01 -0700])": a date, not an address (and no identity)
+      if (isDateNote(t.v)) {
+        mark(n, 1);
+        continue;
+      }
       const id = parseIdentity(ctx, t);
-      if (id.account) {
+      if (id.account || id.login) {
         acc.authSeen = true;
         loggedIn = true;
       }
@@ -1321,6 +1550,13 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
         continue;
       }
       if (t.v === ',') {
+        mark(n, 1);
+        continue;
+      }
+      // Host Europe's Exim: "from [2a02:…]; authenticated by wp530.webpack.hosteurope.de"
+      if (lower === 'authenticated' && n > 0) {
+        acc.authSeen = true;
+        loggedIn = true;
         mark(n, 1);
         continue;
       }
@@ -1382,6 +1618,9 @@ function readFrom(ctx: Ctx, toks: Tok[], mark: (n: number, state: 1 | 2) => void
   const reported = new Set<string>();
   for (const c of candidates) {
     if (c.lit.ip || reported.has(c.lit.raw)) continue;
+    // the word after "from" only looks like an address ("from 192.61831 (host [192.0.2.1])"): it is
+    // the name the client gave, and the receiver recorded the address in the comment
+    if (c.lit === wordLit && chosen && chosen.lit !== wordLit && first?.k === 'word') continue;
     reported.add(c.lit.raw);
     acc.unparsed.push({ pos: 0, text: c.text });
   }

@@ -137,6 +137,8 @@ export const SOURCES: readonly Source[] = [
     'https://learn.microsoft.com/defender-office-365/email-authentication-spf-configure',
     '2024-01-29',
   ),
+  src('ms-safe-senders', 'Create safe sender lists in EOP', LEARN, 'https://learn.microsoft.com/defender-office-365/create-safe-sender-lists-in-office-365', null),
+  src('ms-dkim-configure', 'Set up DKIM to sign mail from your Microsoft 365 domain', LEARN, 'https://learn.microsoft.com/defender-office-365/email-authentication-dkim-configure', null),
   src('ms-email-auth', 'Email authentication in Microsoft 365', LEARN, 'https://learn.microsoft.com/defender-office-365/email-authentication-about', null),
   // ---- Microsoft: clouds and addresses
   src('ms-endpoints', 'Microsoft 365 URLs and IP address ranges', LEARN, 'https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges', '2026-08-14'),

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Analysis, Finding, Hop, Remedy, Severity } from '../types';
 import { displayLines } from '../present/text';
 import { breakHopIndex, flatten, formatAuthSummary, formatDelay, hopFromName, receiverVerdict, roleLabel, shortVendorName } from './markdown';
+import { receiverText } from '../present/verdicts';
 
 export interface HtmlReportOptions {
   /** Shown in the footer when given (ISO-8601); the renderer never reads the clock. */
@@ -188,7 +189,7 @@ export function renderHtmlReport(a: Analysis, options: HtmlReportOptions = {}): 
     ['To', c(s.to.join(', '))],
     ['Date', c(s.date)],
     ['Message-ID', c(s.messageId)],
-    ['Receiver', h(b.receiverName ?? b.receiver)],
+    ['Receiver', h(receiverText(b))],
     ['Connecting IP (what the receiver evaluated)', c(b.connectingIp)],
     ['Relays in front of the receiver', b.relayIps.length ? b.relayIps.map((ip) => c(ip)).join(', ') : '–'],
     ['Original sender', b.originalSenderIp ? `${origHop ? `${c(hopFromName(origHop))} ` : ''}${c(b.originalSenderIp)}` : '–'],

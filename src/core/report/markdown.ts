@@ -20,8 +20,9 @@
  *
  * Deterministic: no clock; a generation time is only printed when the caller passes one.
  */
-import type { Analysis, AuthSummary, Finding, Hop, HopRole, Remedy, Severity } from '../types';
+import type { Analysis, Finding, Hop, HopRole, Remedy, Severity } from '../types';
 import { displayText } from '../present/text';
+import { formatAuthSummary, receiverText, receiverVerdict } from '../present/verdicts';
 
 export interface MarkdownReportOptions {
   /** Shown in the footer when given (ISO-8601); the renderer never reads the clock. */
@@ -169,23 +170,8 @@ export function hopFromName(hop: Hop): string {
   return hop.from.rdns || hop.from.helo || hop.from.ip || '(unknown)';
 }
 
-/** The receiver's own verdict, merged over every verdict stamp (first value per method wins). */
-export function receiverVerdict(a: Analysis): AuthSummary {
-  const out: AuthSummary = {};
-  const keys: Array<keyof AuthSummary> = ['spf', 'dkim', 'dmarc', 'arc', 'compauth'];
-  for (const s of a.stamps) {
-    if (s.trust !== 'verdict') continue;
-    for (const k of keys) if (out[k] === undefined && s.summary[k] !== undefined) out[k] = s.summary[k];
-  }
-  return out;
-}
-
-/** "spf=pass dkim=fail dmarc=fail compauth=fail", or "" when nothing was stamped. */
-export function formatAuthSummary(s: AuthSummary): string {
-  const parts: string[] = [];
-  for (const k of ['spf', 'dkim', 'dmarc', 'arc', 'compauth'] as const) if (s[k] !== undefined) parts.push(`${k}=${s[k]}`);
-  return parts.join(' ');
-}
+// the receiver's verdict and its one-line form live with the other verdict words
+export { formatAuthSummary, receiverVerdict } from '../present/verdicts';
 
 /** The hop where authentication broke: the hop of the first error finding (findings come sorted). */
 export function breakHopIndex(a: Analysis): number | null {
@@ -314,7 +300,7 @@ export function renderMarkdownReport(a: Analysis, options: MarkdownReportOptions
     ['To', mdCode(s.to.join(', '))],
     ['Date', mdCode(s.date)],
     ['Message-ID', mdCode(s.messageId)],
-    ['Receiver', b.receiverName ? mdText(b.receiverName) : mdText(b.receiver)],
+    ['Receiver', mdText(receiverText(b))],
     ['Connecting IP (what the receiver evaluated)', mdCode(b.connectingIp)],
     ['Relays in front of the receiver', b.relayIps.length ? b.relayIps.map((ip) => mdCode(ip)).join(', ') : '–'],
     ['Original sender', orig],

@@ -103,6 +103,25 @@ describe('dkim-header-modified', () => {
     assert.match(f[0].message, /Subject carries the tag "\[EXTERNAL\]"/);
     assert.equal(of((await scenario('proofpoint-banner-eop')).all, 'dkim-header-modified').length, 0);
   });
+
+  test('a warning or error while the receiver failed the message; only info once its DMARC or compauth passed', async () => {
+    const before = of((await scenario('proofpoint-subject-tag-arc-eop')).all, 'dkim-header-modified');
+    assert.equal(before.length, 1);
+    assert.notEqual(before[0].severity, 'info');
+    // Exchange Online let the message through on compauth (as it does once the gateway is a trusted ARC sealer)
+    const caPass = edit(await bytesOf('proofpoint-subject-tag-arc-eop'), ['compauth=fail reason=000', 'compauth=pass reason=130']);
+    const f = of((await findings(caPass)).all, 'dkim-header-modified');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'info');
+    assert.match(f[0].message, /still passed the message \(compauth=pass reason=130\)/);
+    assert.match(f[0].message, /Subject carries the tag "\[EXTERNAL\]"/, 'the cause is still named');
+    // the receiver's DMARC passed (another aligned path held)
+    const dmPass = edit(await bytesOf('proofpoint-subject-tag-arc-eop'), ['header.d=northwindtraders.com;dmarc=fail action=oreject', 'header.d=northwindtraders.com;dmarc=pass action=none']);
+    const g = of((await findings(dmPass)).all, 'dkim-header-modified');
+    assert.equal(g.length, 1);
+    assert.equal(g[0].severity, 'info');
+    assert.match(g[0].message, /\(dmarc=pass\)/);
+  });
 });
 
 describe('dmarc-fail-after-relay and dmarc-fail', () => {

@@ -216,6 +216,41 @@ describe('parseAuthResults: RFC 8601 shapes from real MTAs', () => {
     assert.equal(byMethod(c, 'dkim').result, 'pass');
   });
 
+  test('Google\'s gateway.spf (a configured inbound gateway) is a result of its own, not a property', () => {
+    // ARC-Authentication-Results sealed by Google Groups for a Red Hat list (public list archive)
+    const h = parseAuthResults(
+      'i=2; mx.google.com; gateway.spf=pass (google.com: domain gapps.redhat.com configured 205.139.110.120 as internal address) smtp.mailfrom=dhowells@redhat.com smtp.remote-ip=205.139.110.120 policy.d=gapps.redhat.com',
+      { arc: true },
+    );
+    assert.deepEqual(h.unparsed, []);
+    assert.equal(h.results.length, 1);
+    const g = byMethod(h, 'gateway.spf');
+    assert.equal(g.result, 'pass');
+    assert.equal(g.props['smtp.mailfrom'], 'dhowells@redhat.com');
+    assert.equal(g.props['smtp.remote-ip'], '205.139.110.120');
+    assert.equal(g.props['policy.d'], 'gapps.redhat.com');
+    assert.equal(h.results.some((r) => r.method === 'spf'), false, 'never read as the receiver\'s own SPF result');
+    // a ptype stays a property even when its name ends like a method
+    const p = parseAuthResults('mx.example.net; dkim=pass header.d=example.com policy.spf=ok');
+    assert.equal(byMethod(p, 'dkim').props['policy.spf'], 'ok');
+    assert.equal(p.results.length, 1);
+  });
+
+  test('properties between the authserv-id and the first result belong to the header', () => {
+    const a = parseAuthResults('smtp02.mts.email-tor1.sync.lan smtp.user=<hidden>; auth=pass (LOGIN)');
+    assert.deepEqual(a.unparsed, []);
+    assert.equal(a.authservId, 'smtp02.mts.email-tor1.sync.lan');
+    assert.deepEqual(a.props, { 'smtp.user': '<hidden>' });
+    assert.equal(byMethod(a, 'auth').result, 'pass');
+    const b = parseAuthResults(
+      'mx2-ia5-sp3.mta.salesforce.com x-tls.subject="/C=US/ST=California/L=San Francisco/O=salesforce.com, inc./OU=0:app;1:ia5;2:ia5-sp3;3:na156;4:prod/CN=na156-app2-20-ia5.ops.sfdc.net"; auth=pass (cipher=TLS_AES_256_GCM_SHA384)',
+    );
+    assert.deepEqual(b.unparsed, []);
+    assert.match(b.props?.['x-tls.subject'] ?? '', /CN=na156-app2-20-ia5\.ops\.sfdc\.net$/);
+    assert.equal(byMethod(b, 'auth').comments[0], 'cipher=TLS_AES_256_GCM_SHA384');
+    assert.equal(parseAuthResults('mx.example.net; spf=pass').props, undefined);
+  });
+
   test('values containing "=" (SRS / VERP addresses) are kept whole', () => {
     const h = parseAuthResults(
       'mx.example.net; spf=pass smtp.mailfrom=SRS0=Xb3k=QF=example.com=alice@lists.example.org; dmarc=pass header.from=example.com',

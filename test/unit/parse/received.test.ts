@@ -267,9 +267,25 @@ describe('parseReceived details', () => {
     assert.equal(r.from?.helo, 'sonic.gate.mail.ne1.yahoo.com');
   });
 
-  test('a product name is joined to the by host only when it is one capitalised word', () => {
+  test('capitalised product words join a by host only when the host has no dot and they end the clause', () => {
     assert.equal(parseReceived('from a ([192.0.2.1]) by mailhost ESMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000').by?.host, 'mailhost');
     assert.equal(parseReceived('from a ([192.0.2.1]) by mx.example.org Email with SMTP; Mon, 1 Jan 2024 10:00:00 +0000').by?.host, 'mx.example.org');
+  });
+
+  test('an internationalised host name (SMTPUTF8) is read as a host', () => {
+    const r = parseReceived('from mail.bücher.example (mail.bücher.example [192.0.2.7]) by mx.example.org with UTF8SMTPS id 4Q; Mon, 1 Jan 2024 10:00:00 +0000');
+    assert.equal(r.from?.helo, 'mail.bücher.example');
+    assert.equal(r.from?.rdns, 'mail.bücher.example');
+    assert.equal(r.from?.ip, '192.0.2.7');
+    assert.deepEqual(r.unparsed, []);
+  });
+
+  test('a field that is one comment before the date keeps it as the submitter\'s note; a comment beside clauses does not', () => {
+    const r = parseReceived('(eYou MTA subsystem invoked by bounce program); Mon, 27 Nov 2017 17:44:30 +0800');
+    assert.equal(r.from?.comment, '(eYou MTA subsystem invoked by bounce program)');
+    assert.deepEqual(r.unparsed, []);
+    const s = parseReceived('(some note) by mx.example.org with SMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000');
+    assert.equal(s.from?.comment, undefined);
   });
 
   test('empty and non-string input never throws', () => {

@@ -16,6 +16,8 @@ import {
   fieldEvidence,
   gatewayClaims,
   isBodyHashComment,
+  isHeaderSigComment,
+  dkimResultMatches,
   makeFinding,
   noteReceiverPasses,
   quote,
@@ -23,6 +25,7 @@ import {
   verdictResults,
   type BrokenDkim,
 } from '../util';
+import { unusableAtReceiver } from './dkim-signature-unusable';
 
 interface Broken extends BrokenDkim {
   verified: boolean;
@@ -52,10 +55,26 @@ export const dkimBodyModified: Rule = {
     }
     noteReceiverPasses(a, v, broken);
 
+    // one body: when the receiver verified one signature over it, the body it saw was intact, so a
+    // mismatch only our re-verification found on another signature also happened after it checked
+    const intact = [...broken.values()].find((x) => x.receiverPassed);
     const out: Finding[] = [];
     for (const b of broken.values()) {
-      const site = dkimBreakSite(a, b, {
-        afterReceiver: (receiver) => `${receiver} still verified it, so the body changed after ${receiver} checked it (in the mailbox, a journal or a later rule), not on the way in`,
+      // the receiver could not use this signature at all (no key, a bad key): not a body change
+      // (dkim-signature-unusable names it)
+      if (!b.receiverPassed && unusableAtReceiver(a, b.domain, b.selector)) continue;
+      const sibling = intact && intact !== b && !b.receiverFailed ? intact : undefined;
+      // the receiver failed only the header signature ("signature did not verify"): its body hash
+      // matched there, so the body changed after the receiver checked it
+      const headerOnly = !b.receiverFailed && !b.receiverPassed && (v?.results ?? []).some((r) => r.result !== 'pass' && isHeaderSigComment(commentsText(r)) && dkimResultMatches(r, b.domain, b.selector));
+      const after = !!sibling || headerOnly;
+      const site = dkimBreakSite(a, after ? { ...b, receiverPassed: true } : b, {
+        afterReceiver: (receiver) =>
+          sibling
+            ? `${receiver} verified d=${sibling.domain ?? '?'} over the same body, so the body changed after ${receiver} checked it (in the mailbox, a journal or a later rule), not on the way in`
+            : headerOnly
+              ? `${receiver} failed only its header signature, so the body hash still matched there: the body changed after ${receiver} checked it (in the mailbox, a journal or a later rule), not on the way in`
+              : `${receiver} still verified it, so the body changed after ${receiver} checked it (in the mailbox, a journal or a later rule), not on the way in`,
         afterGateway: (stamp, relay, receiver) => `it still passed at the gateway (${stamp}), so the body was changed between ${relay} and ${receiver}`,
         onlyRelay: (relay, receiver) =>
           `${relay} is the only host between the sender and ${receiver} that could have changed it${gatewayClaims(a).length > 0 ? ' (its own results do not mention this signature)' : ''}`,
@@ -66,7 +85,7 @@ export const dkimBodyModified: Rule = {
         ? `${site.receiver} reported the body hash as not verifying`
         : 'our re-verification found the body hash no longer matches';
       let msg = `${site.sigName}: ${seen}; ${site.where}.`;
-      if (causes.length && !b.receiverPassed) msg += ` Likely cause: ${causes.join('; ')}.`;
+      if (causes.length && !b.receiverPassed && !after) msg += ` Likely cause: ${causes.join('; ')}.`;
       msg += site.otherText;
       out.push(
         makeFinding(

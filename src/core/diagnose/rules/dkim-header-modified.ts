@@ -9,6 +9,7 @@ import type { Rule } from '../rule';
 import {
   BrokenDkimTable,
   commentsText,
+  compauth,
   dkimBreakSite,
   dkimResultDomain,
   fieldEvidence,
@@ -17,6 +18,7 @@ import {
   noteReceiverPasses,
   quote,
   stampEvidence,
+  verdictResult,
   verdictResults,
   type BrokenDkim,
 } from '../util';
@@ -47,6 +49,18 @@ function headerChangeCause(a: Analysis, sigField: number | undefined): { text: s
   return null;
 }
 
+/**
+ * The receiver's own DMARC or compauth verdict passed: the broken signature cost the message
+ * nothing there, so it is worth knowing but not a warning. Returns the passing verdict and its evidence.
+ */
+function receiverStillPassed(a: Analysis): { text: string; evidence: Evidence | null } | null {
+  const dm = verdictResult(a, 'dmarc');
+  if (dm?.result.result === 'pass') return { text: 'dmarc=pass', evidence: stampEvidence(a, dm.from.stamp, 'dmarc=pass at the receiver') };
+  const ca = compauth(a);
+  if (ca?.result === 'pass') return { text: `compauth=pass${ca.reason ? ` reason=${ca.reason}` : ''}`, evidence: ca.evidence };
+  return null;
+}
+
 export const dkimHeaderModified: Rule = {
   id: 'dkim-header-modified',
   description: 'A DKIM signature fails on its headers while the body hash matches: a signed header (e.g. Subject tag [EXTERNAL]) was changed.',
@@ -58,12 +72,13 @@ export const dkimHeaderModified: Rule = {
       b.sigField = c.fieldIndex;
       b.evidence.push(fieldEvidence(a, c.fieldIndex, 'body hash matches, header signature does not'));
     }
-    // the receiver's verdict, when our own check did not say the body changed
-    const bodyBroken = new Set((a.verification?.dkim ?? []).filter((c) => c.status === 'body-modified').map((c) => c.domain?.toLowerCase()));
+    // the receiver's verdict: "signature did not verify" means its body hash matched, so a signed
+    // header changed before it checked, even when our later copy of the body differs as well
+    // (dkim-body-modified then names that second change)
     const v = verdictResults(a, 'dkim');
     for (const r of v?.results ?? []) {
       const d = dkimResultDomain(r);
-      if (r.result !== 'pass' && r.result !== 'none' && isHeaderSigComment(commentsText(r)) && !bodyBroken.has(d)) {
+      if (r.result !== 'pass' && r.result !== 'none' && isHeaderSigComment(commentsText(r))) {
         const b = broken.get(d, r.props['header.s']);
         b.receiverFailed = true;
         b.evidence.push(stampEvidence(a, v!.from.stamp, `dkim=${r.result} (${quote(r.comments.join(' '), 60)})`));
@@ -86,13 +101,25 @@ export const dkimHeaderModified: Rule = {
       let msg = `${site.sigName}: ${seen}; ${site.where}.`;
       if (cause) msg += ` Likely cause: ${cause.text}.`;
       msg += site.otherText;
+      let severity = site.severity;
+      const passed = severity === 'info' ? null : receiverStillPassed(a);
+      if (passed) {
+        severity = 'info';
+        msg += ` ${site.receiver} still passed the message (${passed.text}), so this signature cost nothing there.`;
+      }
       out.push(
         makeFinding(
           'dkim-header-modified',
-          site.severity,
+          severity,
           msg,
           site.hopIndex,
-          [fieldEvidence(a, site.sigField, 'signature whose header hash broke'), ...b.evidence, ...(cause?.evidence ?? []), stampEvidence(a, site.earlier?.stamp, 'dkim=pass before the change')],
+          [
+            fieldEvidence(a, site.sigField, 'signature whose header hash broke'),
+            ...b.evidence,
+            ...(cause?.evidence ?? []),
+            stampEvidence(a, site.earlier?.stamp, 'dkim=pass before the change'),
+            passed?.evidence ?? null,
+          ],
           site.remedies,
         ),
       );

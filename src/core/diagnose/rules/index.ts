@@ -22,12 +22,16 @@ import { forgedAuthResults } from './forged-auth-results';
 import { clockSkew } from './clock-skew';
 import { slowHop } from './slow-hop';
 import { unparsedHeader } from './unparsed-header';
+import { safeSenderOverride } from './safe-sender-override';
+import { domainMisalignment } from './domain-misalignment';
+import { dkimSignatureUnusable } from './dkim-signature-unusable';
 
 /** Every rule, in the order they run. One file per rule; ids are stable. */
 export const rules: Rule[] = [
   spfEvaluatedOnRelay,
   dkimBodyModified,
   dkimHeaderModified,
+  dkimSignatureUnusable,
   dmarcFailAfterRelay,
   dmarcFail,
   compauthFail,
@@ -44,6 +48,8 @@ export const rules: Rule[] = [
   relayDeviceSpf,
   intraOrgSpoof,
   deliveredToJunk,
+  safeSenderOverride,
+  domainMisalignment,
   forgedAuthResults,
   clockSkew,
   slowHop,

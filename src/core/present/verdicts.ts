@@ -1,0 +1,154 @@
+/**
+ * Verdict words: the one place that decides how a receiver, an authentication result and the
+ * message's overall verdict are named for a person. The terminal text, the JSON records, the
+ * Markdown and HTML reports (and the extension's status bar and tree, which import the same
+ * functions) all read these, so no two views can disagree on the receiver or call a message
+ * "failed" that the receiver passed.
+ *
+ * Pure and deterministic; no 'vscode' import. The texts are plain words; callers escape them for
+ * their own syntax.
+ */
+import type { Analysis, AuthSummary, ReceiverKind } from '../types';
+
+// ---------------------------------------------------------------------------------------------
+// The receiver
+
+const RECEIVER_KIND: Record<ReceiverKind, string> = {
+  'exchange-online': 'Exchange Online',
+  gmail: 'Gmail',
+  other: 'other',
+  unknown: 'unknown',
+};
+
+/** The receiver's kind in words, the same token family as the JSON's boundary.receiver. */
+export function receiverKindText(kind: ReceiverKind): string {
+  return RECEIVER_KIND[kind] ?? 'unknown';
+}
+
+/**
+ * The receiver as every view shows it: its kind first (the JSON's boundary.receiver, in words),
+ * then the name it stamped when it is not just the kind again. "Exchange Online",
+ * "other (mx.example.org)", "unknown (last host mail.example.net)", "unknown".
+ */
+export function receiverText(b: Pick<Analysis['boundary'], 'receiver' | 'receiverName'>): string {
+  const kind = receiverKindText(b.receiver);
+  const name = b.receiverName?.trim();
+  if (!name || name.toLowerCase() === kind.toLowerCase()) return kind;
+  return b.receiver === 'unknown' ? `${kind} (last host ${name})` : `${kind} (${name})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One result
+
+/** How a result reads at a glance: pass, fail, a warning, or nothing either way. */
+export type Outcome = 'pass' | 'fail' | 'warn' | 'neutral';
+
+/**
+ * The outcome of one result keyword (RFC 8601 results, RFC 7208 SPF results, Exchange Online's
+ * bestguesspass and compauth's softpass). temperror and neutral are warnings (nothing was
+ * decided); permerror is a failure (a broken record fails for good); none is neutral.
+ */
+export function outcomeOf(result: string | undefined): Outcome {
+  const r = (result ?? '').trim().toLowerCase();
+  if (r === 'pass' || r === 'bestguesspass' || r === 'softpass') return 'pass';
+  if (r === 'fail' || r === 'hardfail' || r === 'permerror') return 'fail';
+  if (r === 'softfail' || r === 'temperror' || r === 'neutral' || r === 'policy') return 'warn';
+  return 'neutral';
+}
+
+const MEANINGS: Record<string, string> = {
+  'dmarc=pass': 'the From domain was authenticated by an aligned SPF or DKIM pass',
+  'dmarc=fail': 'neither SPF nor DKIM passed aligned with the From domain',
+  'dmarc=none': 'the From domain publishes no DMARC record',
+  'dmarc=bestguesspass': 'the domain publishes no DMARC record, but the message would have passed one (Exchange Online)',
+  'dmarc=temperror': 'the DMARC record could not be fetched (a temporary DNS failure); nothing was decided',
+  'dmarc=permerror': "the domain's DMARC record is broken (a syntax error), so DMARC could not be evaluated",
+  'spf=pass': 'the connecting address is allowed to send for the envelope domain',
+  'spf=fail': 'the envelope domain says the connecting address may not send for it',
+  'spf=softfail': 'the envelope domain says the connecting address is probably not allowed (~all)',
+  'spf=neutral': 'the envelope domain makes no statement about the connecting address (?all)',
+  'spf=none': 'the envelope domain publishes no SPF record',
+  'spf=temperror': 'the SPF record could not be fetched (a temporary DNS failure)',
+  'spf=permerror': "the envelope domain's SPF record is broken (syntax, or more than 10 DNS lookups)",
+  'dkim=pass': 'the signature verified',
+  'dkim=fail': 'the signature did not verify',
+  'dkim=neutral': 'the signature could not be used (often: the body hash did not match)',
+  'dkim=none': 'the message is not signed',
+  'dkim=temperror': 'the signing key could not be fetched (a temporary DNS failure)',
+  'dkim=permerror': 'the signature cannot be verified (no key published, a revoked key, or a malformed signature)',
+  'arc=pass': 'the ARC chain verified',
+  'arc=fail': 'the ARC chain is broken',
+  'arc=none': 'no ARC sets',
+  'compauth=pass': "Exchange Online's composite authentication passed the sender",
+  'compauth=fail': "Exchange Online's composite authentication failed the sender (treated as spoofing)",
+  'compauth=softpass': "Exchange Online's composite authentication passed the sender with low confidence (not a failure)",
+  'compauth=none': 'composite authentication made no decision',
+};
+
+/** A plain-words meaning of "method=result" ("dmarc=permerror", "compauth=softpass"), or undefined. */
+export function resultMeaning(method: string, result: string | undefined): string | undefined {
+  return MEANINGS[`${method.toLowerCase()}=${(result ?? '').trim().toLowerCase()}`];
+}
+
+const ACTIONS: Record<string, string> = {
+  none: 'no action: the domain\'s policy is p=none, or the message passed',
+  reject: 'rejected under the domain\'s p=reject policy',
+  quarantine: 'quarantined or sent to Junk under the domain\'s p=quarantine policy',
+  oreject: "the domain asks for p=reject, and Exchange Online overrode it: the message was accepted and sent to Junk or quarantine instead of rejected",
+  pct: 'the policy was not applied to this message because of the pct= sampling rate',
+};
+
+/** A plain-words meaning of Exchange Online's DMARC action= ("oreject", "quarantine", "none"), or undefined. */
+export function dmarcActionMeaning(action: string | undefined): string | undefined {
+  return action ? ACTIONS[action.trim().toLowerCase()] : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The receiver's verdict and the headline
+
+/** The receiver's own verdict, merged over every verdict stamp (first value per method wins). */
+export function receiverVerdict(a: Analysis): AuthSummary {
+  const out: AuthSummary = {};
+  const keys: Array<keyof AuthSummary> = ['spf', 'dkim', 'dmarc', 'arc', 'compauth'];
+  for (const s of a.stamps) {
+    if (s.trust !== 'verdict') continue;
+    for (const k of keys) if (out[k] === undefined && s.summary[k] !== undefined) out[k] = s.summary[k];
+  }
+  return out;
+}
+
+/** "spf=pass dkim=fail dmarc=fail compauth=fail", or "" when nothing was stamped. */
+export function formatAuthSummary(s: AuthSummary): string {
+  const parts: string[] = [];
+  for (const k of ['spf', 'dkim', 'dmarc', 'arc', 'compauth'] as const) if (s[k] !== undefined) parts.push(`${k}=${s[k]}`);
+  return parts.join(' ');
+}
+
+/**
+ * Did the receiver, taken as a whole, pass or fail the sender? Its DMARC or compauth result
+ * decides (compauth overrides DMARC at Exchange Online: an ARC-trusted or implicit pass); a
+ * failed SPF or DKIM alone is not a failed message when either of those passed.
+ */
+export function receiverOutcome(v: AuthSummary): Outcome {
+  const ca = outcomeOf(v.compauth);
+  const dm = outcomeOf(v.dmarc);
+  if (ca === 'pass') return 'pass';
+  if (ca === 'fail') return 'fail';
+  if (dm === 'pass') return 'pass';
+  if (dm === 'fail') return 'fail';
+  const rest = Object.values(v).map((x) => outcomeOf(x));
+  if (rest.includes('fail')) return 'fail';
+  if (rest.includes('warn')) return 'warn';
+  if (rest.includes('pass')) return 'pass';
+  return 'neutral';
+}
+
+/** The one-line authentication verdict: "Authentication passed (…)", "Authentication failed (…)", … */
+export function receiverVerdictText(a: Analysis): { outcome: Outcome; text: string } {
+  const v = receiverVerdict(a);
+  const s = formatAuthSummary(v);
+  const o = receiverOutcome(v);
+  if (!s) return { outcome: 'neutral', text: 'No verdict from the receiver' };
+  const head = o === 'pass' ? 'Authentication passed' : o === 'fail' ? 'Authentication failed' : o === 'warn' ? 'Authentication undecided' : 'No authentication decision';
+  return { outcome: o, text: `${head} (${s})` };
+}
