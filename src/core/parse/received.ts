@@ -1338,7 +1338,7 @@ function parseInto(info: ReceivedInfo): void {
     const fromToks: Tok[] = [];
     for (const i of fromClause.toks) fromToks.push(toks[i]);
     from = readFrom(ctx, fromToks, (n, state) => {
-      used[fromClause!.toks[n]] = state;
+      used[fromClause.toks[n]] = state;
     }, acc, { isExim, msStyle: msStyle || byBareIp, protoLocal, http: !!withInfo?.http });
   } else if (fromInComment) {
     from = readFrom(ctx, fromInComment.toks, () => undefined, acc, { isExim, msStyle, protoLocal, http: false, sendmailLocal: true });

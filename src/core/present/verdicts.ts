@@ -136,7 +136,7 @@ export function receiverOutcome(v: AuthSummary): Outcome {
   if (ca === 'fail') return 'fail';
   if (dm === 'pass') return 'pass';
   if (dm === 'fail') return 'fail';
-  const rest = Object.values(v).map((x) => outcomeOf(x));
+  const rest = (Object.values(v) as Array<string | undefined>).map((x) => outcomeOf(x));
   if (rest.includes('fail')) return 'fail';
   if (rest.includes('warn')) return 'warn';
   if (rest.includes('pass')) return 'pass';

@@ -15,7 +15,7 @@
  * Every sentence comes from a sourced statement record (./statements.ts, through ./say.ts); the
  * remedies come out ordered by how well they fit the message, the best first.
  */
-import type { Analysis, AnalyzeOptions, Cloud, Remedy, RemedyKind } from '../types';
+import type { Analysis, Remedy, RemedyKind } from '../types';
 import { defaultKb, fitRank, gatherFacts, KIND_OF, REMEDY_IDS, remedyTitleWords, type Facts, type RemedyKb } from './context';
 import { say, takeUsed } from './say';
 import { efcPilotUsers, efcSkipIps, efcSkipLastIp, efcVerify } from './efc';
