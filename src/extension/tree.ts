@@ -326,16 +326,7 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
   verdictNode.tooltip = new Tip().title(verdictLabel(v)).para(v.summary).bullets(v.reasons).para(VERDICT_MEANING[v.class]).md;
   if (verdictNode.lines) byLine.push(verdictNode);
 
-  const headerLines = (key: string): LineRange | undefined => a.headers.find((h) => h.key === key)?.lines;
-  const info = (key: string, label: string, value: string | undefined, opts: Partial<RouteNode> = {}) => {
-    if (!value) return;
-    const n = add(summary, node({ kind: 'info', id: `${base}|summary|${key}`, label, description: t(value), lines: headerLines(key), ...opts }));
-    n.tooltip = new Tip().row(label, value, 2000).md;
-    if (n.lines) byLine.push(n);
-  };
-  info('from', 'From', s.from, { icon: new vscode.ThemeIcon('account') });
-  info('to', 'To', s.to.join(', '), { icon: new vscode.ThemeIcon('account') });
-  info('date', 'Date', s.date, { icon: new vscode.ThemeIcon('calendar') });
+  // From, To and Date are in the summary's tooltip: the route stays in view at the default size
 
   // the receiver, from the facts
   const r = f.receiver;
@@ -449,7 +440,7 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
       description: `${rel.strength} evidence`,
       icon: new vscode.ThemeIcon(rel.strength === 'strong' ? 'verified' : 'unverified', rel.strength === 'strong' ? PASSED : WARNED),
       lines: a.hops[rel.hopIndex]?.lines,
-      expanded: true,
+      expanded: false,
       relay: rel,
       contextValue: `mailflowLens.relay.${rel.strength}`,
     });

@@ -97,10 +97,10 @@ const M = 16; // outer margin
 const LANE_W = 280;
 const NODE_W = LANE_W - 22;
 const HEAD_H = 64;
-const ROW_H = 84;
-const NODE_H = 66;
+const ROW_H = 74;
+const NODE_H = 62;
 const TITLE_H = 58;
-const LINE_H = 15;
+const LINE_H = 14;
 /** Average glyph width of the 12 px sans-serif text, generous so text stays inside its box. */
 const CHAR_W = 6.9;
 /** Extra room above the entry hop for the trust boundary and its label. */
@@ -223,14 +223,15 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
   const top = M + (heading ? TITLE_H : 0);
   const rowsTop = top + HEAD_H;
   const verdict = a.facts?.verdict;
-  const summaryLines = verdict ? wrap(verdict.summary, width - 2 * M, 3) : [];
+  // the verdict sentence under the picture (a page that shows it itself leaves it out)
+  const summaryLines = verdict && heading ? wrap(verdict.summary, width - 2 * M, 3) : [];
   const entry = a.facts?.entry.hopIndex ?? null;
   const hasBoundary = entry !== null && !!a.hops[entry];
   const gap = hasBoundary ? BOUNDARY_GAP : 0;
   /** Top of row i (rows from the entry on sit below the boundary). */
   const rowTop = (i: number) => rowsTop + i * ROW_H + (hasBoundary && i >= entry! ? gap : 0);
   const footTop = rowsTop + Math.max(1, a.hops.length) * ROW_H + gap + 8;
-  const height = footTop + 14 + summaryLines.length * LINE_H + (a.facts ? LINE_H : 0) + M;
+  const height = heading ? footTop + 14 + summaryLines.length * LINE_H + (a.facts ? LINE_H : 0) + M : footTop + M / 2;
 
   const parts: string[] = [];
   const titleId = `${prefix}-title`;
@@ -313,12 +314,12 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
     parts.push(`<title>${escapeXml(label, 400)}</title>`);
     parts.push(`<rect x="${num(x)}" y="${num(y)}" width="${NODE_W}" height="${NODE_H}" rx="4"/>`);
     const state = isBreak ? '⚠ broke here' : isEntry ? 'entry' : '';
-    parts.push(`<text x="${num(x + 8)}" y="${num(y + 15)}"><tspan class="hopno">${h.index + 1}</tspan>${state ? `<tspan class="state" dx="6">${escapeXml(state)}</tspan>` : ''}${delayText(h) ? `<tspan class="muted" dx="6">${escapeXml(delayText(h))}</tspan>` : ''}</text>`);
+    parts.push(`<text x="${num(x + 8)}" y="${num(y + 14)}"><tspan class="hopno">${h.index + 1}</tspan>${state ? `<tspan class="state" dx="6">${escapeXml(state)}</tspan>` : ''}${delayText(h) ? `<tspan class="muted" dx="6">${escapeXml(delayText(h))}</tspan>` : ''}</text>`);
     const host = fromHost(h);
-    const room = Math.floor((NODE_W - 16) / CHAR_W);
-    parts.push(text(x + 8, y + 15 + LINE_H, `from ${host ? shortHost(host, room - 5) : 'an unnamed host'}`));
-    parts.push(text(x + 8, y + 15 + 2 * LINE_H, fit(h.from.ip ? `[${h.from.ip}]` : 'no IP recorded', NODE_W - 16), 'mono'));
-    parts.push(text(x + 8, y + 15 + 3 * LINE_H, `→ ${shortHost(hopByText(h), room - 2)}`));
+    const room = Math.floor((NODE_W - 16) / CHAR_W) - 1;
+    parts.push(text(x + 8, y + 14 + LINE_H, `from ${host ? shortHost(host, room - 5) : 'an unnamed host'}`));
+    parts.push(text(x + 8, y + 14 + 2 * LINE_H, fit(h.from.ip ? `[${h.from.ip}]` : 'no IP recorded', NODE_W - 16), 'mono'));
+    parts.push(text(x + 8, y + 14 + 3 * LINE_H, `→ ${shortHost(hopByText(h), room - 2)}`));
     parts.push('</g>');
     nodes.push({ hop: h.index, lines: { ...h.lines }, lane: laneOfHop.get(h.index) ?? 0, x, y, width: NODE_W, height: NODE_H, label });
   }
@@ -330,7 +331,7 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
     parts.push(text(M, fy, line));
     fy += LINE_H;
   }
-  if (a.facts) parts.push(text(M, fy, fit(`${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, oldest at the top. Lanes are the organisations that wrote the Received lines; dashed lanes are the sender's word.`, width - 2 * M), 'muted'));
+  if (a.facts && heading) parts.push(text(M, fy, fit(`${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, oldest at the top. Lanes are the organisations that wrote the Received lines; dashed lanes are the sender's word.`, width - 2 * M), 'muted'));
   parts.push('</svg>');
   return { svg: parts.join(''), width, height, nodes };
 }
