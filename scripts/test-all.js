@@ -57,7 +57,8 @@ function runLayer(layer) {
     }
     // explicit files: Node 20's test runner takes no glob patterns
     command = process.execPath;
-    args = ['--test', '--test-reporter=spec', ...files.map((f) => path.relative(ROOT, f))];
+    // two files at a time: CI has two cores, and the default (cores - 1) runs them one by one
+    args = ['--test', '--test-reporter=spec', `--test-concurrency=${Math.max(2, require('os').availableParallelism())}`, ...files.map((f) => path.relative(ROOT, f))];
   } else if (layer === 'tools') {
     command = 'bash';
     args = [path.join(ROOT, 'scripts', 'install-test-tools.sh')];

@@ -24,6 +24,8 @@ export type DnsSetup =
 
 export interface EngineOptions {
   trustedRelays: string[];
+  /** Where the trusted relays came from, shown next to every address they put into a script. */
+  trustedRelaysSource?: string;
   receivingDomains: string[];
   connectorName?: string;
   slowHopMs?: number;
@@ -116,6 +118,7 @@ export async function analyzeRead(input: ReadResult, name: string, o: EngineOpti
   const options = {
     name,
     trustedRelays: o.trustedRelays,
+    ...(o.trustedRelaysSource ? { trustedRelaysSource: o.trustedRelaysSource } : {}),
     receivingDomains: o.receivingDomains,
     connectorName: o.connectorName,
     slowHopMs: o.slowHopMs,

@@ -155,6 +155,8 @@ export class EfcConsolidator {
     }
     caveats.push('EFSkipIPs replaces the list on the connector: the first pre-check shows what is there now; keep entries you still need.');
     caveats.push('These messages show only the relay addresses they passed through; list every address your gateways deliver from, or mail from the other gateway nodes is not skip-listed.');
+    // an address another message confirmed is listed, not left out
+    for (const ip of this.ips.keys()) this.unconfirmed.delete(ip);
     if (this.unconfirmed.size) {
       caveats.push(`Left out, not confirmed as your gateway (only whose host each is): ${[...this.unconfirmed].slice(0, 20).join(', ')}${this.unconfirmed.size > 20 ? ` and ${this.unconfirmed.size - 20} more` : ''}. Confirm with your MX record and the gateway's address list, or list them in the trusted relays setting.`);
     }

@@ -99,12 +99,13 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   const b = a.boundary;
   const vendor = a.vendors.find((v) => v.confidence === 'strong');
   const receiverLine = [
-    `Receiver: ${b.receiverName ?? 'unknown'}`,
+    `Receiver: ${safe(b.receiverName ?? (b.receiver === 'unknown' ? 'unknown' : b.receiver), 80)}`,
     b.connectingIp ? `connecting IP ${b.connectingIp}${b.relayIps.length && vendor ? ` (${safe(vendor.name)})` : ''}` : undefined,
     b.relayIps.length ? `relays ${b.relayIps.join(', ')}` : undefined,
     b.originalSenderIp ? `original sender ${b.originalSenderIp}` : undefined,
   ].filter(Boolean);
   out.push(`  ${receiverLine.join('  ·  ')}`);
+  out.push(...trustLines(a, c));
   out.push('');
 
   // Route
@@ -136,6 +137,8 @@ export function formatText(a: Analysis, opts: TextOptions): string {
     });
   }
   out.push('');
+
+  out.push(...segmentLines(a, c));
 
   // Results
   const verdicts = a.stamps.filter((x) => x.trust === 'verdict' && (x.kind === 'authentication-results' || x.kind === 'received-spf' || x.kind === 'arc-authentication-results'));
@@ -278,4 +281,68 @@ export function formatRemedy(r: Remedy): string {
     out.push(...items(r.omitted.map((o) => `${o.value}: ${o.reason}`)));
   }
   return out.join('\n');
+}
+
+type Paint = (style: Style, t: string) => string;
+
+const VERDICT_STYLE: Record<Analysis['facts']['verdict']['class'], Style> = {
+  authentic: 'green',
+  'broken-in-transit': 'yellow',
+  'never-authentic': 'red',
+  unknown: 'dim',
+};
+
+/** The receiver's entry check and the one verdict of the message, under the receiver line. */
+function trustLines(a: Analysis, c: Paint): string[] {
+  const f = a.facts;
+  if (!f) return [];
+  const out: string[] = [];
+  if (f.receiver.consumer) out.push(`  Consumer mailbox: ${safe(f.receiver.consumerReason, 200)}; no connector or gateway advice applies.`);
+  const confirmed = f.entry.records.filter((r) => r.agrees).map((r) => r.evidence.header);
+  if (f.entry.hopIndex !== null) {
+    out.push(
+      `  Entry: hop ${f.entry.hopIndex + 1}${confirmed.length ? `, confirmed by the receiver's own ${[...new Set(confirmed)].join(', ')}` : ''}${f.entry.evaluatedIp && f.entry.evaluatedIp !== f.entry.connectingIp ? `; it evaluated ${f.entry.evaluatedIp}` : ''}`,
+    );
+  }
+  if (f.entry.problem) out.push(c('yellow', `  ${safe(f.entry.problem, 300)}`));
+  out.push(`  Verdict: ${c(VERDICT_STYLE[f.verdict.class], safe(f.verdict.summary, 300))}`);
+  return out;
+}
+
+const SEGMENT_LABEL: Record<Analysis['facts']['segments'][number]['role'], string> = {
+  sender: 'sender',
+  intermediary: 'intermediary',
+  'recipient-gateway': 'recipient gateway',
+  recipient: 'recipient',
+};
+const TRUST_WORDS: Record<Analysis['facts']['segments'][number]['trust'], string> = {
+  receiver: 'written by the receiver',
+  relay: 'written by a relay of the recipient',
+  claimed: "the sender's word: written before the receiver had the message",
+};
+
+/** Organisations along the route and the relays of the recipient with their evidence. */
+function segmentLines(a: Analysis, c: Paint): string[] {
+  const f = a.facts;
+  if (!f || !f.segments.length) return [];
+  const out: string[] = [c('bold', 'Organisations along the route (oldest first)')];
+  const rows = f.segments.map((s) => [
+    SEGMENT_LABEL[s.role],
+    safe(s.name, 50),
+    s.firstHop === s.lastHop ? `hop ${s.firstHop + 1}` : `hops ${s.firstHop + 1}-${s.lastHop + 1}`,
+    [s.detail ? safe(s.detail, 100) : '', s.role === 'recipient-gateway' ? '' : TRUST_WORDS[s.trust]].filter(Boolean).join('; '),
+  ]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) out.push(`  ${r.slice(0, 3).map((cell, i) => cell.padEnd(widths[i])).join('  ')}  ${c('dim', r[3])}`);
+  if (f.relays.length) {
+    out.push('', c('bold', 'Relays of the recipient (what a connector change may list)'));
+    for (const r of f.relays) {
+      const name = `${r.ip ?? '(no public address)'}${r.host ? ` ${safe(r.host, 80)}${r.hostIsHelo ? ' (its own name)' : ''}` : ''}${r.vendor ? ` · ${safe(r.vendor.name, 40)}` : ''}`;
+      out.push(`  ${name}  ${r.strength === 'strong' ? c('green', 'confirmed') : c('yellow', 'not confirmed as the recipient\'s')}`);
+      for (const e of r.evidence) out.push(c('dim', `    - ${safe(e.detail, 240)}`));
+    }
+  }
+  for (const x of f.intermediaries) out.push(`  ${c('dim', `re-sent by ${safe(x.detail, 200)}`)}`);
+  out.push('');
+  return out;
 }

@@ -221,6 +221,8 @@ function uniqueList(...lists: string[][]): string[] {
 
 async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
   const config = await loadConfig({ cwd: io.cwd, explicit: str(a, 'config'), disabled: bool(a, 'no-config') });
+  // a configuration file can change generated scripts (trusted relays, connector name): say which one
+  if (config) io.err(`${TOOL_NAME}: settings from ${safe(config.file, 500)}`);
   for (const w of config?.warnings ?? []) io.err(`${TOOL_NAME}: warning: ${safe(w, 500)}`);
 
   const relays = list(a, 'trusted-relay').map((r) => {
@@ -258,6 +260,7 @@ async function settingsFrom(a: ParsedArgs, io: Io): Promise<Settings> {
   return {
     engine: {
       trustedRelays: uniqueList(config?.trustedRelays ?? [], relays),
+      trustedRelaysSource: [config?.trustedRelays.length ? `configuration file ${config.file}` : '', relays.length ? 'the --trusted-relay option' : ''].filter(Boolean).join(' and ') || 'the --trusted-relay option',
       receivingDomains: uniqueList(config?.receivingDomains ?? [], domains),
       ...(connectorName ? { connectorName } : {}),
       ...(config?.slowHopMinutes !== undefined ? { slowHopMs: config.slowHopMinutes * 60000 } : {}),

@@ -34,12 +34,22 @@ export function makeFinding(
   return {
     id,
     severity,
-    message: message.charAt(0).toUpperCase() + message.slice(1),
+    message: sentenceCase(message),
     hopIndex,
     evidence: dedupeEvidence(evidence),
     explanation: id,
     remedies: [...new Set(remedies)],
   };
+}
+
+/**
+ * The message with a capital first letter, unless it starts with a host name, an address or a
+ * header value (those are quoted as written: "mx.google.com", never "Mx.google.com").
+ */
+export function sentenceCase(message: string): string {
+  const first = /^\S+/.exec(message)?.[0] ?? '';
+  if (/[.:@=]/.test(first.replace(/[.,;:]$/, ''))) return message;
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** Drop nulls and repeated fields (the first note wins), keep the order of first appearance. */
@@ -757,6 +767,8 @@ export interface DkimChangeWords {
 export function dkimBreakSite(a: Analysis, b: BrokenDkim, words: DkimChangeWords) {
   const sigField = b.sigField ?? dkimSignatureField(a, b.domain, b.selector);
   const sigName = `DKIM signature d=${b.domain ?? '?'}${b.selector ? ` s=${quote(b.selector, 40)}` : ''}`;
+  // a mailing list or forwarder that re-sent the message (not the author's own list signature)
+  const list = (a.facts?.intermediaries ?? []).find((x) => x.kind === 'mailing-list' || x.kind === 'forwarder');
   const receiver = receiverLabel(a);
   const earlier = dkimPassedEarlier(a, b.domain, b.selector);
   let where: string;
@@ -770,12 +782,15 @@ export function dkimBreakSite(a: Analysis, b: BrokenDkim, words: DkimChangeWords
   } else if (hasRelays(a)) {
     where = words.onlyRelay(relayLabel(a), receiver);
     hopIndex = lastRelayHop(a)?.index ?? a.boundary.entryHopIndex;
+  } else if (list) {
+    where = `${quote(list.name, 80)} re-sent the message (${list.kind === 'mailing-list' ? 'a mailing list: they add footers and subject tags' : 'a forwarder'}), which explains the change; this is expected for ${list.kind === 'mailing-list' ? 'list mail' : 'forwarded mail'}`;
+    hopIndex = list.hopIndex ?? a.boundary.entryHopIndex;
   } else {
     where = words.noRelay;
     hopIndex = a.boundary.entryHopIndex;
   }
   const other = alignedDkimPassAtReceiver(a, { domain: b.domain, selector: b.selector });
-  const severity: Finding['severity'] = b.receiverPassed ? 'info' : other ? 'warning' : 'error';
+  const severity: Finding['severity'] = b.receiverPassed || (list && !hasRelays(a) && !earlier) ? 'info' : other ? 'warning' : 'error';
   const remedies: string[] = [];
   if (!b.receiverPassed && a.boundary.receiver === 'exchange-online' && hasRelays(a)) {
     remedies.push('efc-skip-ips', 'efc-skip-last-ip');

@@ -91,21 +91,38 @@ function addMxEvidence(a: Analysis): void {
   const mx = a.verification?.mx ?? [];
   if (!mx.length) return;
   for (const r of a.facts.relays) {
+    if (r.evidence.some((y) => y.kind === 'mx')) continue;
+    // the closest match first: the MX host is this relay (by name or address), else the same vendor
+    let best: { rank: number; domain: string; host: string; how: string } | null = null;
     for (const m of mx) {
       for (const x of m.hosts) {
         const host = normalizeHost(x.exchange);
         if (!host) continue;
-        const sameHost = !!r.host && normalizeHost(r.host) === host && !r.hostIsHelo;
-        const sameIp = !!r.ip && x.addresses.includes(r.ip);
         const v = vendorByHost(host);
-        const sameVendor = !!v && !!r.vendor && r.vendor.id === v.id;
-        if (!sameHost && !sameIp && !sameVendor) continue;
-        const how = sameIp ? `resolves to ${r.ip}` : sameHost ? 'is this host' : `is a ${r.vendor!.name} host`;
-        const e: RelayEvidence = { kind: 'mx', strength: 'strong', detail: `the MX of ${m.domain} (${host}) ${how}: the recipient's mail is routed through it`, source: `DNS (${a.verification?.dnsMode ?? 'recorded'})` };
-        if (!r.evidence.some((y) => y.kind === 'mx')) r.evidence.push(e);
-        r.strength = 'strong';
+        const candidates: Array<[number, boolean, string]> = [
+          [0, !!r.ip && x.addresses.includes(r.ip), `resolves to ${r.ip}`],
+          [1, !!r.host && !r.hostIsHelo && normalizeHost(r.host) === host, 'is this host'],
+          [2, !!v && !!r.vendor && r.vendor.id === v.id, `is a ${r.vendor?.name ?? ''} host`],
+        ];
+        for (const [rank, ok, how] of candidates) {
+          if (ok && (!best || rank < best.rank)) best = { rank, domain: m.domain, host, how };
+        }
       }
     }
+    if (!best) continue;
+    r.evidence.push({
+      kind: 'mx',
+      strength: 'strong',
+      detail: `the MX of ${best.domain} (${best.host}) ${best.how}: the recipient's mail is routed through it`,
+      source: `DNS (${a.verification?.dnsMode ?? 'recorded'})`,
+    });
+    r.strength = 'strong';
+  }
+  // the segments name their relays' strength
+  for (const seg of a.facts.segments) {
+    if (seg.role !== 'recipient-gateway') continue;
+    const r = a.facts.relays.find((x) => x.hopIndex > seg.lastHop) ?? a.facts.relays[a.facts.relays.length - 1];
+    if (r) seg.detail = `relay of the recipient (${r.strength === 'strong' ? 'confirmed' : 'not confirmed as the recipient\'s'})`;
   }
 }
 
@@ -212,7 +229,9 @@ function verdictOf(a: Analysis): VerdictFacts {
     const dkim = receiverResult(a, 'dkim');
     const verdict = a.stamps.filter((s) => s.trust === 'verdict').map((s) => parsedOf(a, s)).filter((p): p is AuthResultsHeader => !!p);
     const listDomain = x.hopIndex !== null ? a.hops[x.hopIndex].writer?.name : undefined;
-    const passedFor = verdict.flatMap((p) => p.results).find((r) => (r.method === 'dkim' || r.method === 'arc') && r.result === 'pass' && (r.method === 'arc' || aligned(domainOf(r.props['header.d']), listDomain)));
+    const passedFor = verdict
+      .flatMap((p) => p.results)
+      .find((r) => (r.method === 'dkim' || r.method === 'arc') && r.result === 'pass' && (r.method === 'arc' || aligned(domainOf(r.props['header.d'] ?? r.props['header.i']), listDomain)));
     void dkim;
     if (!passedFor) continue;
     reasons.push(`${receiver} verified ${x.detail} (${passedFor.method}=pass): the changes it made explain the author's failing checks.`);

@@ -98,7 +98,7 @@ export function routeFacts(input: RouteInput): RouteResult {
   const intermediaries = findIntermediaries(hops, writers, fields, lowest);
   for (const x of intermediaries) reasoning.push(`The message was re-sent by ${x.detail}: for the receiver, that ${x.kind === 'mailing-list' ? 'list' : 'forwarder'} is the sender of record.`);
   const segments = buildSegments(
-    { hops, writers, fields, receiver, entryHopIndex: E, relays: relayResult.relays, relayHops: relayResult.relayHops, microsoft: input.microsoft },
+    { hops, writers, fields, receiver, entryHopIndex: E, relays: relayResult.relays, relayHops: relayResult.relayHops, microsoft: input.microsoft, nonLinear },
     intermediaries,
   );
 
@@ -131,8 +131,9 @@ export function routeFacts(input: RouteInput): RouteResult {
     for (const j of relayResult.relayHops) if (j < r.hopIndex && !hops[j].vendor && writers[j].vendorId === r.vendor.id) hops[j].vendor = match;
     if (!vendors.some((v) => v.id === match.id)) vendors.push(match);
   }
-  if (E !== null && !relayResult.relays.length && hops[E].from.helo) {
-    // a HELO that names a vendor nothing else confirms: kept as a weak label for the direct-delivery finding
+  if (E !== null && !relayResult.relays.length && !relayResult.senderGateway && hops[E].from.helo) {
+    // a HELO that names a vendor nothing else confirms: kept as a weak label for the direct-delivery
+    // finding (not when the receiver's own records name the vendor and the host is the sender's gateway)
     const helo = normalizeHost(hops[E].from.helo);
     const w = helo ? hopWriters([{ ...hops[E], by: { host: helo } }])[0] : undefined;
     if (w?.vendorId) hops[E].vendor = { id: w.vendorId, name: vendorInfo(w.vendorId)?.name ?? w.name, signals: [{ kind: 'helo', detail: `HELO ${helo} (claimed by the client, not proven)` }], confidence: 'weak' };

@@ -58,6 +58,8 @@ export interface RelayResult {
   originalSender: { hopIndex: number; ip: string | null; host: string | null } | null;
   /** The hop where the walk stopped at a Microsoft 365 outbound address (a first pass through Exchange Online). */
   stoppedAtMicrosoft: number | null;
+  /** The connecting host the receiver's records name, found to be the sender's own outbound gateway (never a relay). */
+  senderGateway: RelayFact | null;
   reasoning: string[];
 }
 
@@ -106,7 +108,7 @@ const strengthOf = (ev: RelayEvidence[]): RelayFact['strength'] => (ev.some((e) 
 
 export function findRelays(input: RelayInput): RelayResult {
   const { hops, writers, receiver, entry, fields } = input;
-  const out: RelayResult = { relays: [], relayHops: [], originalSender: null, stoppedAtMicrosoft: null, reasoning: [] };
+  const out: RelayResult = { relays: [], relayHops: [], originalSender: null, stoppedAtMicrosoft: null, senderGateway: null, reasoning: [] };
   const E = entry.hopIndex;
   if (E === null) return out;
   const trusted = compileTrusted(input.trustedRelays.list);
@@ -128,6 +130,18 @@ export function findRelays(input: RelayInput): RelayResult {
     for (let k = E - 1; k >= 0; k--) if (hops[k].from.ip === r.ip) return { hopIndex: k, record: r };
     return null;
   })();
+
+  /** Did the receiver's own SPF check pass on this address (its Received-SPF or its results)? */
+  function spfPassedOn(ip: string | null): boolean {
+    if (!ip) return false;
+    for (const r of entry.records) {
+      if (r.ip !== ip || (r.kind !== 'received-spf' && r.kind !== 'auth-results')) continue;
+      const f = fields.find((x) => x.index === r.evidence.fieldIndex);
+      const v = f ? f.unfolded.slice(0, 200).toLowerCase() : '';
+      if (r.kind === 'received-spf' ? /^\s*pass\b/.test(v) : /(^|[;\s])spf=pass\b/.test(v)) return true;
+    }
+    return false;
+  }
 
   /** Evidence that the sending host of hop k is a relay of the recipient. `recordedBy` wrote hop k. */
   const evidenceFor = (k: number, recordedBy: string): { ev: RelayEvidence[]; vendor: RelayFact['vendor']; host: string | null } => {
@@ -240,6 +254,7 @@ export function findRelays(input: RelayInput): RelayResult {
   if (connecting.strength === 'weak' && receiver.kind === 'other') {
     // no fix is ever generated for other receivers: a host only named by its reverse DNS stays the sender's
     out.originalSender = sender(E);
+    out.senderGateway = connecting;
     out.reasoning.push(`${describe(connecting)} connected to ${receiver.name ?? 'the receiver'}; only its name says whose host it is, so it is taken for the sender's side.`);
     return out;
   }
@@ -247,7 +262,16 @@ export function findRelays(input: RelayInput): RelayResult {
   const outboundName = [hops[E].from.helo, connecting.host].find((n) => !!n && OUTBOUND_NAMES.some((re) => re.test(n.toLowerCase())));
   if (connecting.strength === 'weak' && outboundName) {
     out.originalSender = sender(E);
-    out.reasoning.push(`${describe(connecting)} calls itself ${outboundName}, a name its vendor delivers outbound mail from: it is the sending organisation's gateway, not a relay of the recipient.`);
+    out.senderGateway = connecting;
+    out.reasoning.push(`${describe(connecting)} calls itself ${outboundName}, a name its vendor delivers outbound mail from: it is the sender's outbound gateway, not a relay of the recipient.`);
+    return out;
+  }
+  // The receiver's own SPF result may lower it too: a host the MAIL FROM domain authorises (SPF
+  // passed on it) is that sender's own outbound server or gateway, not the recipient's relay.
+  if (connecting.strength === 'weak' && spfPassedOn(connecting.ip)) {
+    out.originalSender = sender(E);
+    out.senderGateway = connecting;
+    out.reasoning.push(`${receiver.name ?? 'The receiver'}'s SPF check passed on ${connecting.ip}: the sending domain authorises ${describe(connecting)}, so it is the sender's outbound server or gateway, not a relay of the recipient.`);
     return out;
   }
   // Sender-written lines may only lower confidence: a weakly identified relay whose own first line
@@ -258,6 +282,7 @@ export function findRelays(input: RelayInput): RelayResult {
     const outer = own.length ? hops[own[0]] : undefined;
     if (outer && ((outer.from.ip && isInternalAddress(outer.from.ip)) || outer.with?.authenticated)) {
       out.originalSender = sender(E);
+      out.senderGateway = connecting;
       out.reasoning.push(
         `${describe(connecting)} took the message from ${outer.with?.authenticated ? 'an authenticated submission' : `the internal address ${outer.from.ip}`} (hop ${own[0] + 1}): it is the sender's outbound gateway, not a relay of the recipient.`,
       );

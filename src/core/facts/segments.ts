@@ -10,7 +10,7 @@
  *                       Microsoft 365 tenant or outbound gateway. Written before the receiver had
  *                       the message, so it is the sender's word (trust "claimed").
  */
-import type { Evidence, HeaderField, Hop, HopWriter, Intermediary, MicrosoftHeaders, ReceiverFacts, RelayFact, Segment } from '../types';
+import type { Evidence, HeaderField, Hop, HopWriter, Intermediary, MicrosoftHeaders, NonLinearFacts, ReceiverFacts, RelayFact, Segment } from '../types';
 import { normalizeHost } from '../net/kb';
 import { isEopOutboundIp, registeredDomain } from './orgs';
 
@@ -23,6 +23,8 @@ export interface SegmentInput {
   relays: RelayFact[];
   relayHops: number[];
   microsoft: MicrosoftHeaders | null;
+  /** Non-linear routing: the first pass through the receiving tenant is the recipient's own. */
+  nonLinear?: NonLinearFacts | null;
 }
 
 const evOf = (f: HeaderField | undefined, note: string): Evidence[] => (f ? [{ header: f.name, fieldIndex: f.index, lines: { ...f.lines }, note }] : []);
@@ -62,9 +64,19 @@ export function findIntermediaries(hops: Hop[], writers: HopWriter[], fields: He
     // the list's own domain: the List-Post / X-Mailing-List address, else List-Id without its label
     const domain = post ?? (id && id.includes('.') ? normalizeHost(id.slice(id.indexOf('.') + 1)) : undefined);
     const org = registeredDomain(domain);
-    const hop = listexpand ?? (org ? newestBy((i) => writers[i].org === `domain:${org}` || (writers[i].kind === 'google' && /googlegroups\.com$/.test(domain ?? ''))) : null);
+    // the list's own line, or the line where the list's server handed the message on (its name
+    // as the next host recorded it)
+    const ownLine = (i: number) => writers[i].org === `domain:${org}` || (writers[i].kind === 'google' && /googlegroups\.com$/.test(domain ?? ''));
+    const handedOn = (i: number) => registeredDomain(hops[i].from.rdns) === org || registeredDomain(hops[i].from.helo) === org;
+    let hop = listexpand ?? (org ? newestBy(ownLine) : null);
+    if (hop === null && org) {
+      // the list's server under another name: the host that took the message from it recorded it
+      for (let i = Math.min(below, hops.length - 1); i > 0 && hop === null; i--) if (handedOn(i)) hop = i - 1;
+    }
     const name = (xList?.unfolded.trim().replace(/^<|>$/g, '') || (listPost ? listPost.unfolded.replace(/^.*<mailto:([^>?]+).*$/i, '$1') : '') || id || 'a mailing list').slice(0, 120);
-    out.push({
+    // list headers alone are the sender's word (bulk mailers write them too): a list that re-sent
+    // the message wrote a Received line of its own on the route
+    if (hop !== null) out.push({
       kind: 'mailing-list',
       name,
       hopIndex: hop,
@@ -88,7 +100,7 @@ export function findIntermediaries(hops: Hop[], writers: HopWriter[], fields: He
     }
     if (kind) {
       const hop = newestBy((i) => writers[i].org === org);
-      out.push({
+      if (hop !== null) out.push({
         kind: 'forwarder',
         name: kind,
         hopIndex: hop,
@@ -118,8 +130,10 @@ export function buildSegments(input: SegmentInput, intermediaries: Intermediary[
   const senderTenant = E !== null && hops[E]?.from.ip && isEopOutboundIp(hops[E].from.ip) && !input.relays.length;
   const relayByHop = new Map(input.relays.map((r) => [r.hopIndex, r]));
 
+  const nl = input.nonLinear;
   const roleOf = (i: number): Segment['role'] => {
     if (E !== null && i >= E) return 'recipient';
+    if (nl && i >= nl.firstEntryHopIndex && i < nl.leftHopIndex) return 'recipient';
     if (relayHops.has(i)) return 'recipient-gateway';
     if (interStart !== null && i >= interStart) return 'intermediary';
     return 'sender';
@@ -139,10 +153,11 @@ export function buildSegments(input: SegmentInput, intermediaries: Intermediary[
       seg.org = receiver.org ?? w.org;
       seg.name = receiver.name ?? w.name;
       seg.detail = receiver.consumer ? 'consumer mailbox' : receiver.tenantId ? `tenant ${receiver.tenantId}` : undefined;
+      if (E !== null && i < E) seg.detail = `the first pass through the same tenant (non-linear routing)${seg.detail ? `, ${seg.detail}` : ''}`;
     } else if (role === 'recipient-gateway') {
       const r = relayByHop.get(i + 1) ?? input.relays.find((x) => x.hopIndex > i);
       if (r?.vendor) seg.name = r.vendor.name;
-      if (r) seg.detail = `relay of the recipient (${r.strength} evidence)`;
+      if (r) seg.detail = `relay of the recipient (${r.strength === 'strong' ? 'confirmed' : "not confirmed as the recipient's"})`;
     } else if (role === 'intermediary') {
       const x = intermediaries.find((y) => y.hopIndex !== null && y.hopIndex >= i) ?? intermediaries[0];
       if (x && x.hopIndex !== null && w.org === writers[x.hopIndex].org) {

@@ -105,6 +105,10 @@ export function attachStamps(input: StampInput): AuthStamp[] {
   const operatorBelow = (op: string, _fieldIndex: number): boolean => {
     const receiverOwn = op === receiverOp;
     const candidates = receiverOwn && entry !== null ? hops.slice(0, entry + 1) : hops;
+    // another Microsoft 365 tenant sent the message (its outbound address is what the receiver, or
+    // the relay in front of it, recorded): everything below that hand-over is the sender tenant's
+    const st = input.facts.senderTenant;
+    if (op === 'microsoft365' && st && hops[st.hopIndex] && _fieldIndex > hops[st.hopIndex].fieldIndex) return true;
     return candidates.some((h, i) => (h.writer?.org === op && !(receiverOwn && i === entry)) || ownsIp(op, h.from.ip));
   };
 
@@ -151,7 +155,12 @@ export function attachStamps(input: StampInput): AuthStamp[] {
     if (!renamed && receiverOp && aboveEntry(fieldIndex) && kind !== 'dkim-signature') return 'verdict';
     if (!renamed && writerId && trustedIds.has(norm(writerId)) && inReceiverSpan(fieldIndex)) return 'verdict';
     if (writerId === undefined || kind === 'dkim-signature' || kind === 'arc-seal' || kind === 'arc-message-signature') return 'claim';
-    const op = renamed ? null : operatorOfId(writerId);
+    // only a known receiver can tell what it could not have written (another receiver keeps other
+    // systems' results as they came); and only Authentication-Results has Exchange Online's id-less form
+    if (!receiverOp) return 'claim';
+    if (writerId === null && kind === 'arc-authentication-results') return 'claim';
+    // a renamed field keeps its writer's identity: Google's or Microsoft's name on it is checked like any other
+    const op = operatorOfId(writerId);
     if (op && !operatorBelow(op, fieldIndex)) return 'forged';
     if (!op && writerId) {
       const vendor = vendorByAuthservId(writerId);

@@ -117,10 +117,11 @@ export type { HopRole } from '../types';
 
 /**
  * Clock skew: a hop stamped earlier than the one before it by more than clocks normally drift.
- * Servers of one operator keep the same time to within a second or two (their stamps round to
- * seconds), so up to 2 s inside one organisation is not skew; between organisations, up to 30 s.
+ * Inside one operator (Exchange Online's front ends and hubs, for example) stamps up to a minute or
+ * two apart in the "wrong" order are common on real mail and say nothing the user can act on;
+ * between organisations more than a minute is a clock (or time zone) to look at.
  */
-export const SKEW_TOLERANCE_MS = { sameOperator: 2_000, acrossOperators: 30_000 };
+export const SKEW_TOLERANCE_MS = { sameOperator: 120_000, acrossOperators: 60_000 };
 
 function markClockSkew(hops: Hop[]): void {
   for (let i = 1; i < hops.length; i++) {

@@ -12,7 +12,7 @@ import type { Analysis, DkimCheck, DnsMode, HeaderField, Verification } from '..
 import { checkArc } from './arc';
 import { checkDkim, createDkimVerifier, plannedBodyHashes, MAX_DKIM_SIGNATURES, type BodyHashRequest } from './dkim';
 import { checkDmarc } from './dmarc';
-import { quietly, type MailauthDkimVerifyResult } from './mailauth';
+import type { MailauthDkimVerifyResult } from './mailauth';
 import { headerAndBody, keepFirstFields, stripMboxLine, toCrlf, withoutArcNewerThan } from './message';
 import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
@@ -185,7 +185,7 @@ async function verifyFrom(source: Source, analysis: Analysis, options: VerifyOpt
   }
   const body: Source = bytes ? { bytes } : { streamed: source.streamed! };
   try {
-    await quietly(() => run(body, analysis, dnsMode, rec.resolver, v));
+    await run(body, analysis, dnsMode, rec.resolver, v);
   } catch (e) {
     notes.push(`Verification stopped with an internal error: ${e instanceof Error ? e.message : String(e)}`);
   }

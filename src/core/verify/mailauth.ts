@@ -143,32 +143,3 @@ export function mailauth() {
   }
   return cache;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Stray console output
-
-let quietDepth = 0;
-let savedLog: typeof console.log | undefined;
-let savedInfo: typeof console.info | undefined;
-
-/**
- * Runs `fn` with console.log/console.info silenced (mailauth has printed debugging lines such as
- * "TOTAL n EXPECTING m" for l= signatures). Nested and concurrent calls share one save/restore.
- */
-export async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  if (quietDepth++ === 0) {
-    savedLog = console.log;
-    savedInfo = console.info;
-    console.log = () => undefined;
-    console.info = () => undefined;
-  }
-  try {
-    return await fn();
-  } finally {
-    if (--quietDepth === 0) {
-      console.log = savedLog!;
-      console.info = savedInfo!;
-      savedLog = savedInfo = undefined;
-    }
-  }
-}

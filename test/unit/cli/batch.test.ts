@@ -148,6 +148,7 @@ describe('fix <folder> --kind efc', () => {
     // what must be in it: the public relay IPs of the scenarios delivered to Exchange Online on a linear route
     const want = new Map<string, { count: number; files: string[] }>();
     const unconfirmed = new Set<string>();
+    const confirmedSomewhere = new Set<string>();
     for (const s of folder.messages) {
       const f = s.built.facts;
       if (f.receiver !== 'exchange-online' || f.nonlinear) continue;
@@ -158,6 +159,7 @@ describe('fix <folder> --kind efc', () => {
           unconfirmed.add(ip);
           continue;
         }
+        confirmedSomewhere.add(ip);
         const e = want.get(ip) ?? { count: 0, files: [] };
         e.count++;
         e.files.push(s.file);
@@ -165,6 +167,8 @@ describe('fix <folder> --kind efc', () => {
       }
     }
     assert.ok(want.size >= 3, 'the fixtures have several confirmed gateways');
+    // an address confirmed by one message is listed even if another message alone would not confirm it
+    for (const ip of confirmedSomewhere) unconfirmed.delete(ip);
     assert.ok(unconfirmed.size >= 1, 'and at least one only its reverse DNS names');
     assert.deepEqual([...listed].sort(), [...want.keys()].sort());
     for (const ip of unconfirmed) {

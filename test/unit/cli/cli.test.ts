@@ -246,6 +246,23 @@ describe('configuration file', () => {
   });
 });
 
+describe('a configuration file beside the messages', () => {
+  test('is named on stderr, and the addresses its trusted relays put into a script are marked as coming from it', async () => {
+    const { facts } = await buildCached('direct-to-eop');
+    const dir = tempDir('config-beside');
+    const msg = path.join(dir, 'message.eml');
+    fs.copyFileSync(direct, msg);
+    const cfg = path.join(dir, '.mailflowlensrc.json');
+    fs.writeFileSync(cfg, JSON.stringify({ trustedRelays: [`${facts.connectingIp}/32`] }));
+    const r = await runCli(['fix', msg, '--kind', 'efc'], { cwd: dir });
+    assert.match(r.stderr, new RegExp(`settings from ${cfg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    // without the file the sender's own server is no relay; the file made it one, and says so
+    assert.ok(r.stdout.includes(`# ${facts.connectingIp}: from your configuration (configuration file ${cfg}), not from evidence in the message`), r.stdout);
+    const without = await runCli(['fix', msg, '--kind', 'efc', '--no-config'], { cwd: dir });
+    assert.ok(!without.stdout.includes(facts.connectingIp), without.stdout);
+  });
+});
+
 describe('fix one message', () => {
   test('offline, a gateway only its reverse DNS names is not written into the command: a placeholder and how to confirm', async () => {
     const { facts } = await buildCached('proofpoint-banner-eop');

@@ -109,6 +109,14 @@ describe('golden remedies: fixture scenarios through the whole pipeline', () => 
     ['phish-fake-helo', ['lockdown', 'relay'], {}],
     ['efc-pilot-recipient-out-of-scope', ['efc', 'cleanup'], { connectorName: 'Mimecast inbound' }],
     ['ip-allow-list', ['efc', 'cleanup'], {}],
+    ['tenant-to-tenant', ['efc', 'lockdown', 'arc'], {}],
+    ['tenant-via-recipient-gateway', ['efc', 'lockdown'], { connectorName: 'From Proofpoint' }],
+    ['sender-outbound-gateway', ['efc', 'lockdown'], {}],
+    ['consumer-phish-forged-google', ['lockdown', 'efc', 'relay'], {}],
+    ['phish-forged-gateway-trail', ['lockdown', 'efc', 'arc'], {}],
+    ['mailing-list-gmail', ['gmail'], {}],
+    ['gmail-forward-eop', ['arc', 'efc'], {}],
+    ['hybrid-efc-onprem', ['efc'], { connectorName: 'Inbound from on-premises' }],
   ];
   for (const [id, kinds, options] of cases) {
     test(id, async () => {

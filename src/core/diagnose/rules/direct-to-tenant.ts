@@ -9,7 +9,7 @@
 import type { Rule } from '../index';
 import { lookupProviderByIp } from '../../net/kb';
 import { isPublicIp } from '../../net/ip';
-import { entryHop, fromLabel, hasRelays, hopEvidence, isConsumer, isIntraOrg, makeFinding, quote, receiverLabel, shortName } from '../util';
+import { entryHop, fromLabel, hasRelays, hopEvidence, isConsumer, isIntraOrg, makeFinding, quote, receiverLabel, shortName, spfEvaluation } from '../util';
 
 export const directToTenant: Rule = {
   id: 'direct-to-tenant',
@@ -25,7 +25,10 @@ export const directToTenant: Rule = {
     if (isIntraOrg(a)) return [];
     const remedies = b.receiver === 'gmail' ? ['gmail-inbound-gateway'] : ['lockdown-connector', 'lockdown-certificate'];
     const receiver = receiverLabel(a);
-    if (e.vendor && e.vendor.confidence === 'weak') {
+    // the receiver's SPF passing on the address means the sending domain authorises it: its own
+    // outbound server using the vendor's name, not a phish borrowing it
+    const spfPassed = spfEvaluation(a).result === 'pass';
+    if (e.vendor && e.vendor.confidence === 'weak' && !spfPassed) {
       const name = shortName(e.vendor.name);
       const rdns = e.from.rdns ? `its reverse DNS is ${quote(e.from.rdns, 80)}` : 'it has no reverse DNS name';
       const msg = `The host ${fromLabel(e)} announced itself as "${quote(e.from.helo, 80)}" (a ${name} name) but ${rdns} and nothing else in the message confirms ${name}: it connected to ${receiver} directly, bypassing the gateway. Accept internet mail only from the gateway.`;

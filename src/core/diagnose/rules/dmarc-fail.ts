@@ -7,6 +7,7 @@
  */
 import type { Rule } from '../index';
 import {
+  compauth,
   deviceRelay,
   dmarcFailure,
   gatewayArcSet,
@@ -39,8 +40,21 @@ export const dmarcFail: Rule = {
     const policy = dm.result.comments.find((c) => /\bp=/i.test(c));
     let msg = `DMARC for ${dm.domain ?? 'the From domain'} failed at ${receiverLabel(a)} (dmarc=fail${action}${policy ? ` ${quote(policy, 50)}` : ''}): ${spfText}, ${dkimText}.`;
     let remedies: string[] = [];
+    let severity: 'error' | 'warning' | 'info' = 'error';
     const device = deviceRelay(a, options);
-    if (device) {
+    const ca = compauth(a);
+    const via = a.facts?.intermediaries?.[0];
+    if (ca && (ca.result === 'pass' || ca.result === 'softpass')) {
+      // Exchange Online overrode the DMARC failure (a trusted ARC chain, an allow, implicit auth)
+      msg += ` ${receiverLabel(a)}'s composite authentication still passed (compauth=${ca.result}${ca.reason ? ` reason=${ca.reason}` : ''}${ca.meaning ? `: ${ca.meaning.replace(/^\d{3}: /, '')}` : ''}), so the message was not treated as failing.`;
+      severity = 'info';
+    } else if (via) {
+      msg += ` It was re-sent by ${quote(via.detail, 160)}: ${via.kind === 'mailing-list' ? 'a list changes the message and sends it from its own servers' : 'a forwarder sends it from its own servers'}, so the author's SPF and DKIM no longer line up with From.${via.kind === 'mailing-list' ? ' Lists that rewrite From or ARC-seal avoid this.' : ''}`;
+      severity = 'warning';
+    }
+    if (severity !== 'error') {
+      // explained above
+    } else if (device) {
       msg += ` The sender is the organisation's own device or application at ${device.ip}, which the SPF record does not list, and it does not sign with DKIM.`;
       remedies = ['spf-record-relay', 'device-relay-connector'];
     } else if (hasRelays(a)) {
@@ -56,7 +70,7 @@ export const dmarcFail: Rule = {
     return [
       makeFinding(
         'dmarc-fail',
-        'error',
+        severity,
         msg,
         a.boundary.entryHopIndex,
         [stampEvidence(a, dm.from.stamp, `dmarc=fail`), ...spf.evidence],

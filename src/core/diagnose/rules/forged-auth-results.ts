@@ -40,10 +40,14 @@ export const forgedAuthResults: Rule = {
       const who = s.writer ? quote(s.writer, 60) : receiver;
       const ignore = passes.length ? `; its ${passes.join(', ')} must be ignored` : '';
       const vendor = s.writer ? vendorByAuthservId(s.writer) : undefined;
+      const operator = /(^|\.)google\.com$/i.test(s.writer ?? '') ? 'Google' : s.writer === 'Exchange Online' || /(^|\.)(mx\.microsoft\.com|protection\.outlook\.com)$/i.test(s.writer ?? '') ? 'Exchange Online' : null;
+      const ownName = operator !== null && operator === receiver;
       const msg =
         vendor && !isReceiverStamp(s)
           ? `${stampName(s)} claims to be the results of ${shortName(vendor.name)} (${who}), but no ${shortName(vendor.name)} host handled this message on its route, so ${shortName(vendor.name)} did not write it${ignore}. The sender added it, most likely to make the message look authenticated.`
-          : `${stampName(s)} claims to come from ${who}, but it sits below the point where ${receiver} took the message, so ${receiver} did not write it${ignore}. It was added before delivery, most likely to make the message look authenticated.`;
+          : ownName || operator === null
+            ? `${stampName(s)} claims to come from ${who}, but it sits below the point where ${receiver} took the message, so ${receiver} did not write it${ignore}. It was added before delivery, most likely to make the message look authenticated.`
+            : `${stampName(s)} claims to come from ${who}, but ${operator} handled nothing on this message's route, so ${operator} did not write it${ignore}. It was added before delivery, most likely to make the message look authenticated.`;
       out.push(
         makeFinding(
           'forged-auth-results',
