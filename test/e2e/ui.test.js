@@ -113,15 +113,19 @@ ui.main(async () => {
     // another step's page
     await wb.page.locator('.getting-started-step', { hasText: 'See the route' }).first().click();
     await wb.frameWithText('oldest first', { timeout: 30000 });
-    // doing a step ticks it: open a sample
+    // doing a step ticks it: open a sample (not ticked before)
+    const openStep = wb.page.locator('.getting-started-step', { hasText: 'Open a sample message' }).first();
+    assert.equal(await openStep.locator('.codicon.complete').count(), 0, 'the step is not done before the sample is opened');
     await wb.runCommand('Mail Flow Lens: Open Sample Message…', { opensPicker: true });
     const sample = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: SAMPLE }).first();
     await sample.waitFor({ timeout: 30000 });
     await sample.click();
     await wb.page.locator('.tabs-container .tab.active', { hasText: SAMPLE }).first().waitFor({ timeout: 30000 });
     await wb.page.locator('.tabs-container .tab', { hasText: /Welcome|Walkthrough|Get started/ }).first().click();
-    const done = wb.page.locator('.getting-started-step.complete', { hasText: 'Open a sample message' }).first();
+    // the step's checkbox (a codicon inside the step button) turns to "complete"
+    const done = wb.page.locator('.getting-started-step', { hasText: 'Open a sample message' }).first().locator('.codicon.complete[role="checkbox"]');
     await done.waitFor({ timeout: 30000 });
+    assert.equal(await done.getAttribute('aria-checked'), 'true');
     await wb.closeAllEditors();
   });
 
@@ -261,7 +265,7 @@ ui.main(async () => {
       await wb.page.keyboard.type('14');
       await wb.page.keyboard.press('Enter');
       await wb.runCommand('Mail Flow Lens: Explain Finding at Cursor');
-      frame = await wb.frameWithText('Why it matters', { timeout: 30000 });
+      frame = await wb.frameWithText(/Why it matters/i, { timeout: 30000 });
     });
     // message text is inert: no element carries an event handler attribute
     assert.equal(await frame.locator('[onerror],[onload],[onclick],[onmouseover]').count(), 0);
@@ -292,28 +296,31 @@ ui.main(async () => {
       await wb.closeAllEditors();
       await wb.openFile(SAMPLE);
       await wb.runCommand('Mail Flow Lens: Show Route Diagram');
-      frame = await wb.frameWithText('Relays of the recipient', { timeout: 30000 });
+      frame = await wb.frameWithText(/Relays of the recipient/i, { timeout: 30000 });
     });
-    const lanes = await frame.locator('text.lane-name').allInnerTexts();
+    const lanes = await frame.locator('text.lane-name').allTextContents();
     assert.deepEqual(lanes, ['northwindtraders.com', 'Proofpoint', 'Exchange Online']);
     assert.equal(await frame.locator('g.node.broke').count(), 1);
     assert.equal(await frame.locator('g.node.broke').getAttribute('data-hop'), '1');
-    // a click on the entry hop selects its Received lines (line 22) in the message
+    // a click on the entry hop selects its Received field (lines 22-25) in the message: the
+    // selection runs from the field's start to its end, where the status bar shows the cursor
     await frame.locator('g[data-hop="3"]').click();
     await wb.runCommand('View: Focus First Editor Group');
-    await wb.page.locator('.statusbar-item', { hasText: /Ln 22, Col 1 \(\d+ selected\)/ }).first().waitFor({ timeout: 15000 });
-    // keyboard: from hop 1, ArrowDown to hop 2, Enter selects it (line 33)
-    await wb.runCommand('View: Focus Second Editor Group');
+    await wb.page.locator('.statusbar-item', { hasText: /Ln 25, Col \d+ \(\d+ selected\)/ }).first().waitFor({ timeout: 15000 });
+    // keyboard: from hop 1, ArrowDown to hop 2, Enter selects its Received field (lines 33-36)
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Route:' }).first().click();
     await frame.locator('g[data-hop="0"]').focus();
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
     await wb.runCommand('View: Focus First Editor Group');
-    await wb.page.locator('.statusbar-item', { hasText: /Ln 33, Col 1 \(\d+ selected\)/ }).first().waitFor({ timeout: 15000 });
+    await wb.page.locator('.statusbar-item', { hasText: /Ln 36, Col \d+ \(\d+ selected\)/ }).first().waitFor({ timeout: 15000 });
     // the picture alone in the editor area for the README
-    await wb.runCommand('View: Focus Second Editor Group');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Route:' }).first().click();
     await wb.runCommand('View: Single Column Editor Layout');
-    await wb.page.locator('.tabs-container .tab.active', { hasText: 'Route:' }).first().waitFor({ timeout: 15000 }).catch(() => undefined);
-    await wb.frameWithText('Relays of the recipient', { timeout: 30000 });
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'Route:' }).first().waitFor({ timeout: 15000 });
+    // moving the editor to another group reloads its webview: wait for the old page to go
+    for (const t0 = Date.now(); !frame.isDetached() && Date.now() - t0 < 10000;) await wb.page.waitForTimeout(200);
+    frame = await wb.frameWithText(/Relays of the recipient/i, { timeout: 30000 });
     const fits = await frame.evaluate(() => {
       const svg = document.querySelector('svg.mfl');
       const r = svg.getBoundingClientRect();
@@ -326,7 +333,7 @@ ui.main(async () => {
 
   await ui.test('dark theme: the route and the diagram (README screenshots)', async (wb) => {
     await wb.setColorTheme('Dark Modern');
-    await wb.frameWithText('Relays of the recipient', { timeout: 30000 });
+    await wb.frameWithText(/Relays of the recipient/i, { timeout: 30000 });
     await wb.screenshot('diagram-dark', { readme: true });
     await wb.closeAllEditors();
     await wb.openFile(SAMPLE);

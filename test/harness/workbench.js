@@ -128,7 +128,7 @@ class Workbench {
   }
 
   /**
-   * The frame (a webview's inner document) whose body contains `text`, waiting for it. Webviews
+   * The frame (a webview's inner document) whose body contains `text` (a string or a RegExp), waiting for it. Webviews
    * sit two iframes deep (the host frame, then #active-frame); this searches every frame.
    */
   async frameWithText(text, { timeout = this.timeout } = {}) {
@@ -136,7 +136,10 @@ class Workbench {
     for (;;) {
       for (const f of this.page.frames()) {
         if (f === this.page.mainFrame()) continue;
-        const has = await f.evaluate((t) => !!document.body && document.body.innerText.includes(t), text).catch(() => false);
+        // innerText is the text as shown (CSS text-transform applies): a RegExp with /i matches
+        // an upper-cased heading
+        const has = await f.evaluate(([t, src, flags]) => !!document.body && (src ? new RegExp(src, flags).test(document.body.innerText) : document.body.innerText.includes(t)),
+          [typeof text === 'string' ? text : '', text instanceof RegExp ? text.source : '', text instanceof RegExp ? text.flags : '']).catch(() => false);
         if (has) return f;
       }
       if (Date.now() - t0 > timeout) throw new Error(`no webview shows "${text}"`);
