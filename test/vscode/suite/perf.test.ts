@@ -1,5 +1,5 @@
 // Open latency inside the real VS Code (the method and figures are in docs/performance.md): how long
-// after the user opens a typical message (the Proofpoint → Exchange Online route, 8 KB, signed) the
+// after the user opens a typical message (the Proofpoint → Exchange Online route, 12 KB, signed) the
 // route view has its hops and the Problems panel its diagnostics.
 //
 // Each run writes the message to a new file (nothing cached), then times, from the moment
