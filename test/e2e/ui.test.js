@@ -235,6 +235,8 @@ ui.main(async () => {
     assert.equal(await wb.languageMode(), 'PowerShell', 'the script opens as PowerShell');
     const tab = (await wb.page.locator('.editor-group-container.active .tabs-container .tab.active').innerText()).split('\n')[0].trim();
     assert.equal(tab, '# Enhanced Filtering: skip relay IPs', 'the untitled tab says what the script is');
+    // the script's comment lines are long: wrapped, the picture shows them whole
+    await wb.runCommand('View: Toggle Word Wrap');
     await wb.screenshot('quick-fix', { readme: true });
   });
 
@@ -298,6 +300,19 @@ ui.main(async () => {
       await wb.runCommand('Mail Flow Lens: Show Route Diagram');
       frame = await wb.frameWithText(/Relays of the recipient/i, { timeout: 30000 });
     });
+    // every line of text stays inside its box, in the fonts the webview really uses
+    const overflow = await frame.evaluate(() => {
+      const out = [];
+      for (const g of document.querySelectorAll('svg.mfl g.node, svg.mfl g.lane-group')) {
+        const box = g.querySelector('rect').getBBox();
+        for (const t of g.querySelectorAll('text')) {
+          const b = t.getBBox();
+          if (b.x + b.width > box.x + box.width - 2) out.push(`${t.textContent} (${Math.round(b.x + b.width)} > ${Math.round(box.x + box.width)})`);
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(overflow, [], 'text that runs out of its box');
     const lanes = await frame.locator('text.lane-name').allTextContents();
     assert.deepEqual(lanes, ['northwindtraders.com', 'Proofpoint', 'Exchange Online']);
     assert.equal(await frame.locator('g.node.broke').count(), 1);

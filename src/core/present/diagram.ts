@@ -101,29 +101,66 @@ const ROW_H = 74;
 const NODE_H = 62;
 const TITLE_H = 58;
 const LINE_H = 14;
-/** Average glyph width of the 12 px sans-serif text, generous so text stays inside its box. */
-const CHAR_W = 6.9;
 /** Extra room above the entry hop for the trust boundary and its label. */
 const BOUNDARY_GAP = 26;
+/** Width of one character of the 11 px monospace text (IP addresses), generous. */
+const MONO_W = 6.8;
 
-function fit(text: string, px: number): string {
-  const max = Math.max(4, Math.floor(px / CHAR_W));
-  const s = flatten(text, 400);
+/**
+ * Estimated width in px of a line of sans-serif text, from per-character widths a little above
+ * those of the widest common UI fonts (DejaVu Sans on Linux, Segoe UI): host names such as
+ * "SA1PR04MB8514.namprd04.prod.outlook.com" are mostly capitals and digits, which an average
+ * glyph width underestimates, and the text would run out of its box.
+ */
+export function textWidth(s: string, size = 12, bold = false): number {
+  let em = 0;
+  for (const ch of s) {
+    if (ch >= 'A' && ch <= 'Z') em += ch === 'M' || ch === 'W' ? 1.0 : ch === 'I' || ch === 'J' ? 0.4 : 0.75;
+    else if (ch >= 'a' && ch <= 'z') em += 'fijlrt'.includes(ch) ? 0.42 : ch === 'm' || ch === 'w' ? 0.98 : 0.65;
+    else if (ch >= '0' && ch <= '9') em += 0.65;
+    else if (' .,:;|!()[]\'"/'.includes(ch)) em += 0.37;
+    else if (ch === '-' || ch === '_') em += 0.5;
+    else em += 1.0; // symbols, arrows, the ellipsis, other scripts
+  }
+  return em * size * (bold ? 1.1 : 1);
+}
+
+/** The text, cut with "…" so that it is at most `px` wide. */
+function fit(value: string, px: number, size = 12, bold = false): string {
+  const s = flatten(value, 400);
+  if (textWidth(s, size, bold) <= px) return s;
+  const chars = [...s];
+  while (chars.length > 3 && textWidth(`${chars.join('')}…`, size, bold) > px) chars.pop();
+  return `${chars.join('')}…`;
+}
+
+/** Monospace text (IP addresses) cut with "…" to at most `px`. */
+function fitMono(value: string, px: number): string {
+  const s = flatten(value, 400);
+  const max = Math.max(4, Math.floor(px / MONO_W));
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
+/** `prefix` and a host name shortened in the middle (its start and its domain stay) to fit `px`. */
+function hostLine(prefix: string, host: string, px: number): string {
+  for (let max = flatten(host, 300).length; max >= 8; max--) {
+    const line = `${prefix}${shortHost(host, max)}`;
+    if (textWidth(line) <= px) return line;
+  }
+  return fit(`${prefix}${host}`, px);
+}
+
 /** Words wrapped to lines of at most `px`, at most `maxLines` (the last one cut with "…"). */
-function wrap(text: string, px: number, maxLines: number): string[] {
-  const max = Math.max(8, Math.floor(px / CHAR_W));
-  const words = flatten(text, 2000).split(' ');
+function wrap(value: string, px: number, maxLines: number): string[] {
+  const words = flatten(value, 2000).split(' ');
   const lines: string[] = [];
   let cur = '';
   for (const w of words) {
     const next = cur ? `${cur} ${w}` : w;
-    if (next.length <= max) cur = next;
+    if (textWidth(next) <= px) cur = next;
     else {
       if (cur) lines.push(cur);
-      cur = w.length > max ? `${w.slice(0, max - 1)}…` : w;
+      cur = textWidth(w) > px ? fit(w, px) : w;
     }
   }
   if (cur) lines.push(cur);
@@ -249,11 +286,11 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
   parts.push(`<rect class="bg" x="0" y="0" width="${width}" height="${num(height)}"/>`);
 
   // heading: the subject and the verdict class
-  if (heading) parts.push(text(M, M + 16, fit(title, width - 2 * M), 'title'));
+  if (heading) parts.push(text(M, M + 16, fit(title, width - 2 * M, 15, true), 'title'));
   if (verdict && heading) {
     const efc = a.facts ? efcShort(a.facts.efc.state) : '';
     const head = `${verdictLabel(verdict)}${efc ? ` · ${efc}` : ''} · received by ${a.facts.receiver.name ?? 'an unknown receiver'}`;
-    parts.push(text(M, M + 38, fit(head, width - 2 * M), `verdict-${verdict.class}`));
+    parts.push(text(M, M + 38, fit(head, width - 2 * M, 12, true), `verdict-${verdict.class}`));
   }
 
   // lanes
@@ -271,7 +308,7 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
     const x = laneX(i);
     parts.push(`<g class="lane-group">`);
     parts.push(`<rect class="${l.cls}" x="${num(x + 4)}" y="${num(top)}" width="${LANE_W - 8}" height="${num(laneBottom - top + 4)}" rx="6"/>`);
-    parts.push(text(x + 14, top + 19, fit(l.name, LANE_W - 28), 'lane-name'));
+    parts.push(text(x + 14, top + 19, fit(l.name, LANE_W - 28, 13, true), 'lane-name'));
     parts.push(text(x + 14, top + 35, fit(l.role, LANE_W - 28), 'muted'));
     parts.push(text(x + 14, top + 50, fit(l.extra, LANE_W - 28), 'muted'));
     parts.push('</g>');
@@ -297,7 +334,7 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
     const y = rowTop(entry!) + (ROW_H - NODE_H) / 2 - 6;
     parts.push(`<line class="boundary" x1="${M}" y1="${num(y)}" x2="${width - M}" y2="${num(y)}"/>`);
     const label = `▼ ${a.facts.receiver.name ?? 'The receiver'} took the message here (trust boundary)`;
-    parts.push(text(M + 8, y - 5, fit(label, Math.max(LANE_W, (laneCount - 1) * LANE_W) - 24), 'boundary-label'));
+    parts.push(text(M + 8, y - 5, fit(label, Math.max(LANE_W, (laneCount - 1) * LANE_W) - 24, 12, true), 'boundary-label'));
   }
 
   // nodes
@@ -316,10 +353,10 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
     const state = isBreak ? '⚠ broke here' : isEntry ? 'entry' : '';
     parts.push(`<text x="${num(x + 8)}" y="${num(y + 14)}"><tspan class="hopno">${h.index + 1}</tspan>${state ? `<tspan class="state" dx="6">${escapeXml(state)}</tspan>` : ''}${delayText(h) ? `<tspan class="muted" dx="6">${escapeXml(delayText(h))}</tspan>` : ''}</text>`);
     const host = fromHost(h);
-    const room = Math.floor((NODE_W - 16) / CHAR_W) - 1;
-    parts.push(text(x + 8, y + 14 + LINE_H, `from ${host ? shortHost(host, room - 5) : 'an unnamed host'}`));
-    parts.push(text(x + 8, y + 14 + 2 * LINE_H, fit(h.from.ip ? `[${h.from.ip}]` : 'no IP recorded', NODE_W - 16), 'mono'));
-    parts.push(text(x + 8, y + 14 + 3 * LINE_H, `→ ${shortHost(hopByText(h), room - 2)}`));
+    const room = NODE_W - 16;
+    parts.push(text(x + 8, y + 14 + LINE_H, host ? hostLine('from ', host, room) : 'from an unnamed host'));
+    parts.push(text(x + 8, y + 14 + 2 * LINE_H, h.from.ip ? fitMono(`[${h.from.ip}]`, room) : 'no IP recorded', h.from.ip ? 'mono' : 'muted'));
+    parts.push(text(x + 8, y + 14 + 3 * LINE_H, hostLine('→ ', hopByText(h), room)));
     parts.push('</g>');
     nodes.push({ hop: h.index, lines: { ...h.lines }, lane: laneOfHop.get(h.index) ?? 0, x, y, width: NODE_W, height: NODE_H, label });
   }
