@@ -436,8 +436,10 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
     const n = node({
       kind: 'relay',
       id,
-      label: `Relay: ${relayName(rel)}`,
-      description: `${rel.strength} evidence`,
+      // the address first (what a connector change lists) and the strength, then the host: the
+      // organisation above already names the vendor, and the sidebar is narrow
+      label: rel.ip ? `Relay ${rel.ip}` : `Relay: ${relayName(rel)}`,
+      description: [`${rel.strength} evidence`, rel.ip && rel.host ? t(rel.host, 100) : ''].filter(Boolean).join(' · '),
       icon: new vscode.ThemeIcon(rel.strength === 'strong' ? 'verified' : 'unverified', rel.strength === 'strong' ? PASSED : WARNED),
       lines: a.hops[rel.hopIndex]?.lines,
       expanded: false,
