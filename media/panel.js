@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   const vscode = acquireVsCodeApi();
-  const ACTIONS = { reveal: true, copy: true, generate: true, open: true, finding: true, hop: true, summary: true };
+  const ACTIONS = { reveal: true, copy: true, generate: true, open: true, finding: true, hop: true, summary: true, popout: true };
   const INT = /^[0-9]{1,9}$/;
   const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -35,6 +35,8 @@
       }
       case 'summary':
         return { type: 'summary' };
+      case 'popout':
+        return { type: 'popout' };
       default:
         return undefined;
     }
@@ -50,13 +52,19 @@
     }
   });
 
+  // a short confirmation ("Copied…") under the page; it goes away by itself and never covers the text
   const status = document.getElementById('status');
+  let statusTimer;
   window.addEventListener('message', function (event) {
     const data = event.data;
     if (!data || typeof data !== 'object' || typeof data.type !== 'string') return;
     if (data.type === 'status' && typeof data.text === 'string' && status) {
       // textContent: never parsed as HTML
       status.textContent = data.text.slice(0, 200);
+      clearTimeout(statusTimer);
+      statusTimer = setTimeout(function () {
+        status.textContent = '';
+      }, 4000);
     }
   });
 

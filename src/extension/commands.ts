@@ -43,14 +43,37 @@ const VSCODE_LANGUAGE: Record<Remedy['language'], string> = {
   dns: 'plaintext',
 };
 
+/** What a fix is, in at most 38 characters: the first line of its document, and so its tab title. */
+const FIX_HEADLINES: Record<string, string> = {
+  'efc-skip-ips': 'Enhanced Filtering: skip relay IPs',
+  'efc-skip-last-ip': 'Enhanced Filtering: skip the last hop',
+  'efc-pilot-users': 'Enhanced Filtering: pilot recipients',
+  'efc-verify': 'Enhanced Filtering: how to verify',
+  'lockdown-connector': 'Lock-down inbound connector',
+  'lockdown-certificate': 'Lock-down connector (certificate)',
+  'arc-trusted-sealer': 'Trust the ARC sealer',
+  'gmail-inbound-gateway': 'Gmail inbound gateway settings',
+  'device-relay-connector': 'Device relay connector',
+  'spf-record-relay': 'SPF record for the relay',
+  'remove-scl-bypass': 'Clean-up: SCL -1 bypass rule',
+  'remove-ip-allow': 'Clean-up: gateway in IP Allow List',
+};
+
+/** The short headline of a fix (an untitled editor is titled by its first line, up to 40 characters). */
+export function fixHeadline(r: Remedy): string {
+  return FIX_HEADLINES[r.id] ?? flatten(r.title, 38);
+}
+
 /**
- * The text of the document "Generate Fix" opens: the remedy's script exactly as generated, then
- * its pre-checks, roll-back and verification steps as comments (PowerShell) or list items
- * (Markdown). Comment lines go through the one PowerShell comment helper, so no text from the
- * message can end a comment and become code.
+ * The text of the document "Generate Fix" opens: a one-line headline that says what it is (the
+ * untitled tab takes its title from it), the remedy's script exactly as generated, then its
+ * pre-checks, roll-back and verification steps as comments (PowerShell) or list items (Markdown).
+ * Comment lines go through the one PowerShell comment helper, so no text from the message can end
+ * a comment and become code. DNS records and plain text start with the record itself.
  */
 export function fixDocumentText(r: Remedy): string {
-  const text = r.text.endsWith('\n') ? r.text : `${r.text}\n`;
+  const body = r.text.endsWith('\n') ? r.text : `${r.text}\n`;
+  const text = r.language === 'powershell' ? `${psComment(fixHeadline(r))}\n${body}` : r.language === 'markdown' ? `# ${mdText(fixHeadline(r), 60)}\n\n${body}` : body;
   const sections: Array<[string, string[]]> = [
     ['Before you run it', r.preChecks],
     ['Caveats', r.caveats],

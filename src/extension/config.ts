@@ -1,8 +1,15 @@
 /**
- * Settings → engine options. Everything the user can set under `mailflowLens.*` is read here and
+ * Settings → engine options. Everything the user can set under `mailFlowLens.*` is read here and
  * turned into the options analyze() takes, including the DNS port: off (default), recorded (a
  * snapshot file) or live (a resolver in this process). Live DNS is never used in an untrusted
  * workspace: looking up a phishing sender's domain tells the sender the message was opened.
+ *
+ * Restricted Mode: a workspace that is not trusted may carry a `.vscode/settings.json` next to the
+ * messages. Its values of every setting that can change a generated script (trusted relays, the
+ * organisation's domains, the connector name, the Enhanced Filtering variant) or cause a lookup
+ * (DNS) are ignored: only the user's own settings apply (package.json lists the same keys under
+ * `restrictedConfigurations`, so VS Code marks them in the Settings editor too). The bundled sample
+ * messages are our own data: they are analysed with the DNS answers recorded for them.
  */
 import * as vscode from 'vscode';
 import type { FullAnalyzeOptions } from '../core/analyze';
@@ -12,7 +19,18 @@ import { parseDnsSnapshot, resolverFromSnapshot, SNAPSHOT_LIMITS, type DnsSnapsh
 import { createLiveResolver } from '../node/dns';
 import type { DnsPlan } from './verify-protocol';
 
-export const SECTION = 'mailflowLens';
+export const SECTION = 'mailFlowLens';
+
+/** The setting names as the Settings editor shows them (product text names settings this way). */
+export const SETTING_TITLES = {
+  trustedRelays: 'Mail Flow Lens: Trusted Relays',
+  receivingDomains: 'Mail Flow Lens: Receiving Domains',
+  connectorName: 'Mail Flow Lens: Connector Name',
+  enhancedFilteringFix: 'Mail Flow Lens: Enhanced Filtering Fix',
+  'dns.mode': 'Mail Flow Lens › Dns: Mode',
+  'dns.snapshotFile': 'Mail Flow Lens › Dns: Snapshot File',
+  'dns.server': 'Mail Flow Lens › Dns: Server',
+} as const;
 
 export type EfcMode = 'auto' | 'skipLastIp' | 'skipIps';
 
@@ -48,8 +66,15 @@ export const DEFAULTS: LensSettings = {
   maxHeaderFields: 20000,
 };
 
-/** Settings names whose workspace values an untrusted workspace must not apply. */
-export const RESTRICTED_SETTINGS = [`${SECTION}.dns.mode`, `${SECTION}.dns.snapshotFile`, `${SECTION}.dns.server`];
+/**
+ * Settings whose workspace values an untrusted workspace must not apply: everything that changes a
+ * generated script or makes a lookup. The same list is package.json's `restrictedConfigurations`.
+ */
+export const RESTRICTED_KEYS = ['trustedRelays', 'receivingDomains', 'connectorName', 'enhancedFilteringFix', 'cloud', 'gatewayCertificateName', 'dns.mode', 'dns.snapshotFile', 'dns.server'] as const;
+export const RESTRICTED_SETTINGS: readonly string[] = RESTRICTED_KEYS.map((k) => `${SECTION}.${k}`);
+
+/** Which settings level a value came from. */
+export type SettingLevel = 'default' | 'user' | 'workspace' | 'folder';
 
 const MAX_LIST = 500;
 const MAX_ITEM = 300;
@@ -78,22 +103,70 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], dflt: T): T 
   return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : dflt;
 }
 
-/** The settings for a document (folder-level settings apply), validated and clamped. */
-export function readSettings(scope?: vscode.Uri): LensSettings {
+/**
+ * One setting's value for a scope and where it came from. In an untrusted workspace the workspace
+ * and folder values of the restricted settings are skipped: the user's own value (or the default)
+ * applies.
+ */
+export function settingValue<T>(c: vscode.WorkspaceConfiguration, key: string, trusted: boolean): { value: T | undefined; level: SettingLevel; ignored?: SettingLevel } {
+  const i = c.inspect<T>(key);
+  if (!i) return { value: c.get<T>(key), level: 'default' };
+  const restricted = (RESTRICTED_KEYS as readonly string[]).includes(key);
+  const folder = i.workspaceFolderValue;
+  const workspace = i.workspaceValue;
+  const user = i.globalValue;
+  if (trusted || !restricted) {
+    if (folder !== undefined) return { value: folder, level: 'folder' };
+    if (workspace !== undefined) return { value: workspace, level: 'workspace' };
+  }
+  const ignored: SettingLevel | undefined = !trusted && restricted ? (folder !== undefined ? 'folder' : workspace !== undefined ? 'workspace' : undefined) : undefined;
+  if (user !== undefined) return { value: user, level: 'user', ...(ignored ? { ignored } : {}) };
+  return { value: i.defaultValue, level: 'default', ...(ignored ? { ignored } : {}) };
+}
+
+export interface SettingsRead extends LensSettings {
+  /** Where each restricted setting's value came from. */
+  levels: Partial<Record<(typeof RESTRICTED_KEYS)[number], SettingLevel>>;
+  /** Restricted settings whose workspace values were ignored (Restricted Mode). */
+  ignored: string[];
+}
+
+const LEVEL_WORDS: Record<SettingLevel, string> = { default: 'default', user: 'user settings', workspace: 'workspace settings', folder: 'folder settings' };
+
+/** "setting "Mail Flow Lens: Trusted Relays" (user settings)": where trusted relays came from, for the scripts. */
+export function trustedRelaysSource(level: SettingLevel | undefined): string {
+  return `setting "${SETTING_TITLES.trustedRelays}" (${LEVEL_WORDS[level ?? 'user']})`;
+}
+
+/**
+ * The settings for a document (folder-level settings apply), validated and clamped. `trusted`
+ * (default: the workspace's trust) decides whether workspace values of the restricted settings apply.
+ */
+export function readSettings(scope?: vscode.Uri, trusted: boolean = vscode.workspace.isTrusted): SettingsRead {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const levels: SettingsRead['levels'] = {};
+  const ignored: string[] = [];
+  const get = <T>(key: string): T | undefined => {
+    const r = settingValue<T>(c, key, trusted);
+    if ((RESTRICTED_KEYS as readonly string[]).includes(key)) levels[key as (typeof RESTRICTED_KEYS)[number]] = r.level;
+    if (r.ignored) ignored.push(key);
+    return r.value;
+  };
   return {
-    trustedRelays: stringList(c.get('trustedRelays')),
-    receivingDomains: stringList(c.get('receivingDomains')),
-    connectorName: str(c.get('connectorName'), 64),
-    efcMode: oneOf(c.get('efcMode'), ['auto', 'skipLastIp', 'skipIps'] as const, 'auto'),
-    cloud: oneOf(c.get('cloud'), ['auto', 'worldwide', 'gcc-high', 'dod', '21vianet'] as const, 'auto'),
-    gatewayCertificateName: str(c.get('gatewayCertificateName'), 253),
-    dnsMode: oneOf(c.get('dns.mode'), ['off', 'recorded', 'live'] as const, 'off'),
-    dnsSnapshotFile: str(c.get('dns.snapshotFile'), 4096),
-    dnsServer: str(c.get('dns.server'), 100),
-    slowHopMinutes: num(c.get('slowHopMinutes'), DEFAULTS.slowHopMinutes, 0, 7 * 24 * 60),
-    maxMessageSizeMB: num(c.get('maxMessageSizeMB'), DEFAULTS.maxMessageSizeMB, 1, 1024),
-    maxHeaderFields: Math.round(num(c.get('maxHeaderFields'), DEFAULTS.maxHeaderFields, 100, 20000)),
+    trustedRelays: stringList(get('trustedRelays')),
+    receivingDomains: stringList(get('receivingDomains')),
+    connectorName: str(get('connectorName'), 64),
+    efcMode: oneOf(get('enhancedFilteringFix'), ['auto', 'skipLastIp', 'skipIps'] as const, 'auto'),
+    cloud: oneOf(get('cloud'), ['auto', 'worldwide', 'gcc-high', 'dod', '21vianet'] as const, 'auto'),
+    gatewayCertificateName: str(get('gatewayCertificateName'), 253),
+    dnsMode: oneOf(get('dns.mode'), ['off', 'recorded', 'live'] as const, 'off'),
+    dnsSnapshotFile: str(get('dns.snapshotFile'), 4096),
+    dnsServer: str(get('dns.server'), 100),
+    slowHopMinutes: num(get('slowHopMinutes'), DEFAULTS.slowHopMinutes, 0, 7 * 24 * 60),
+    maxMessageSizeMB: num(get('maxMessageSizeMB'), DEFAULTS.maxMessageSizeMB, 1, 1024),
+    maxHeaderFields: Math.round(num(get('maxHeaderFields'), DEFAULTS.maxHeaderFields, 100, 20000)),
+    levels,
+    ignored,
   };
 }
 
@@ -103,6 +176,8 @@ export interface ResolvedOptions {
   settings: LensSettings;
   /** The DNS mode actually used (live falls back to off in an untrusted workspace). */
   dnsMode: DnsMode;
+  /** Where the DNS answers came from: the settings, or the answers recorded for a bundled sample. */
+  dnsSource: 'settings' | 'sample';
   /**
    * The same decision as data for the verification worker (no resolver function): 'live' only
    * when dnsMode is 'live', i.e. never in an untrusted workspace.
@@ -112,14 +187,27 @@ export interface ResolvedOptions {
   notes: string[];
 }
 
+export interface ResolveContext {
+  /** The DNS snapshot recorded for the bundled samples: used instead of the settings for a sample document. */
+  sampleSnapshot?: vscode.Uri;
+  /** Whether the document is a bundled sample. */
+  isSample?: (uri: vscode.Uri) => boolean;
+  /** The workspace's trust (default: vscode.workspace.isTrusted). */
+  trusted?: boolean;
+}
+
 /**
  * Builds analyze() options for a document. Reads the DNS snapshot file when recorded DNS is on
  * (through workspace.fs, so it works in virtual workspaces too). Never throws: a setting that
  * cannot be applied becomes a note and DNS stays off.
  */
-export async function resolveOptions(document: vscode.TextDocument, caches: OptionCaches): Promise<ResolvedOptions> {
-  const settings = readSettings(document.uri);
+export async function resolveOptions(document: vscode.TextDocument, caches: OptionCaches, context: ResolveContext = {}): Promise<ResolvedOptions> {
+  const trusted = context.trusted ?? vscode.workspace.isTrusted;
+  const settings = readSettings(document.uri, trusted);
   const notes: string[] = [];
+  if (settings.ignored.length) {
+    notes.push(`Restricted Mode: the workspace's values of ${settings.ignored.map((k) => `"${SETTING_TITLES[k as keyof typeof SETTING_TITLES] ?? k}"`).join(', ')} are ignored; your user settings apply. Trust the workspace to use them.`);
+  }
   const options: ResolvedOptions['options'] = {
     name: displayName(document.uri),
     trustedRelays: settings.trustedRelays,
@@ -130,6 +218,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     efcMode: settings.efcMode,
     dnsMode: 'off',
   };
+  if (settings.trustedRelays.length) options.trustedRelaysSource = trustedRelaysSource(settings.levels.trustedRelays);
   if (settings.connectorName) options.connectorName = settings.connectorName;
   if (settings.cloud !== 'auto') options.cloud = settings.cloud;
   // the remedy generator validates the name and leaves an unusable one out, saying why
@@ -137,8 +226,18 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
 
   let dnsMode: DnsMode = 'off';
   let dns: DnsPlan = { mode: 'off' };
-  if (settings.dnsMode === 'live') {
-    if (!vscode.workspace.isTrusted) {
+  let dnsSource: ResolvedOptions['dnsSource'] = 'settings';
+  if (context.sampleSnapshot && context.isSample?.(document.uri)) {
+    // our own sample: the recorded answers that ship with it tell the whole story (the recipient's MX)
+    const r = await caches.snapshotAt(context.sampleSnapshot);
+    if (r.resolver && r.snapshot) {
+      options.resolver = r.resolver;
+      dnsMode = 'recorded';
+      dnsSource = 'sample';
+      dns = { mode: 'recorded', key: r.snapshot.key, version: r.snapshot.version, snapshot: r.snapshot.data };
+    } else notes.push(...r.notes);
+  } else if (settings.dnsMode === 'live') {
+    if (!trusted) {
       notes.push('Live DNS is off in an untrusted workspace (Restricted Mode); DNS-dependent checks are shown as not verifiable offline.');
     } else {
       try {
@@ -151,7 +250,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     }
   } else if (settings.dnsMode === 'recorded') {
     if (!settings.dnsSnapshotFile) {
-      notes.push('Recorded DNS needs a snapshot file (setting mailflowLens.dns.snapshotFile); DNS stays off.');
+      notes.push(`Recorded DNS needs a snapshot file (setting "${SETTING_TITLES['dns.snapshotFile']}"); DNS stays off.`);
     } else {
       const r = await caches.snapshot(settings.dnsSnapshotFile, document.uri);
       notes.push(...r.notes);
@@ -163,7 +262,7 @@ export async function resolveOptions(document: vscode.TextDocument, caches: Opti
     }
   }
   options.dnsMode = dnsMode;
-  return { options, settings, dnsMode, dns, notes };
+  return { options, settings, dnsMode, dnsSource, dns, notes };
 }
 
 /** The name shown for a document: its file name, or "Untitled-1" for an untitled one. */
@@ -205,6 +304,11 @@ export class OptionCaches {
   async snapshot(file: string, documentUri: vscode.Uri): Promise<{ resolver?: ReturnType<typeof resolverFromSnapshot>; snapshot?: SnapshotData; notes: string[] }> {
     const uri = snapshotUri(file, documentUri);
     if (!uri) return { notes: [`The DNS snapshot file "${file}" is relative but the message is not in a workspace folder; DNS stays off.`] };
+    return this.snapshotAt(uri);
+  }
+
+  /** Parses the snapshot at a URI (cached by its modification time). */
+  async snapshotAt(uri: vscode.Uri): Promise<{ resolver?: ReturnType<typeof resolverFromSnapshot>; snapshot?: SnapshotData; notes: string[] }> {
     const key = uri.toString();
     let stat: vscode.FileStat;
     try {

@@ -18,7 +18,9 @@ import { StatusBar } from './statusBar';
 import { Commands } from './commands';
 import { Samples } from './samples';
 import { registerFeatures } from './features';
-import { registerExtras } from './extras';
+import { MsgDocuments, OPEN_MSG_COMMAND } from './msg';
+import { Comparisons } from './compare';
+import { Reports } from './report';
 import type { AnalysisStore } from './api';
 
 export const HAS_MESSAGE_CONTEXT = 'mailflowLens.hasMessage';
@@ -42,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
 
   // the verification worker is bundled next to this file (dist/verify-worker.js); when it is
   // missing the store verifies on this thread and says so once in the output channel
-  const store = new Store((line) => output.info(line), { workerEntry: path.join(__dirname, 'verify-worker.js') });
+  const store = new Store((line) => output.info(line), {
+    workerEntry: path.join(__dirname, 'verify-worker.js'),
+    // the bundled samples are our own data: analysed with the DNS answers recorded for them
+    sampleSnapshot: vscode.Uri.joinPath(context.extensionUri, 'samples', 'dns-snapshot.json'),
+  });
   const routeView = new RouteView(store);
   const diagnostics = new Diagnostics(store);
   const decorations = new BreakDecorations(store);
@@ -61,7 +67,21 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
     output.error(`Editor features could not start: ${(e as Error).stack ?? e}`);
   }
   try {
-    registerExtras(context, store);
+    // Outlook .msg files, comparing two messages, reports for sharing
+    const msg = new MsgDocuments();
+    context.subscriptions.push(
+      msg,
+      new Comparisons(store),
+      new Reports(store),
+      vscode.commands.registerCommand(OPEN_MSG_COMMAND, async (arg?: unknown) => {
+        try {
+          return await msg.openCommand(arg);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Mail Flow Lens: ${(e as Error).message}`);
+          return undefined;
+        }
+      }),
+    );
   } catch (e) {
     output.error(`Outlook .msg, compare and report export could not start: ${(e as Error).stack ?? e}`);
   }

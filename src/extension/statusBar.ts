@@ -1,22 +1,27 @@
 /**
- * One status bar item for the message in the active editor: a one-line verdict such as
- * "$(error) DKIM broken at Proofpoint · EFC off" or "$(pass) Authentication passed", details in the
- * tooltip, and a click that shows the Route view.
+ * One status bar item for the message in the active editor: the message's verdict class first
+ * ("$(error) Broken in transit at Proofpoint (DKIM) · EFC off", "$(error) Never authentic (spoof)",
+ * "$(pass) Authentic", "$(question) Authenticity unknown"), details in the tooltip, and a click that
+ * shows the Route view. The class comes from `analysis.facts.verdict`: the status bar never says a
+ * message failed when the receiver's own checks (DMARC or compauth) passed.
  */
 import * as vscode from 'vscode';
 import type { Analysis, Finding } from '../core/types';
 import { isMessage } from '../core/analyze';
-import { flatten, formatAuthSummary, receiverVerdict, shortVendorName } from '../core/report/markdown';
+import { flatten, formatAuthSummary, receiverVerdict } from '../core/report/markdown';
+import { explainNonPassing } from '../core/present/hover-texts';
+import { breakHop, efcShort, segmentName, segmentOf, VERDICT_MEANING, verdictLabel } from '../core/present/route';
 import { isEml, type Store } from './store';
 
 export const FOCUS_ROUTE_COMMAND = 'mailflowLens.focusRoute';
 
-/** Short names for the findings the status bar leads with. */
+/** Short names for the findings the status bar mentions. */
 const SHORT: Record<string, string> = {
-  'dkim-body-modified': 'DKIM broken',
-  'dkim-header-modified': 'DKIM broken',
+  'dkim-body-modified': 'DKIM body changed',
+  'dkim-header-modified': 'DKIM header changed',
   'spf-evaluated-on-relay': 'SPF checked against the relay',
-  'dmarc-fail-after-relay': 'DMARC failed',
+  'dmarc-fail-after-relay': 'DMARC failed after the relay',
+  'dmarc-fail': 'DMARC failed',
   'compauth-fail': 'compauth failed',
   'forged-auth-results': 'Forged authentication results',
   'efc-not-enabled': 'Enhanced Filtering off',
@@ -29,54 +34,80 @@ const SHORT: Record<string, string> = {
   'scl-bypass-rule': 'Filtering bypassed by a mail flow rule',
   'direct-to-tenant': 'Gateway bypassed (direct to tenant)',
   'arc-trusted-sealer-candidate': 'ARC sealer not trusted',
+  'intra-org-spoof': 'Spoof of your own domain',
   'clock-skew': 'Clock skew on the route',
   'slow-hop': 'Slow hop',
 };
 
+/** The methods a finding is about, for "(DKIM)". */
+const METHOD: Array<[RegExp, string]> = [
+  [/^dkim-/, 'DKIM'],
+  [/^spf-|relay-device-spf/, 'SPF'],
+  [/^dmarc-/, 'DMARC'],
+  [/^arc-/, 'ARC'],
+  [/^compauth-/, 'compauth'],
+];
+
 export interface StatusSummary {
-  icon: 'error' | 'warning' | 'pass' | 'info' | 'circle-slash';
+  icon: 'error' | 'warning' | 'pass' | 'info' | 'question' | 'circle-slash';
   text: string;
 }
 
-function whereBroke(a: Analysis, f: Finding): string {
-  if (f.hopIndex === null) return '';
-  const hop = a.hops[f.hopIndex];
-  if (!hop) return '';
-  const name = hop.vendor ? shortVendorName(hop.vendor.name) : hop.by.host;
-  return name ? ` at ${flatten(name, 40)}` : '';
-}
-
-function shortFinding(a: Analysis, f: Finding): string {
+function shortFinding(f: Finding): string {
   const short = SHORT[f.id];
-  if (short) return `${short}${f.id.startsWith('dkim-') || f.id === 'spf-evaluated-on-relay' ? whereBroke(a, f) : ''}`;
+  if (short) return short;
   const m = flatten(f.message, 60);
   const i = m.search(/[.:;]\s/);
   return i > 10 ? m.slice(0, i) : m;
 }
 
-/** "EFC off" / "EFC on" for an Exchange Online receiver behind relays; "" otherwise. */
+/** "EFC off" / "EFC on" / … for an Exchange Online receiver behind relays; "" otherwise. */
 export function efcState(a: Analysis): string {
-  if (a.boundary.receiver !== 'exchange-online' || !a.boundary.relayHopIndexes.length) return '';
-  if (a.findings.some((f) => f.id === 'efc-active') || a.microsoft?.skipListed) return 'EFC on';
-  if (a.findings.some((f) => f.id === 'efc-not-enabled')) return 'EFC off';
-  return '';
+  return a.facts ? efcShort(a.facts.efc.state) : '';
+}
+
+/** The methods the break is about ("DKIM", "DKIM, SPF"), from the error findings. */
+function brokenMethods(a: Analysis): string {
+  const out: string[] = [];
+  for (const f of a.findings) {
+    if (f.severity !== 'error') continue;
+    const m = METHOD.find(([re]) => re.test(f.id))?.[1];
+    if (m && m !== 'compauth' && m !== 'DMARC' && !out.includes(m)) out.push(m);
+  }
+  return out.join(', ');
 }
 
 /** The one-line verdict for a message (without the codicon). */
 export function summarize(a: Analysis): StatusSummary {
   if (!isMessage(a)) return { icon: 'circle-slash', text: 'Not a message' };
+  const v = a.facts?.verdict;
   const efc = efcState(a);
   const withEfc = (s: string) => (efc && !s.includes('Enhanced Filtering') ? `${s} · ${efc}` : s);
   const error = a.findings.find((f) => f.severity === 'error');
-  if (error) return { icon: 'error', text: withEfc(shortFinding(a, error)) };
-  const verdict = receiverVerdict(a);
-  const values = Object.values(verdict).map((v) => (v ?? '').toLowerCase());
-  const failed = values.some((v) => v === 'fail' || v === 'permerror' || v === 'softfail');
-  if (failed) return { icon: 'error', text: withEfc(`Authentication failed (${formatAuthSummary(verdict)})`) };
   const warning = a.findings.find((f) => f.severity === 'warning');
-  if (warning) return { icon: 'warning', text: withEfc(shortFinding(a, warning)) };
-  if (values.length && values.some((v) => v === 'pass')) return { icon: 'pass', text: 'Authentication passed' };
-  return { icon: 'info', text: a.hops.length ? `${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, no receiver verdict` : 'No route (no Received fields)' };
+  if (!v) return { icon: 'info', text: a.hops.length ? `${a.hops.length} hops` : 'No route (no Received fields)' };
+  switch (v.class) {
+    case 'broken-in-transit': {
+      const hop = breakHop(a);
+      const seg = hop !== null ? segmentOf(a, a.hops[hop]) : undefined;
+      const where = seg ? ` at ${flatten(segmentName(seg), 40)}` : '';
+      const methods = brokenMethods(a);
+      return { icon: 'error', text: withEfc(`Broken in transit${where}${methods ? ` (${methods})` : ''}`) };
+    }
+    case 'never-authentic':
+      return { icon: 'error', text: withEfc(verdictLabel(v)) };
+    case 'authentic': {
+      // authentic, but the route still has something to fix (SPF judged the relay, EFC off, …)
+      const issue = error ?? warning;
+      return { icon: issue ? 'warning' : 'pass', text: withEfc(issue ? `Authentic · ${shortFinding(issue)}` : 'Authentic') };
+    }
+    default: {
+      if (!a.hops.length && !formatAuthSummary(receiverVerdict(a))) return { icon: 'info', text: 'No route (no Received fields)' };
+      const odd = Object.entries(receiverVerdict(a)).find(([, r]) => /error$/i.test(r ?? ''));
+      const why = odd ? ` (${odd[0]}=${odd[1]})` : error ? ` · ${shortFinding(error)}` : '';
+      return { icon: 'question', text: withEfc(`Authenticity unknown${why}`) };
+    }
+  }
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -128,16 +159,34 @@ export class StatusBar implements vscode.Disposable {
     const row = (name: string, value: string | undefined | null) => {
       if (!value) return;
       md.appendMarkdown(`${name}: `);
-      md.appendText(flatten(value, 300));
+      md.appendText(flatten(value, 600));
       md.appendMarkdown('  \n');
     };
+    const para = (text: string) => {
+      md.appendMarkdown('\n\n');
+      md.appendText(flatten(text, 1200));
+      md.appendMarkdown('\n\n');
+    };
+    const v = a.facts?.verdict;
+    if (v) {
+      row('Verdict', verdictLabel(v));
+      para(v.summary);
+    }
     row('Subject', a.summary.subject);
-    row('Receiver', a.boundary.receiverName);
-    row('Route', `${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}${a.boundary.relayIps.length ? `, relays ${a.boundary.relayIps.join(', ')}` : ''}`);
-    row("Receiver's verdict", formatAuthSummary(receiverVerdict(a)));
-    const efc = efcState(a);
-    if (efc) row('Enhanced Filtering', efc === 'EFC on' ? 'on (skip-listed)' : 'off');
-    row('DNS', this.store.dnsMode(uri));
+    row('Receiver', a.facts?.receiver.name ?? a.boundary.receiverName);
+    const relays = a.facts?.relays.map((r) => `${r.ip ?? r.host ?? '?'} (${r.strength})`) ?? [];
+    row('Route', `${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}${relays.length ? `, relays of the recipient ${relays.join(', ')}` : ''}`);
+    const results = receiverVerdict(a);
+    row("Receiver's results", formatAuthSummary(results));
+    for (const e of explainNonPassing(results)) {
+      md.appendMarkdown('- ');
+      md.appendText(flatten(e, 400));
+      md.appendMarkdown('\n');
+    }
+    if (a.facts && a.facts.efc.state !== 'not-applicable') row('Enhanced Filtering', a.facts.efc.why);
+    if (a.facts?.receiver.consumer) row('No connector advice', a.facts.receiver.consumerReason ?? 'a consumer mailbox has no connectors');
+    const dnsSource = this.store.dnsSource(uri);
+    row('DNS', dnsSource === 'sample' ? 'recorded answers shipped with the sample' : this.store.dnsMode(uri));
     if (verifying) md.appendMarkdown('\n\n$(loading~spin) Verifying DKIM, ARC, SPF and DMARC…\n\n');
     const findings = a.findings.slice(0, 8);
     if (findings.length) {
@@ -149,10 +198,8 @@ export class StatusBar implements vscode.Disposable {
       }
       if (a.findings.length > findings.length) md.appendMarkdown(`- … ${a.findings.length - findings.length} more\n`);
     }
-    for (const n of this.store.notes(uri)) {
-      md.appendMarkdown('\n\n');
-      md.appendText(n);
-    }
+    if (v) para(VERDICT_MEANING[v.class]);
+    for (const n of this.store.notes(uri)) para(n);
     md.appendMarkdown('\n\nClick to show the route.');
     return md;
   }

@@ -13,6 +13,7 @@ import { analyze, analyzeHeaders, isMessage } from '../core/analyze';
 import type { Analysis } from '../core/types';
 import type { AnalysisStore, Selection } from './api';
 import { OptionCaches, resolveOptions, SECTION, type ResolvedOptions } from './config';
+import { SAMPLE_SCHEME } from './samples';
 import { VerifyClient, type VerifyStats } from './verify-client';
 import { countLines, isVerifyJobError, wireOptions, yieldToHost } from './verify-protocol';
 
@@ -53,6 +54,7 @@ interface Entry {
   phase: Phase;
   notes: string[];
   dnsMode: ResolvedOptions['dnsMode'];
+  dnsSource: ResolvedOptions['dnsSource'];
 }
 
 interface Running {
@@ -66,6 +68,8 @@ interface Running {
 export interface StoreOptions {
   /** The verification worker script (dist/verify-worker.js). Unset: everything runs on the host. */
   workerEntry?: string;
+  /** The DNS answers recorded for the bundled samples (samples/dns-snapshot.json in the extension). */
+  sampleSnapshot?: vscode.Uri;
 }
 
 /** Where full analyses ran (for the output channel and the integration tests). */
@@ -123,11 +127,15 @@ export class Store implements AnalysisStore, vscode.Disposable {
   private lastRun: StoreStats['last'];
   private lastCancelled: string | undefined;
   private readonly runs = new Map<string, RunInfo>();
+  private readonly sampleSnapshot: vscode.Uri | undefined;
+  /** Test hook: analyse as if the workspace were (not) trusted; undefined follows VS Code. */
+  trustOverride: boolean | undefined;
 
   constructor(
     private readonly log: (line: string) => void = () => undefined,
     options: StoreOptions = {},
   ) {
+    this.sampleSnapshot = options.sampleSnapshot;
     this.verifier = options.workerEntry ? new VerifyClient({ entry: options.workerEntry, log }) : undefined;
     this.disposables.push(
       this.changeEmitter,
@@ -174,6 +182,25 @@ export class Store implements AnalysisStore, vscode.Disposable {
 
   dnsMode(uri: vscode.Uri): ResolvedOptions['dnsMode'] | undefined {
     return this.entries.get(uri.toString())?.dnsMode;
+  }
+
+  /** Where the DNS answers of the document's analysis came from (the settings, or a sample's recorded answers). */
+  dnsSource(uri: vscode.Uri): ResolvedOptions['dnsSource'] | undefined {
+    return this.entries.get(uri.toString())?.dnsSource;
+  }
+
+  /** The options a document is analysed with (for the tests and the output channel). */
+  resolve(document: vscode.TextDocument): Promise<ResolvedOptions> {
+    return resolveOptions(document, this.caches, {
+      sampleSnapshot: this.sampleSnapshot,
+      isSample: (u) => u.scheme === SAMPLE_SCHEME,
+      trusted: this.trustOverride,
+    });
+  }
+
+  /** Re-analyses every open message (after a change of trust or of the test hooks). */
+  refreshAll(): void {
+    this.invalidateAll();
   }
 
   get active(): { uri: vscode.Uri; analysis: Analysis } | undefined {
@@ -263,7 +290,7 @@ export class Store implements AnalysisStore, vscode.Disposable {
     /** The bytes came from disk and their lines were not compared with the document yet (the worker counts them). */
     let unchecked = false;
     try {
-      resolved = await resolveOptions(document, this.caches);
+      resolved = await this.resolve(document);
       const read = await readDocument(document, {
         asText,
         uncheckedFrom: this.verifier && !this.verifier.unavailable ? WORKER_MIN_BYTES : undefined,
@@ -290,7 +317,7 @@ export class Store implements AnalysisStore, vscode.Disposable {
     // no worker job will count the lines of what is not a message: compare them here, so a file
     // the editor decodes differently (UTF-16 without a byte order mark) is read as its text
     if (!message && unchecked && countLines(bytes) !== document.lineCount) return this.run(document, slot, true);
-    this.set(document.uri, { version, generation, analysis: head, phase: message ? 'headers' : 'full', notes: resolved.notes, dnsMode: resolved.dnsMode });
+    this.set(document.uri, { version, generation, analysis: head, phase: message ? 'headers' : 'full', notes: resolved.notes, dnsMode: resolved.dnsMode, dnsSource: resolved.dnsSource });
     if (!message) return head;
 
     // let the views render the route before the verification starts
@@ -366,7 +393,7 @@ export class Store implements AnalysisStore, vscode.Disposable {
     if (stale()) return current();
     if (ran) this.noteRun(key, ran);
     else this.runs.delete(key); // the verification failed or stopped
-    this.set(document.uri, { version, generation, analysis: result, phase: 'full', notes: resolved.notes, dnsMode: resolved.dnsMode });
+    this.set(document.uri, { version, generation, analysis: result, phase: 'full', notes: resolved.notes, dnsMode: resolved.dnsMode, dnsSource: resolved.dnsSource });
     return result;
   }
 

@@ -1,7 +1,12 @@
 /**
- * The Route view: the active message's summary, its hops oldest first (icon by role, IP · vendor ·
- * delay, the auth stamps each hop wrote) and the findings. Selecting a node selects its header
- * lines in the editor; moving the cursor reveals the node for the line under it.
+ * The Route view: the active message's verdict and summary, then the organisations it passed
+ * (the facts' segments: sender, intermediaries, the recipient's gateway, the recipient) with the
+ * hops each one wrote, oldest first (`from host [IP] → by host`, the state first: "⚠ broke here"),
+ * the relays of the recipient with their evidence, and the findings. Selecting a node selects its
+ * header lines in the editor; moving the cursor reveals the node for the line under it.
+ *
+ * Everything about who is who comes from `analysis.facts` (src/core/present/route.ts words it);
+ * nothing here re-derives the receiver, the relays, the break hop or the verdict.
  *
  * Header text is attacker-controlled: labels and descriptions are plain text (the tree renders
  * them as text), tooltips are untrusted MarkdownStrings with every value added through appendText;
@@ -9,24 +14,48 @@
  * characters, so a "‮gnp.exe" Subject cannot reorder what the tree shows.
  */
 import * as vscode from 'vscode';
-import type { Analysis, AuthStamp, AuthSummary, Finding, Hop, LineRange, ParseProblem } from '../core/types';
+import type { Analysis, AuthStamp, AuthSummary, Finding, Hop, LineRange, ParseProblem, RelayFact, Segment } from '../core/types';
+import { flatten, formatAuthSummary, formatDelay, mdFence, receiverVerdict } from '../core/report/markdown';
+import { explanationFor } from '../core/diagnose/explanations';
+import { explainNonPassing, HOP_ROLE_WORDS, IP_CLASS_WORDS } from '../core/present/hover-texts';
 import {
-  breakHopIndex,
-  flatten,
-  formatAuthSummary,
-  formatDelay,
-  mdFence,
-  receiverVerdict,
-  roleLabel,
-  shortVendorName,
-} from '../core/report/markdown';
+  breakHop,
+  efcShort,
+  EVIDENCE_KIND_LABEL,
+  evidenceText,
+  hopLine,
+  relayName,
+  relaysOfSegment,
+  segmentName,
+  segmentOf,
+  segmentRole,
+  TRUST_LABEL,
+  TRUST_MEANING,
+  unplacedRelays,
+  VERDICT_MEANING,
+  verdictLabel,
+} from '../core/present/route';
 import type { Selection } from './api';
 import { isEml, type Store } from './store';
 import { displayText } from '../core/present/text';
 
 export const ROUTE_VIEW_ID = 'mailflowLens.route';
 
-export type NodeKind = 'summary' | 'info' | 'hop' | 'detail' | 'stamp' | 'result' | 'findings' | 'finding' | 'evidence' | 'problems' | 'problem';
+export type NodeKind =
+  | 'summary'
+  | 'info'
+  | 'segment'
+  | 'relay'
+  | 'relay-evidence'
+  | 'hop'
+  | 'detail'
+  | 'stamp'
+  | 'result'
+  | 'findings'
+  | 'finding'
+  | 'evidence'
+  | 'problems'
+  | 'problem';
 
 export interface RouteNode {
   kind: NodeKind;
@@ -46,6 +75,8 @@ export interface RouteNode {
   hop?: Hop;
   stamp?: AuthStamp;
   finding?: Finding;
+  segment?: Segment;
+  relay?: RelayFact;
   /** Set on the hop where authentication broke. */
   broke?: boolean;
 }
@@ -54,6 +85,7 @@ interface Model {
   analysis: Analysis;
   roots: RouteNode[];
   hops: RouteNode[];
+  segments: RouteNode[];
   /** Nodes with lines, most specific first (stamps before hops before summary lines). */
   byLine: RouteNode[];
 }
@@ -82,6 +114,20 @@ export function hopIconId(hop: Hop, receiver: Analysis['boundary']['receiver'] =
       return hop.byOperator === 'microsoft365' ? 'cloud' : hop.byOperator === 'google' ? 'mail' : receiverIcon;
     default:
       return hop.byOperator === 'microsoft365' ? 'cloud' : hop.byOperator === 'google' ? 'mail' : 'question';
+  }
+}
+
+/** The codicon of an organisation segment. */
+export function segmentIconId(seg: Segment, receiver: Analysis['boundary']['receiver'] = 'unknown'): string {
+  switch (seg.role) {
+    case 'recipient':
+      return receiver === 'exchange-online' ? 'cloud' : receiver === 'gmail' ? 'mail' : 'server';
+    case 'recipient-gateway':
+      return 'shield';
+    case 'intermediary':
+      return seg.kind === 'mailing-list' ? 'broadcast' : 'references';
+    default:
+      return 'person';
   }
 }
 
@@ -116,6 +162,20 @@ function summaryOutcome(s: AuthSummary): Outcome {
   return 'neutral';
 }
 
+/** The icon of a verdict class. */
+export function verdictIcon(v: Analysis['facts']['verdict']['class']): vscode.ThemeIcon {
+  switch (v) {
+    case 'authentic':
+      return new vscode.ThemeIcon('pass', PASSED);
+    case 'broken-in-transit':
+      return new vscode.ThemeIcon('error', FAILED);
+    case 'never-authentic':
+      return new vscode.ThemeIcon('error', FAILED);
+    default:
+      return new vscode.ThemeIcon('question', WARNED);
+  }
+}
+
 export function severityIcon(severity: Finding['severity']): vscode.ThemeIcon {
   if (severity === 'error') return new vscode.ThemeIcon('error', ERROR_FG);
   if (severity === 'warning') return new vscode.ThemeIcon('warning', WARNED);
@@ -135,7 +195,7 @@ const STAMP_NAMES: Record<AuthStamp['kind'], string> = {
   'external-original': 'X-MS-Exchange-ExternalOriginalInternetSender',
 };
 
-const TRUST_LABEL: Record<AuthStamp['trust'], string> = {
+const STAMP_TRUST_LABEL: Record<AuthStamp['trust'], string> = {
   verdict: "receiver's verdict",
   claim: 'claim',
   forged: 'forged',
@@ -160,6 +220,11 @@ function offsetText(min: number | null): string {
 
 function linesText(r: LineRange): string {
   return r.startLine === r.endLine ? `line ${r.startLine + 1}` : `lines ${r.startLine + 1}–${r.endLine + 1}`;
+}
+
+/** A finding's title from our explanations (never its internal id). */
+export function findingTitle(f: Finding): string {
+  return explanationFor(f.explanation)?.title ?? explanationFor(f.id)?.title ?? firstSentence(f.message);
 }
 
 /** An untrusted Markdown tooltip; values are only ever added as escaped text. */
@@ -188,12 +253,37 @@ class Tip {
     this.md.appendMarkdown('\n\n');
     return this;
   }
+  bullets(items: string[], max = 600): this {
+    if (!items.length) return this;
+    this.md.appendMarkdown('\n\n');
+    for (const i of items) {
+      this.md.appendMarkdown('- ');
+      this.md.appendText(t(i, max));
+      this.md.appendMarkdown('\n');
+    }
+    this.md.appendMarkdown('\n');
+    return this;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Model
 
-function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | undefined): Model {
+/** How the DNS answers of an analysis were obtained, in words for the summary. */
+export interface DnsInfo {
+  mode: 'off' | 'recorded' | 'live' | undefined;
+  source: 'settings' | 'sample' | undefined;
+}
+
+function dnsWords(d: DnsInfo): { label: string; tip: string } | undefined {
+  if (d.source === 'sample') return { label: 'recorded answers shipped with the sample', tip: 'A bundled sample is analysed with the DNS answers recorded for it (the sender\'s keys and SPF, the recipient domain\'s MX), so it shows the whole story. Your own messages use your DNS settings.' };
+  if (d.mode === 'recorded') return { label: 'recorded (snapshot file)', tip: 'DNS answers come from the snapshot file in your settings; nothing is looked up.' };
+  if (d.mode === 'live') return { label: 'live lookups', tip: 'DNS records were looked up now (the signatures\' keys, SPF, DMARC, the recipient domain\'s MX).' };
+  if (d.mode === 'off') return { label: 'off', tip: 'No DNS lookups: DKIM body hashes were re-checked, signatures and SPF that need DNS were not. The recipient\'s MX cannot confirm a gateway; turn on recorded or live DNS in the settings to see more.' };
+  return undefined;
+}
+
+function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | undefined, dns: DnsInfo): Model {
   const base = uri.toString();
   const byLine: RouteNode[] = [];
   const node = (n: Omit<RouteNode, 'children' | 'uri'> & { children?: RouteNode[] }): RouteNode => {
@@ -206,57 +296,107 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
     parent.children.push(child);
     return child;
   };
+  const f = a.facts;
+  const v = f.verdict;
 
   // -- summary
   const s = a.summary;
-  const verdict = receiverVerdict(a);
-  const verdictText = formatAuthSummary(verdict);
+  const results = receiverVerdict(a);
+  const resultsText = formatAuthSummary(results);
   const summary = node({
     kind: 'summary',
     id: `${base}|summary`,
     label: t(s.subject) || '(no subject)',
-    description: verdictText || undefined,
+    description: verdictLabel(v),
     icon: new vscode.ThemeIcon('mail'),
     expanded: true,
     contextValue: 'mailflowLens.summary',
   });
   const tip = new Tip().title(s.subject || '(no subject)').row('From', s.from).row('To', s.to.join(', ')).row('Date', s.date).row('Message-ID', s.messageId);
-  tip.row('Receiver', a.boundary.receiverName).row("Receiver's verdict", verdictText);
+  tip.row('Verdict', verdictLabel(v)).row("Receiver's results", resultsText);
   summary.tooltip = tip.md;
 
-  const headerLines = (key: string): LineRange | undefined => a.headers.find((h) => h.key === key)?.lines;
-  const info = (key: string, label: string, value: string | undefined, opts: Partial<RouteNode> = {}) => {
-    if (!value) return;
-    const n = add(summary, node({ kind: 'info', id: `${base}|summary|${key}`, label, description: t(value), lines: headerLines(key), ...opts }));
-    n.tooltip = new Tip().row(label, value, 2000).md;
-    if (n.lines) byLine.push(n);
-  };
-  info('from', 'From', s.from, { icon: new vscode.ThemeIcon('account') });
-  info('to', 'To', s.to.join(', '), { icon: new vscode.ThemeIcon('account') });
-  info('date', 'Date', s.date, { icon: new vscode.ThemeIcon('calendar') });
-  const b = a.boundary;
-  if (b.receiverName || b.receiver !== 'unknown') {
+  // the verdict class first: what the message is
+  const verdictNode = add(summary, node({
+    kind: 'info',
+    id: `${base}|summary|verdict`,
+    label: verdictLabel(v),
+    description: t(v.summary, 300),
+    icon: verdictIcon(v.class),
+    lines: v.evidence[0]?.lines,
+    contextValue: `mailflowLens.verdict.${v.class}`,
+  }));
+  verdictNode.tooltip = new Tip().title(verdictLabel(v)).para(v.summary).bullets(v.reasons).para(VERDICT_MEANING[v.class]).md;
+  if (verdictNode.lines) byLine.push(verdictNode);
+
+  // From, To and Date are in the summary's tooltip: the route stays in view at the default size
+
+  // the receiver, from the facts
+  const r = f.receiver;
+  if (r.name || r.kind !== 'unknown') {
+    const desc = [
+      r.consumer ? 'consumer mailbox' : r.tenantId ? `tenant ${r.tenantId}` : '',
+      f.entry.connectingIp ? `took it from ${f.entry.connectingIp}` : '',
+    ].filter(Boolean).join(' · ');
     const recv = add(summary, node({
       kind: 'info',
       id: `${base}|summary|receiver`,
-      label: 'Receiver',
-      description: [b.receiverName ?? b.receiver, b.connectingIp ? `saw ${b.connectingIp}` : ''].filter(Boolean).join(' · '),
-      icon: new vscode.ThemeIcon(b.receiver === 'exchange-online' ? 'cloud' : b.receiver === 'gmail' ? 'mail' : 'server'),
-      lines: b.evidence[0]?.lines,
+      label: `Receiver: ${t(r.name ?? r.kind, 60)}`,
+      description: desc,
+      icon: new vscode.ThemeIcon(r.kind === 'exchange-online' ? 'cloud' : r.kind === 'gmail' ? 'mail' : 'server'),
+      lines: f.entry.records.find((x) => x.agrees)?.evidence.lines,
     }));
-    const rt = new Tip().row('Receiver', b.receiverName ?? b.receiver).row('Connecting IP (what the receiver evaluated)', b.connectingIp).row('Connecting HELO', b.connectingHelo);
-    rt.row('Relays in front of the receiver', b.relayIps.join(', ')).row('Original sender IP', b.originalSenderIp);
-    for (const r of b.reasoning) rt.para(r);
+    const rt = new Tip().row('Receiver', r.name ?? r.kind).row('Tenant', r.tenantId).row('Connecting IP (what the receiver took the message from)', f.entry.connectingIp);
+    rt.row('Address the receiver evaluated', f.entry.evaluatedIp !== f.entry.connectingIp ? f.entry.evaluatedIp : undefined).row('Connecting HELO (a label, not evidence)', f.entry.connectingHelo);
+    rt.row('Original sender', f.originalSender ? `${f.originalSender.host ?? ''} [${f.originalSender.ip ?? '?'}]` : undefined);
+    if (f.entry.problem) rt.para(f.entry.problem);
+    rt.bullets(f.reasoning, 800);
     recv.tooltip = rt.md;
+    if (r.consumer) {
+      const why = r.consumerReason ?? 'A consumer mailbox has no connectors and no gateway of its own.';
+      const c = add(recv, node({ kind: 'info', id: `${base}|summary|consumer`, label: 'No connector advice', description: t(why, 200), icon: new vscode.ThemeIcon('info') }));
+      c.tooltip = new Tip().title('Why there is no connector advice').para(why).md;
+      recv.expanded = true;
+    }
   }
-  if (verdictText) {
-    add(summary, node({
+
+  // what the receiver stamped, each result that did not pass explained (dmarc=permerror included)
+  if (resultsText) {
+    const rr = add(summary, node({
       kind: 'info',
-      id: `${base}|summary|verdict`,
-      label: "Receiver's verdict",
-      description: verdictText,
-      icon: outcomeIcon(summaryOutcome(verdict)),
+      id: `${base}|summary|results`,
+      label: "Receiver's results",
+      description: resultsText,
+      icon: outcomeIcon(summaryOutcome(results)),
     }));
+    const explained = explainNonPassing(results);
+    explained.forEach((e, i) => {
+      const k = e.slice(0, e.indexOf(':'));
+      const n = add(rr, node({ kind: 'info', id: `${rr.id}|${i}`, label: k, description: t(e.slice(k.length + 2), 300), icon: outcomeIcon(outcomeOf(k.split('=')[1])) }));
+      n.tooltip = new Tip().title(k).para(e.slice(k.length + 2)).md;
+    });
+    rr.tooltip = new Tip().title("The receiver's own results").para('Only what the receiver stamped counts; results written further down the route are claims.').bullets(explained).md;
+  }
+
+  if (f.efc.state !== 'not-applicable') {
+    const efc = add(summary, node({ kind: 'info', id: `${base}|summary|efc`, label: 'Enhanced Filtering', description: efcShort(f.efc.state).replace(/^EFC /, ''), icon: new vscode.ThemeIcon(f.efc.state === 'active' ? 'pass' : 'warning', f.efc.state === 'active' ? PASSED : WARNED), lines: f.efc.evidence[0]?.lines }));
+    efc.tooltip = new Tip().title('Enhanced Filtering for Connectors').para(f.efc.why).md;
+  }
+  if (f.nonLinear) {
+    const nl = add(summary, node({ kind: 'info', id: `${base}|summary|nonlinear`, label: 'Non-linear routing', description: `through ${t(f.nonLinear.outsideHost, 80)} and back`, icon: new vscode.ThemeIcon('debug-step-back') }));
+    nl.tooltip = new Tip().para(`The message passed Exchange Online twice: it entered at hop ${f.nonLinear.firstEntryHopIndex + 1}, left for ${f.nonLinear.outsideHost} and came back at hop ${f.nonLinear.backHopIndex + 1} (shown by ${f.nonLinear.sameTenant}).`).md;
+  }
+  if (f.senderTenant) {
+    add(summary, node({ kind: 'info', id: `${base}|summary|sendertenant`, label: 'Sender', description: `another Microsoft 365 tenant${f.senderTenant.tenantId ? ` (${f.senderTenant.tenantId})` : ''}`, icon: new vscode.ThemeIcon('organization') }));
+  }
+  for (const [i, x] of f.intermediaries.entries()) {
+    const n = add(summary, node({ kind: 'info', id: `${base}|summary|intermediary:${i}`, label: x.kind === 'mailing-list' ? 'Mailing list' : 'Forwarder', description: t(x.name, 120), icon: new vscode.ThemeIcon(x.kind === 'mailing-list' ? 'broadcast' : 'references'), lines: x.evidence[0]?.lines }));
+    n.tooltip = new Tip().para(x.detail).md;
+  }
+  const dw = dnsWords(dns);
+  if (dw) {
+    const n = add(summary, node({ kind: 'info', id: `${base}|summary|dns`, label: 'DNS', description: dw.label, icon: new vscode.ThemeIcon(dns.source === 'sample' ? 'beaker' : 'globe') }));
+    n.tooltip = new Tip().title(`DNS: ${dw.label}`).para(dw.tip).md;
   }
   if (phase === 'headers') {
     add(summary, node({ kind: 'info', id: `${base}|summary|phase`, label: 'Verifying…', description: 'DKIM, ARC, SPF, DMARC', icon: new vscode.ThemeIcon('loading~spin') }));
@@ -264,28 +404,28 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
     add(summary, node({ kind: 'info', id: `${base}|summary|phase`, label: 'Headers only', description: 'above the size limit', icon: new vscode.ThemeIcon('info') }));
   }
 
-  // -- hops
-  const broke = breakHopIndex(a);
+  // -- organisations and their hops
+  const broke = breakHop(a);
   const hops: RouteNode[] = [];
-  for (const hop of a.hops) {
+  const hopNode = (hop: Hop, seg: Segment | undefined): RouteNode => {
     const isBreak = hop.index === broke;
-    const fromIp = hop.from.ip ?? '';
-    const vendor = hop.vendor ? shortVendorName(hop.vendor.name) : '';
-    const delay = formatDelay(hop);
-    const desc = [isBreak ? '⚠ broke here' : '', t(fromIp || hop.from.helo, 60), t(vendor, 40), delay].filter(Boolean).join(' · ');
+    const isEntry = f.entry.hopIndex === hop.index;
+    const states = [isBreak ? '⚠ broke here' : '', isEntry ? 'entry' : ''].filter(Boolean);
+    const desc = [seg?.trust === 'claimed' ? 'claimed' : '', formatDelay(hop)].filter(Boolean).join(' · ');
     const n = node({
       kind: 'hop',
       id: `${base}|hop:${hop.index}`,
-      label: `${hop.index + 1}. ${t(hop.by.host, 80) || '(unknown host)'}`,
-      description: desc,
+      label: `${hop.index + 1}. ${states.length ? `${states.join(' · ')} · ` : ''}${t(hopLine(hop), 260)}`,
+      description: desc || undefined,
       icon: new vscode.ThemeIcon(hopIconId(hop, a.boundary.receiver), isBreak ? ERROR_FG : undefined),
       lines: hop.lines,
       expanded: isBreak,
       contextValue: isBreak ? 'mailflowLens.hop.broken' : 'mailflowLens.hop',
       hop,
+      segment: seg,
       broke: isBreak,
     });
-    n.tooltip = hopTooltip(a, hop, isBreak);
+    n.tooltip = hopTooltip(a, hop, seg, isBreak, isEntry);
     addHopDetails(n, hop, base, node, add);
     for (const stamp of hop.stamps) {
       const sn = add(n, stampNode(stamp, base, node, add));
@@ -293,12 +433,79 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
     }
     hops.push(n);
     byLine.push(n);
-  }
+    return n;
+  };
+  const relayNode = (rel: RelayFact, id: string): RouteNode => {
+    const n = node({
+      kind: 'relay',
+      id,
+      // the address first (what a connector change lists) and the strength, then the host: the
+      // organisation above already names the vendor, and the sidebar is narrow
+      label: rel.ip ? `Relay ${rel.ip}` : `Relay: ${relayName(rel)}`,
+      description: [`${rel.strength} evidence`, rel.ip && rel.host ? t(rel.host, 100) : ''].filter(Boolean).join(' · '),
+      icon: new vscode.ThemeIcon(rel.strength === 'strong' ? 'verified' : 'unverified', rel.strength === 'strong' ? PASSED : WARNED),
+      lines: a.hops[rel.hopIndex]?.lines,
+      expanded: false,
+      relay: rel,
+      contextValue: `mailflowLens.relay.${rel.strength}`,
+    });
+    const rt = new Tip().title(`Relay of the recipient: ${relayName(rel)}`).row('Evidence', rel.strength);
+    rt.para(
+      rel.strength === 'strong'
+        ? "Something the recipient's side controls shows this host is its relay: its address goes into the generated connector changes."
+        : 'Only whose host it is is known, not that it is the recipient\'s: generated scripts carry a placeholder for its address until you confirm it (Trusted Relays setting, or recorded/live DNS that shows the MX).',
+    );
+    n.tooltip = rt.md;
+    rel.evidence.forEach((e, k) => {
+      const en = add(n, node({
+        kind: 'relay-evidence',
+        id: `${id}|ev:${k}`,
+        label: EVIDENCE_KIND_LABEL[e.kind] ?? e.kind,
+        description: `${e.strength} · ${t(e.detail, 200)}`,
+        icon: new vscode.ThemeIcon(e.strength === 'strong' ? 'pass' : 'circle-outline', e.strength === 'strong' ? PASSED : undefined),
+        lines: e.evidence?.lines,
+      }));
+      en.tooltip = new Tip().title(`${EVIDENCE_KIND_LABEL[e.kind] ?? e.kind} (${e.strength})`).para(evidenceText(e)).row('Header', e.evidence ? `${e.evidence.header}, ${linesText(e.evidence.lines)}` : undefined).md;
+    });
+    return n;
+  };
+
+  const segments: RouteNode[] = [];
+  const covered = new Set<number>();
+  f.segments.forEach((seg, i) => {
+    const role = segmentRole(seg);
+    const sn = node({
+      kind: 'segment',
+      id: `${base}|segment:${i}:${seg.role}`,
+      label: segmentName(seg),
+      description: `${role} · ${seg.trust === 'claimed' ? 'claimed' : seg.trust === 'relay' ? 'relay' : 'receiver'}`,
+      icon: new vscode.ThemeIcon(segmentIconId(seg, a.boundary.receiver)),
+      expanded: true,
+      segment: seg,
+      contextValue: `mailflowLens.segment.${seg.trust}`,
+    });
+    const st = new Tip().title(`${segmentName(seg)}: ${role}`).row('Hops', seg.firstHop === seg.lastHop ? String(seg.firstHop + 1) : `${seg.firstHop + 1}–${seg.lastHop + 1}`).row('Lines', TRUST_LABEL[seg.trust]);
+    if (seg.detail) st.row('Detail', seg.detail);
+    st.para(TRUST_MEANING[seg.trust]);
+    sn.tooltip = st.md;
+    const rels = relaysOfSegment(a, i);
+    if (seg.role === 'recipient') rels.push(...unplacedRelays(a));
+    rels.forEach((rel, k) => add(sn, relayNode(rel, `${sn.id}|relay:${k}:${rel.hopIndex}`)));
+    for (let h = seg.firstHop; h <= seg.lastHop; h++) {
+      if (!a.hops[h]) continue;
+      covered.add(h);
+      add(sn, hopNode(a.hops[h], seg));
+    }
+    segments.push(sn);
+  });
+
+  const roots: RouteNode[] = [summary, ...segments];
+  // hops no segment covers (facts without segments): listed on their own, oldest first
+  for (const hop of a.hops) if (!covered.has(hop.index)) roots.push(hopNode(hop, segmentOf(a, hop)));
 
   // -- findings and problems
-  const roots: RouteNode[] = [summary, ...hops];
   if (a.findings.length) {
-    const errors = a.findings.filter((f) => f.severity === 'error').length;
+    const errors = a.findings.filter((x) => x.severity === 'error').length;
     const group = node({
       kind: 'findings',
       id: `${base}|findings`,
@@ -307,7 +514,7 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
       icon: new vscode.ThemeIcon('checklist'),
       expanded: true,
     });
-    a.findings.forEach((f, i) => add(group, findingNode(a, f, i, base, node, add)));
+    a.findings.forEach((x, i) => add(group, findingNode(a, x, i, base, node, add)));
     roots.push(group);
   }
   if (a.problems.length) {
@@ -324,7 +531,7 @@ function buildModel(uri: vscode.Uri, a: Analysis, phase: 'headers' | 'full' | un
   }
   // most specific first: stamps, then hops, then summary lines
   byLine.sort((x, y) => rank(x) - rank(y));
-  return { analysis: a, roots, hops, byLine };
+  return { analysis: a, roots, hops, segments, byLine };
 }
 
 function rank(n: RouteNode): number {
@@ -334,9 +541,13 @@ function rank(n: RouteNode): number {
 type NodeFn = (n: Omit<RouteNode, 'children' | 'uri'> & { children?: RouteNode[] }) => RouteNode;
 type AddFn = (parent: RouteNode, child: RouteNode) => RouteNode;
 
-function hopTooltip(a: Analysis, hop: Hop, isBreak: boolean): vscode.MarkdownString {
-  const tip = new Tip().title(`Hop ${hop.index + 1} of ${a.hops.length}: ${roleLabel(hop.role)}`);
-  if (isBreak) tip.md.appendMarkdown('$(warning) Authentication broke at this hop.\n\n');
+function hopTooltip(a: Analysis, hop: Hop, seg: Segment | undefined, isBreak: boolean, isEntry: boolean): vscode.MarkdownString {
+  const tip = new Tip().title(`Hop ${hop.index + 1} of ${a.hops.length}: ${hopLine(hop)}`);
+  if (isBreak) tip.para(`Authentication broke here: ${a.facts.verdict.summary}`);
+  if (isEntry) tip.para(`${a.facts.receiver.name ?? 'The receiver'} took the message from outside here (the trust boundary).`);
+  if (seg) tip.row('Written by', `${segmentName(seg)} (${segmentRole(seg)}; ${TRUST_LABEL[seg.trust]})`);
+  if (seg?.trust === 'claimed') tip.para(TRUST_MEANING.claimed);
+  tip.row('Role', HOP_ROLE_WORDS[hop.role]);
   tip.row('From (HELO)', hop.from.helo).row('From (reverse DNS)', hop.from.rdns).row('From IP', hop.from.ip);
   if (hop.ipInfo) tip.row('IP class', ipClassText(hop));
   tip.row('By', hop.by.host).row('Via', hop.via).row('With', hop.protocol);
@@ -344,8 +555,7 @@ function hopTooltip(a: Analysis, hop: Hop, isBreak: boolean): vscode.MarkdownStr
   tip.row('Id', hop.id).row('For', hop.for?.join(', ')).row('Envelope from', hop.envelopeFrom);
   tip.row('Time', hop.timestamp ? `${utc(hop.timestamp)}${hop.offsetMinutes !== null ? ` (written as ${offsetText(hop.offsetMinutes)})` : ''}` : undefined);
   tip.row(hop.clockSkew ? 'Clock skew' : 'Delay', formatDelay(hop));
-  if (hop.vendor) tip.row('Vendor', `${hop.vendor.name} (${hop.vendor.confidence}: ${hop.vendor.signals.map((s) => `${s.kind} ${s.detail}`).join('; ')})`, 600);
-  if (hop.stamps.length) tip.row('Auth stamps', hop.stamps.map((s) => `${STAMP_NAMES[s.kind]} (${TRUST_LABEL[s.trust]})`).join(', '), 600);
+  if (hop.stamps.length) tip.row('Auth stamps', hop.stamps.map((x) => `${STAMP_NAMES[x.kind]} (${STAMP_TRUST_LABEL[x.trust]})`).join(', '), 600);
   if (hop.unparsed.length) tip.row('Not understood', hop.unparsed.join(' '));
   tip.row('Header', linesText(hop.lines));
   tip.md.appendMarkdown('\n\n---\n\n');
@@ -365,14 +575,14 @@ function ipClassText(hop: Hop): string {
 
 function addHopDetails(n: RouteNode, hop: Hop, base: string, node: NodeFn, add: AddFn): void {
   const id = `${base}|hop:${hop.index}`;
-  const detail = (key: string, label: string, value: string | undefined, icon?: string) => {
+  const detail = (key: string, label: string, value: string | undefined, icon?: string, tipText?: string) => {
     if (!value) return;
     const d = add(n, node({ kind: 'detail', id: `${id}|${key}`, label, description: t(value, 200), lines: hop.lines, icon: icon ? new vscode.ThemeIcon(icon) : undefined }));
-    d.tooltip = new Tip().row(label, value, 2000).md;
+    d.tooltip = new Tip().row(label, value, 2000).para(tipText ?? '').md;
   };
-  detail('helo', 'from (HELO)', hop.from.helo, 'arrow-right');
+  detail('helo', 'from (HELO)', hop.from.helo, 'arrow-right', 'The name the sending host gave itself: a label, not evidence.');
   detail('rdns', 'reverse DNS', hop.from.rdns, 'globe');
-  if (hop.from.ip) detail('ip', 'IP', [hop.from.ip, ipClassText(hop)].filter(Boolean).join(' · '), 'plug');
+  if (hop.from.ip) detail('ip', 'IP', [hop.from.ip, ipClassText(hop)].filter(Boolean).join(' · '), 'plug', hop.ipInfo ? IP_CLASS_WORDS[hop.ipInfo.class] : undefined);
   detail('by', 'by', hop.by.host, 'server');
   detail('with', 'protocol', [hop.protocol, hop.via ? `via ${hop.via}` : ''].filter(Boolean).join(' '), 'symbol-interface');
   if (hop.tls) detail('tls', 'TLS', [hop.tls.version, hop.tls.cipher].filter(Boolean).join(' ') || 'yes', 'lock');
@@ -392,13 +602,13 @@ function stampNode(stamp: AuthStamp, base: string, node: NodeFn, add: AddFn): Ro
     kind: 'stamp',
     id: `${base}|stamp:${stamp.fieldIndex}`,
     label: `${name}${stamp.instance !== undefined ? ` i=${stamp.instance}` : ''}`,
-    description: [TRUST_LABEL[stamp.trust], t(stamp.writer, 60), summary].filter(Boolean).join(' · '),
+    description: [STAMP_TRUST_LABEL[stamp.trust], t(stamp.writer, 60), summary].filter(Boolean).join(' · '),
     icon: stamp.trust === 'forged' ? new vscode.ThemeIcon('warning', WARNED) : outcomeIcon(outcome),
     lines: stamp.lines,
     contextValue: `mailflowLens.stamp.${stamp.trust}`,
     stamp,
   });
-  const tip = new Tip().title(name).row('Written by', stamp.writer).row('Trust', TRUST_LABEL[stamp.trust]);
+  const tip = new Tip().title(name).row('Written by', stamp.writer).row('Trust', STAMP_TRUST_LABEL[stamp.trust]);
   if (stamp.trust === 'claim') tip.para('Written before the message reached the receiver: a claim, not the verdict that counts.');
   if (stamp.trust === 'forged') tip.para("Carries the receiver's identity but sits below the point where the receiver took the message: it cannot have been written by the receiver.");
   tip.row('Results', summary).row('Header', linesText(stamp.lines));
@@ -414,19 +624,22 @@ function stampNode(stamp: AuthStamp, base: string, node: NodeFn, add: AddFn): Ro
 function findingNode(a: Analysis, f: Finding, i: number, base: string, node: NodeFn, add: AddFn): RouteNode {
   const hop = f.hopIndex !== null ? a.hops[f.hopIndex] : undefined;
   const first = f.evidence[0]?.lines ?? hop?.lines;
+  const title = findingTitle(f);
   const n = node({
     kind: 'finding',
     id: `${base}|finding:${i}:${f.id}`,
-    label: t(firstSentence(f.message), 160),
-    description: [f.id, hop ? `hop ${hop.index + 1}` : ''].filter(Boolean).join(' · '),
+    label: t(title, 160),
+    description: hop ? `hop ${hop.index + 1}` : undefined,
     icon: severityIcon(f.severity),
     lines: first,
     contextValue: `mailflowLens.finding${f.remedies.length ? '.fixable' : ''}`,
     finding: f,
   });
-  const tip = new Tip().title(`${f.severity}: ${f.id}`).para(f.message, 3000);
-  if (hop) tip.row('Hop', `${hop.index + 1} (${hop.by.host ?? 'unknown host'})`);
-  if (f.remedies.length) tip.row('Fix', f.remedies.join(', '));
+  const sev = f.severity === 'error' ? 'Error' : f.severity === 'warning' ? 'Warning' : 'Note';
+  const tip = new Tip().title(`${sev}: ${title}`).para(f.message, 3000);
+  if (hop) tip.row('Hop', `${hop.index + 1} (${hopLine(hop)})`);
+  const fixes = f.remedies.map((id) => a.remedies.find((r) => r.id === id)?.title).filter((x): x is string => !!x);
+  if (fixes.length) tip.row('Fix', fixes.join('; '), 600);
   n.tooltip = tip.md;
   f.evidence.forEach((e, k) => {
     const en = add(n, node({ kind: 'evidence', id: `${n.id}|ev:${k}`, label: t(e.header, 60), description: t(e.note ?? linesText(e.lines), 160), icon: new vscode.ThemeIcon('note'), lines: e.lines }));
@@ -440,11 +653,10 @@ function problemNode(p: ParseProblem, i: number, base: string, node: NodeFn): Ro
     kind: 'problem',
     id: `${base}|problem:${i}:${p.code}`,
     label: t(p.message, 160),
-    description: p.code,
     icon: severityIcon(p.severity),
     lines: p.lines,
   });
-  n.tooltip = new Tip().title(p.code).para(p.message).md;
+  n.tooltip = new Tip().para(p.message).md;
   return n;
 }
 
@@ -479,10 +691,20 @@ export class RouteTreeProvider implements vscode.TreeDataProvider<RouteNode>, vs
     const key = active.analysis;
     let m = this.models.get(key);
     if (!m) {
-      m = buildModel(active.uri, active.analysis, phase);
+      m = buildModel(active.uri, active.analysis, phase, { mode: this.store.dnsMode(active.uri), source: this.store.dnsSource(active.uri) });
       this.models.set(key, m);
     }
     return m;
+  }
+
+  /** The organisation segment nodes of the active message, oldest first. */
+  segmentNodes(): RouteNode[] {
+    return this.model()?.segments ?? [];
+  }
+
+  /** The node of a hop of the active message. */
+  hopNode(index: number): RouteNode | undefined {
+    return this.model()?.hops.find((n) => n.hop?.index === index);
   }
 
   getChildren(element?: RouteNode): RouteNode[] {
@@ -513,7 +735,7 @@ export class RouteTreeProvider implements vscode.TreeDataProvider<RouteNode>, vs
 
   /** The hop nodes of the active message, oldest first. */
   hopNodes(): RouteNode[] {
-    return this.model()?.hops ?? [];
+    return [...(this.model()?.hops ?? [])].sort((x, y) => (x.hop?.index ?? 0) - (y.hop?.index ?? 0));
   }
 
   /** The most specific node covering a line of the active message. */

@@ -12,8 +12,9 @@
 //                          (CI set) without the tools it fails, since nothing can be downloaded there
 //
 // Runs out/test/vscode/suite/index.js (compiled by `npm run build`) with the repository as the
-// extension under development and test/vscode/workspace/ as the open folder. Prints the mocha
-// output, then a closing `N passed, N failed` line; exit code 0 only if every test passed.
+// extension under development and a temporary copy of test/vscode/workspace/ as the open folder.
+// Prints the mocha output, then a closing `N passed, N failed` line; exit code 0 only if every
+// test passed.
 // Other knobs: MFL_TEST_GREP=<regexp> runs matching tests only; EXT_TEST_TIMEOUT_MS (default 10 min);
 // MFL_VERBOSE=1 shows all workbench console output; MFL_KEEP_TMP=1 keeps the temp profile.
 const fs = require('fs');
@@ -53,6 +54,11 @@ async function main() {
   const { runTests } = require('@vscode/test-electron');
   const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfl-test-results-')), 'results.json');
   proc.onCleanup(() => fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true }));
+  // the suite opens a copy of test/vscode/workspace: tests write workspace settings (Restricted
+  // Mode), and the repository's files must stay as they are
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mfl-vscode-ws-'));
+  for (const f of fs.readdirSync(WORKSPACE)) fs.copyFileSync(path.join(WORKSPACE, f), path.join(workspace, f));
+  proc.onCleanup(() => fs.rmSync(workspace, { recursive: true, force: true }));
   console.log(`[vscode] extension host: ${mode === 'codeserver' ? `code-server (tools: ${cs.TOOLS})` : 'desktop VS Code (test-electron download)'}`);
 
   let code = 0;
@@ -63,7 +69,7 @@ async function main() {
         : { version: process.env.MFL_VSCODE_VERSION || 'stable' }),
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: SUITE,
-      launchArgs: [WORKSPACE, '--disable-extensions'],
+      launchArgs: [workspace, '--disable-extensions'],
       // MFL_REPO_ROOT lets tests reach the harness (e.g. test/harness/dns-server.js) and fixtures
       extensionTestsEnv: { EXT_TEST_RESULTS: resultsFile, MFL_REPO_ROOT: ROOT },
     });
@@ -75,6 +81,7 @@ async function main() {
   let results;
   try { results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* no results */ }
   fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true });
+  fs.rmSync(workspace, { recursive: true, force: true });
 
   const strays = await proc.settleStrays();
   if (strays.length) {

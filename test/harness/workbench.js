@@ -127,6 +127,56 @@ class Workbench {
     return pane.locator('.monaco-list-row').allInnerTexts();
   }
 
+  /**
+   * The frame (a webview's inner document) whose body contains `text` (a string or a RegExp), waiting for it. Webviews
+   * sit two iframes deep (the host frame, then #active-frame); this searches every frame.
+   */
+  async frameWithText(text, { timeout = this.timeout } = {}) {
+    const t0 = Date.now();
+    for (;;) {
+      for (const f of this.page.frames()) {
+        if (f === this.page.mainFrame()) continue;
+        // innerText is the text as shown (CSS text-transform applies): a RegExp with /i matches
+        // an upper-cased heading
+        const has = await f.evaluate(([t, src, flags]) => !!document.body && (src ? new RegExp(src, flags).test(document.body.innerText) : document.body.innerText.includes(t)),
+          [typeof text === 'string' ? text : '', text instanceof RegExp ? text.source : '', text instanceof RegExp ? text.flags : '']).catch(() => false);
+        if (has) return f;
+      }
+      if (Date.now() - t0 > timeout) throw new Error(`no webview shows "${text}"`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** Switches the colour theme through "Preferences: Color Theme" (e.g. "Dark Modern", "Light Modern"). */
+  async setColorTheme(name, { timeout = this.timeout } = {}) {
+    await this.runCommand('Preferences: Color Theme', { opensPicker: true });
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(name);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) }).first();
+    await row.waitFor({ timeout });
+    await row.click();
+    await input.waitFor({ state: 'hidden', timeout });
+    await this.page.waitForTimeout(500);
+  }
+
+  /**
+   * Closes every editor without saving: generated scripts are untitled documents, and closing one
+   * asks whether to save it ("Don't Save" is clicked).
+   */
+  async closeAllEditors({ timeout = this.timeout } = {}) {
+    await this.closeWidgets();
+    await this.runCommand('View: Close All Editors', { timeout });
+    for (let i = 0; i < 10; i++) {
+      const dontSave = this.page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ }).first();
+      try {
+        await dontSave.waitFor({ timeout: 1500 });
+      } catch {
+        break;
+      }
+      await dontSave.click();
+    }
+  }
+
   /** Closes palettes, menus and hovers. */
   async closeWidgets() {
     await this.page.keyboard.press('Escape');
@@ -144,8 +194,8 @@ class Workbench {
       : path.join(this.outDir, 'screenshots');
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${slug(name)}.png`);
-    // no hover highlight on whatever was clicked last; let transitions settle
-    await this.page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 40);
+    // no hover on whatever the mouse was last over (the title bar shows none); let transitions settle
+    await this.page.mouse.move(VIEWPORT.width - 260, 12);
     await this.page.waitForTimeout(400);
     await this.page.screenshot({ path: file });
     this.log(`screenshot ${path.relative(cs.REPO_ROOT, file)}`);

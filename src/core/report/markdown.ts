@@ -173,10 +173,15 @@ export function hopFromName(hop: Hop): string {
 // the receiver's verdict and its one-line form live with the other verdict words
 export { formatAuthSummary, receiverVerdict } from '../present/verdicts';
 
-/** The hop where authentication broke: the hop of the first error finding (findings come sorted). */
+/**
+ * The hop where authentication broke: the verdict's break hop, and only for a message broken in
+ * transit (a pass before it, a failure after it). A spoof or a message that never passed for its
+ * From domain has none, whatever its findings say.
+ */
 export function breakHopIndex(a: Analysis): number | null {
-  const f = a.findings.find((x) => x.severity === 'error' && x.hopIndex !== null);
-  return f ? f.hopIndex : null;
+  const v = a.facts?.verdict;
+  if (!v || v.class !== 'broken-in-transit' || v.breakHopIndex === null) return null;
+  return a.hops[v.breakHopIndex] ? v.breakHopIndex : null;
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Info' };
@@ -306,6 +311,7 @@ export function renderMarkdownReport(a: Analysis, options: MarkdownReportOptions
     ['Original sender', orig],
     ["Receiver's verdict", verdict ? mdCode(verdict) : '–'],
   ];
+  if (a.facts?.verdict) facts.push(['Verdict', mdText(a.facts.verdict.summary, 600)]);
   if (a.input.name) facts.unshift(['File', mdCode(a.input.name)]);
   if (a.input.headersOnly) facts.push(['Scope', 'headers only (no body, or above the size limit)']);
   out.push('| | |');

@@ -2,13 +2,15 @@
  * Code lenses on .eml messages:
  *  - on the Received field where the receiver took the message from outside (the entry hop):
  *    "Gateway: Proofpoint 148.163.138.245 → Generate EFC command" and "Explain";
- *  - on the first evidence line of each error finding: "<what broke> → <fix>" and "Explain".
+ *  - on the first evidence line of each error finding: "<what broke> · Explain", and "<finding> →
+ *    <fix>" for a finding on that line whose fix is about what the finding names (a DKIM finding is
+ *    never paired with an Enhanced Filtering command: that fixes SPF and DMARC, not the signature).
  * The generate lens runs the shared Generate Fix command; Explain selects the finding or hop and
  * shows the explanation panel. Titles hold only knowledge-base names, validated IPs and our own
  * words (plus finding titles from the explanations), made inert for `$(icon)` syntax.
  */
 import * as vscode from 'vscode';
-import type { Analysis, Finding, Hop } from '../../core/types';
+import type { Analysis, Finding, Remedy } from '../../core/types';
 import { explanationFor } from '../../core/diagnose/explanations';
 import { normalizeIp } from '../../core/net/ip';
 import { shortVendorName } from '../../core/report/markdown';
@@ -25,23 +27,40 @@ const RECEIVER_WORDS: Record<Analysis['boundary']['receiver'], string> = {
   unknown: 'the receiver',
 };
 
-/** "Gateway: Proofpoint 148.163.138.245" / "Entry into Microsoft 365 from 203.0.113.25". */
+/** "Gateway: Proofpoint 148.163.138.245" / "Entry into Microsoft 365 from 203.0.113.25", from the facts. */
 export function entryLensLabel(a: Analysis): string {
-  const b = a.boundary;
-  const ip = normalizeIp(b.connectingIp ?? undefined);
-  const relayIndex = b.relayHopIndexes.length ? b.relayHopIndexes[b.relayHopIndexes.length - 1] : undefined;
-  const relay: Hop | undefined = relayIndex !== undefined ? a.hops[relayIndex] : undefined;
-  const entry = b.entryHopIndex !== null ? a.hops[b.entryHopIndex] : undefined;
-  const vendorName = relay?.vendor?.name ?? entry?.vendor?.name;
-  const vendor = vendorName ? shortVendorName(vendorName) || vendorName : undefined;
-  if (relay || b.relayIps.length) {
-    return `Gateway: ${vendor ?? 'relay'}${ip ? ` ${ip}` : ''}`;
+  const f = a.facts;
+  const ip = normalizeIp(f.entry.connectingIp ?? undefined);
+  const relay = f.relays.find((r) => r.connecting) ?? f.relays[f.relays.length - 1];
+  if (relay) {
+    const vendor = relay.vendor ? shortVendorName(relay.vendor.name) || relay.vendor.name : 'relay';
+    return `Gateway: ${vendor}${ip ? ` ${ip}` : ''}${relay.strength === 'weak' ? ' (unconfirmed)' : ''}`;
   }
-  return `Entry into ${RECEIVER_WORDS[b.receiver]}${ip ? ` from ${ip}` : ''}`;
+  return `Entry into ${RECEIVER_WORDS[f.receiver.kind]}${ip ? ` from ${ip}` : ''}`;
 }
 
 function findingTitle(f: Finding): string {
-  return explanationFor(f.explanation)?.title ?? explanationFor(f.id)?.title ?? f.id;
+  return explanationFor(f.explanation)?.title ?? explanationFor(f.id)?.title ?? f.message.slice(0, 80);
+}
+
+/**
+ * Which kinds of fix a lens may pair with a finding: a signature finding only with a fix for
+ * signatures (trusting the gateway's ARC seal). Findings not listed take any of their fixes.
+ */
+const LENS_FIX_KINDS: ReadonlyArray<readonly [RegExp, readonly Remedy['kind'][]]> = [
+  [/^dkim-/, ['arc']],
+  [/^arc-/, ['arc']],
+];
+
+export function lensFits(f: Finding, r: Remedy): boolean {
+  const rule = LENS_FIX_KINDS.find(([re]) => re.test(f.id));
+  return !rule || rule[1].includes(r.kind);
+}
+
+/** The fix a lens offers for a finding: its best fix whose kind fits the finding, or undefined. */
+export function lensRemedyFor(f: Finding, offered: { remedies: OfferedRemedy[]; preferredId: string | undefined }): OfferedRemedy | undefined {
+  const fitting = { remedies: offered.remedies.filter((r) => lensFits(f, r)), preferredId: offered.preferredId };
+  return bestRemedyFor(f, fitting);
 }
 
 function generateLens(range: vscode.Range, label: string, r: OfferedRemedy, uri: vscode.Uri): vscode.CodeLens {
@@ -64,7 +83,7 @@ export function lensesFor(a: Analysis, uri: vscode.Uri, lineCount: number): vsco
   const offered = offeredRemedies(a, uri);
   const at = (line: number) => new vscode.Range(Math.min(line, lineCount - 1), 0, Math.min(line, lineCount - 1), 0);
 
-  const entryIndex = a.boundary.entryHopIndex;
+  const entryIndex = a.facts.entry.hopIndex;
   const entry = entryIndex !== null ? a.hops[entryIndex] : undefined;
   if (entry && entry.lines.startLine < lineCount) {
     const range = at(entry.lines.startLine);
@@ -96,14 +115,15 @@ export function lensesFor(a: Analysis, uri: vscode.Uri, lineCount: number): vsco
     const i = indexes[0];
     const f = a.findings[i];
     const range = at(line);
-    const r = bestRemedyFor(f, offered);
-    const title = findingTitle(f);
     const more = indexes.length > 1 ? `Explain (+${indexes.length - 1} more here)` : 'Explain';
-    if (r) {
-      out.push(generateLens(range, title, r, uri));
+    // the first finding on the line whose own fix fits it (not necessarily the first finding)
+    const fixer = indexes.map((k) => ({ k, r: lensRemedyFor(a.findings[k], offered) })).find((x) => x.r);
+    if (fixer && fixer.k === i) {
+      out.push(generateLens(range, findingTitle(f), fixer.r!, uri));
       out.push(explainLens(range, uri, { kind: 'finding', index: i }, undefined, more));
     } else {
-      out.push(explainLens(range, uri, { kind: 'finding', index: i }, title, more));
+      out.push(explainLens(range, uri, { kind: 'finding', index: i }, findingTitle(f), more));
+      if (fixer) out.push(generateLens(range, findingTitle(a.findings[fixer.k]), fixer.r!, uri));
     }
   }
   return out;

@@ -1,8 +1,11 @@
 /**
- * Hovers on .eml headers: what a header is, what an IP or host is (private / public / Microsoft 365
- * / Google / gateway vendor, with the range and its source), what a decoded field means
- * (X-Forefront-Antispam-Report `SFV:SPM`, compauth reason codes, Authentication-Results results and
- * comments such as "body hash did not verify", DKIM/ARC tags).
+ * Hovers on .eml headers: what the route says about an IP under the cursor (the connecting host,
+ * a relay of the recipient with its vendor and evidence, the original sender, which hops and who
+ * wrote them: all from `analysis.facts`), then its class and network; what a host is (private /
+ * public / Microsoft 365 / Google / gateway vendor, with the pattern and its source); what a header
+ * is; what a decoded field means (X-Forefront-Antispam-Report `SFV:SPM`, compauth reason codes,
+ * Authentication-Results results and comments such as "body hash did not verify", DKIM/ARC tags).
+ * The wording lives in src/core/present/hover-texts.ts, shared with the CLI.
  *
  * Everything derived from header text is escaped with escapeMarkdown, which first passes it
  * through displayText (src/core/present/text.ts: control and bidi characters dropped, line breaks
@@ -10,7 +13,7 @@
  * characters (tokens.ts), never with a regular expression over the header.
  */
 import * as vscode from 'vscode';
-import type { Analysis, HeaderField, Hop, IpInfo } from '../../core/types';
+import type { Analysis, HeaderField, Hop } from '../../core/types';
 import type { AnalysisStore } from '../api';
 import { ipInfo, lookupProviderByHost, vendorByArcSealer, vendorByDkimDomain, vendorByHost, vendorsByHeaderName } from '../../core/net/kb';
 import { normalizeIp } from '../../core/net/ip';
@@ -21,148 +24,13 @@ import {
   mailboxDeliveryFieldMeaning,
   microsoftHeaderMeaning,
 } from '../../core/parse/microsoft';
+import { commentMeaning, DMARC_ACTIONS, HEADER_WORDS, HOP_ROLE_WORDS, IP_CLASS_WORDS, resultMeaning, RESULT_WORDS, STAMP_TRUST_WORDS, TAG_WORDS } from '../../core/present/hover-texts';
+import { hopLine, ipInRoute, segmentName, segmentOf, segmentRole, TRUST_LABEL } from '../../core/present/route';
 import { escapeMarkdown } from './html';
 import { hostAt, ipCandidateAt, joinLines, parseResultSegment, positionOf, segmentAt, splitPair, type ResultSegment, type Span } from './tokens';
 
 /** Fields longer than this are scanned on the hovered line only. */
 const MAX_FIELD_CHARS = 64 * 1024;
-
-// ---------------------------------------------------------------------------------------------
-// Our own words about headers, results and tags
-
-const HEADER_WORDS: Record<string, string> = {
-  received:
-    'Trace field: one relay added it when it accepted the message (from whom, by which host, when). Fields are prepended, so the topmost is the newest hop; read them bottom-up to follow the route.',
-  'authentication-results':
-    "Authentication results (RFC 8601): SPF, DKIM, DMARC, ARC and, at Microsoft 365, compauth, as judged by the system named first (the authserv-id). Only the results stamped by the final receiving system count; Microsoft 365's copy has no authserv-id.",
-  'authentication-results-original':
-    "An Authentication-Results field written by an earlier system (e.g. a gateway), renamed by Exchange Online when the message arrived. A claim, not the receiver's verdict.",
-  'x-original-authentication-results': "An earlier system's Authentication-Results, kept under another name. A claim, not the receiver's verdict.",
-  'arc-authentication-results': 'ARC (RFC 8617): a snapshot of the authentication results an intermediary saw, part of its ARC set (instance i=).',
-  'arc-message-signature': 'ARC (RFC 8617): a DKIM-like signature over the message by an intermediary, for its ARC set (instance i=).',
-  'arc-seal': 'ARC (RFC 8617): seals the ARC sets up to this instance; cv= says whether the chain before it validated (none, pass, fail).',
-  'dkim-signature':
-    'DKIM signature (RFC 6376): the domain in d= vouches for the headers listed in h= and the body hash bh=. Any change to those after signing breaks it.',
-  'received-spf': 'The SPF result (RFC 7208) recorded by the receiving system, with the client IP and HELO it checked.',
-  'return-path': 'The envelope sender (MAIL FROM) written at final delivery: SPF checks this domain.',
-  from: 'The author address the reader sees. DMARC aligns SPF and DKIM against this domain.',
-  sender: 'The mailbox that actually sent the message on behalf of From.',
-  'reply-to': 'Where replies go.',
-  to: 'Primary recipients as written by the sender.',
-  cc: 'Copied recipients as written by the sender.',
-  subject: "The message's subject. Gateways that tag it (\"[EXTERNAL]\") break DKIM if the sender signed it.",
-  date: 'When the author submitted the message (the sender\'s clock).',
-  'message-id': 'The unique identifier the sending system gave the message.',
-  'delivered-to': 'The mailbox the message was delivered to (added at delivery).',
-  'x-original-to': 'The recipient address before aliases were expanded (added at delivery).',
-  'mime-version': 'Declares the MIME format of the body.',
-  'content-type': 'The format of the body (multipart, text, HTML) and its boundary or character set.',
-  'content-transfer-encoding': 'How the body is encoded for transport (7bit, quoted-printable, base64).',
-  'list-unsubscribe': 'How to unsubscribe (bulk mail).',
-  'x-ms-exchange-skiplistedinternetsender':
-    'Enhanced Filtering for Connectors skipped the relays in front of Microsoft 365 and recovered this earlier hop (ip=[…]; domain= is its HELO name, not a sender domain).',
-  'x-ms-exchange-externaloriginalinternetsender':
-    'Enhanced Filtering for Connectors recovered the original sender (ip=[…]) and the recipient is in scope: SPF and reputation were evaluated on this address.',
-};
-
-const RESULT_WORDS: Record<string, Record<string, string>> = {
-  spf: {
-    pass: "the connecting IP is allowed by the envelope sender domain's SPF record.",
-    fail: "the domain's SPF record says this IP is not allowed to send for it (-all).",
-    softfail: "the domain's SPF record says this IP is probably not allowed (~all).",
-    neutral: 'the SPF record makes no statement about this IP (?all).',
-    none: 'the domain publishes no SPF record (or no domain to check).',
-    temperror: 'a temporary DNS error stopped the check.',
-    permerror: 'the SPF record is broken (syntax error or too many DNS lookups).',
-  },
-  dkim: {
-    pass: 'the signature verified: the signed headers and the body are unchanged since signing.',
-    fail: 'the signature did not verify (see the comment for why).',
-    neutral: 'the signature could not be verified; Gmail reports a body hash mismatch this way.',
-    none: 'the message carries no DKIM signature.',
-    policy: 'the signature verified but the receiver does not accept it by policy.',
-    temperror: 'a temporary error (usually DNS) stopped the check.',
-    permerror: 'the signature is unusable (bad syntax, no key).',
-  },
-  dmarc: {
-    pass: 'SPF or DKIM passed for a domain aligned with the From domain.',
-    fail: 'neither SPF nor DKIM passed for a domain aligned with the From domain; the domain\'s policy (p=) applies.',
-    bestguesspass: 'Exchange Online: the From domain has no DMARC record, but it would have passed if it had one.',
-    none: 'the From domain publishes no DMARC record.',
-    temperror: 'a temporary DNS error stopped the check.',
-    permerror: 'the DMARC record is broken.',
-  },
-  arc: {
-    pass: 'the ARC chain validated: the intermediaries\' seals are intact.',
-    fail: 'the ARC chain is broken: a seal or signature did not verify, or a sealer reported cv=fail.',
-    none: 'the message carries no ARC sets.',
-  },
-  iprev: {
-    pass: 'the connecting IP has a reverse DNS name that resolves back to it.',
-    fail: 'the reverse DNS of the connecting IP does not match.',
-  },
-};
-
-/** Well-known comments after a result, lower-cased. */
-const COMMENT_WORDS: Array<[string, string]> = [
-  [
-    'body hash did not verify',
-    'The DKIM body hash (bh=) no longer matches the body: the content changed after signing. Typical causes in a gateway route: an "[EXTERNAL]" banner or disclaimer, link rewriting for click-time protection, attachment handling, or MIME re-encoding by the gateway.',
-  ],
-  ['body hash mismatch', 'The ARC or DKIM body hash no longer matches the body: the content changed after that signature was made.'],
-  [
-    'signature did not verify',
-    'The body hash matches but the signature over the headers does not: a signed header (listed in h=) changed after signing, for example a Subject tag or a rewritten From.',
-  ],
-  ['no key for signature', "The public key was not found in DNS (selector._domainkey.domain): a DNS or selector problem, not a change in transit."],
-  ['message not signed', 'The message has no DKIM signature.'],
-  ['signature was verified', 'The DKIM signature verified.'],
-  ['sender ip is', "The IP address SPF was checked against: the system that connected to the receiver. If it is a gateway's address, SPF judged the gateway, not the original sender."],
-  ['domain of', 'The receiver names the domain and the IP it checked.'],
-];
-
-const DMARC_ACTIONS: Record<string, string> = {
-  none: 'no action from DMARC (policy p=none, or passed).',
-  oreject: "the domain's p=reject was honoured as 'send to Junk' instead of rejecting (Exchange Online).",
-  'o.reject': "the domain's p=reject was honoured as 'send to Junk' instead of rejecting (Exchange Online).",
-  'pct.quarantine': 'the pct= sampling chose not to apply the quarantine policy to this message.',
-  'pct.reject': 'the pct= sampling chose not to apply the reject policy to this message.',
-  quarantine: "the domain's quarantine policy applies: the message goes to Junk or quarantine.",
-  reject: "the domain's reject policy applies.",
-  permerror: 'the DMARC record could not be used.',
-  temperror: 'a temporary DNS error.',
-};
-
-const TAG_WORDS: Record<string, string> = {
-  v: 'Version of the signature format.',
-  a: 'Signing algorithm (e.g. rsa-sha256, ed25519-sha256).',
-  c: 'Canonicalization header/body: "relaxed" tolerates whitespace and case changes, "simple" almost none.',
-  d: 'Signing domain: where the public key lives and the domain the signature vouches for (DMARC alignment compares it with From).',
-  s: 'Selector: the key is published at <selector>._domainkey.<d=>.',
-  t: 'Signature timestamp (seconds since 1970).',
-  x: 'Expiry (seconds since 1970): after it the signature counts as invalid.',
-  h: 'Signed header fields: changing any of them after signing breaks the signature.',
-  bh: 'Body hash: the hash of the (canonicalized) body when it was signed. A mismatch means the body changed.',
-  b: 'The signature itself.',
-  l: 'Body length limit: only the first l bytes of the body are covered; text appended after it does not break the signature.',
-  i: 'DKIM: the agent or user identity. ARC: the instance number of this ARC set (1 = the first intermediary).',
-  q: 'Key query method (dns/txt).',
-  z: 'Copied header fields (diagnostics).',
-  cv: 'Chain validation: none (first instance), pass (the chain before this sealer validated) or fail (it did not; the chain is broken for everyone downstream).',
-};
-
-const IP_CLASS_WORDS: Record<IpInfo['class'], string> = {
-  public: 'public internet address',
-  private: 'private address (RFC 1918): internal network, never seen on the internet. Enhanced Filtering skips these hops by itself and does not accept them in EFSkipIPs',
-  loopback: 'loopback address (the host talking to itself, e.g. a content filter on the same machine)',
-  'link-local': 'link-local address (same network segment only)',
-  cgnat: 'shared address space (RFC 6598, carrier-grade NAT): not routable on the internet',
-  documentation: 'documentation address (RFC 5737 / RFC 3849): used in examples, never on the internet',
-  reserved: 'reserved address: not routable on the internet',
-  unspecified: 'unspecified address',
-  multicast: 'multicast address',
-  'unique-local': 'unique local IPv6 address (fc00::/7): internal network',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Markdown assembly: only our literals as Markdown, everything else escaped
@@ -182,6 +50,12 @@ class Md {
   /** "*Label:* value" line, all escaped. */
   field(label: string, value: string | undefined, max = 600): this {
     if (value) this.parts.push(`*${escapeMarkdown(label, 80)}:* ${escapeMarkdown(value, max)}`);
+    return this;
+  }
+  /** "*Label:*" and one escaped bullet per item. */
+  list(label: string, items: string[], max = 600): this {
+    if (!items.length) return this;
+    this.parts.push(`*${escapeMarkdown(label, 80)}:*\n${items.map((i) => `- ${escapeMarkdown(i, max)}`).join('\n')}`);
     return this;
   }
   merge(other: Md): this {
@@ -214,18 +88,12 @@ function describeIp(md: Md, raw: string, a: Analysis | undefined): boolean {
   const info = ipInfo(ip);
   if (!info) return false;
   md.head(`IPv${info.version} address`, ip);
+  // what the route says about it first: that is what the user is asking
+  const route = a ? ipInRoute(a, ip) : [];
+  if (route.length) md.list('In this route', route);
   md.field('Class', IP_CLASS_WORDS[info.class] ?? info.class);
   if (info.provider) md.field('Network', `${info.provider.name} (range ${info.provider.range}; source: ${info.provider.source})`);
   if (info.vendor) md.field('Gateway vendor', `${info.vendor.name} (published range ${info.vendor.range}; source: ${info.vendor.source})`);
-  if (a) {
-    const roles: string[] = [];
-    if (a.boundary.connectingIp === ip) roles.push(`the connecting IP ${a.boundary.receiverName ?? 'the receiver'} evaluated (what SPF and CIP: saw)`);
-    if (a.boundary.relayIps.includes(ip)) roles.push('a relay in front of the receiver (a candidate for EFSkipIPs when public)');
-    if (a.boundary.originalSenderIp === ip) roles.push('the original sender as seen by the first relay');
-    const hops = a.hops.filter((h) => h.from.ip === ip).map((h) => `hop ${h.index + 1} (${h.role})`);
-    if (hops.length) roles.push(`sender side of ${hops.slice(0, 4).join(', ')}`);
-    if (roles.length) md.field('In this message', roles.join('; '));
-  }
   return true;
 }
 
@@ -246,15 +114,6 @@ function hopOfField(a: Analysis, fieldIndex: number): Hop | undefined {
   return a.hops.find((h) => h.fieldIndex === fieldIndex);
 }
 
-const ROLE_WORDS: Record<Hop['role'], string> = {
-  origin: 'the sender',
-  'sender-internal': "inside the sender's network",
-  gateway: 'a gateway or relay in front of the receiver',
-  'receiver-edge': "the receiver's edge",
-  'receiver-internal': 'inside the receiving system',
-  unknown: 'role unknown',
-};
-
 function describeHeaderName(md: Md, field: HeaderField, a: Analysis): void {
   const key = field.key;
   md.head('Header', field.name);
@@ -266,21 +125,14 @@ function describeHeaderName(md: Md, field: HeaderField, a: Analysis): void {
   if (key === 'received') {
     const hop = hopOfField(a, field.index);
     if (hop) {
-      const who = hop.vendor?.name ?? hop.from.rdns ?? hop.from.helo ?? hop.from.ip ?? 'an unknown host';
-      md.field(`Hop ${hop.index + 1} of ${a.hops.length} (oldest first)`, `${ROLE_WORDS[hop.role]}: from ${who} to ${hop.by.host ?? 'an unknown host'}`);
-      if (a.boundary.entryHopIndex === hop.index) md.text(`This is where ${a.boundary.receiverName ?? 'the receiver'} took the message from outside (the trust boundary).`);
+      md.field(`Hop ${hop.index + 1} of ${a.hops.length} (oldest first)`, `${HOP_ROLE_WORDS[hop.role]}: ${hopLine(hop)}`);
+      const seg = segmentOf(a, hop);
+      if (seg) md.field('Written by', `${segmentName(seg)} (${segmentRole(seg)}; ${TRUST_LABEL[seg.trust]})`);
+      if (a.facts.entry.hopIndex === hop.index) md.text(`This is where ${a.facts.receiver.name ?? 'the receiver'} took the message from outside (the trust boundary).`);
     }
   }
   const stamp = a.stamps.find((s) => s.fieldIndex === field.index);
-  if (stamp) {
-    const trust =
-      stamp.trust === 'verdict'
-        ? "the receiver's own verdict: these results count"
-        : stamp.trust === 'forged'
-          ? 'claims a trusted writer but sits below the trust boundary: likely forged, ignored'
-          : 'a claim written before the receiver took the message: informative, not authoritative';
-    md.field('Written by', `${stamp.writer ?? 'unknown'}, ${trust}`);
-  }
+  if (stamp) md.field('Written by', `${stamp.writer ?? 'unknown'}, ${STAMP_TRUST_WORDS[stamp.trust]}`);
   const vendors = vendorsByHeaderName(field.name);
   if (vendors.length) {
     const v = vendors[0];
@@ -290,7 +142,7 @@ function describeHeaderName(md: Md, field: HeaderField, a: Analysis): void {
 }
 
 function describeResult(md: Md, r: ResultSegment): boolean {
-  const words = RESULT_WORDS[r.method]?.[r.result];
+  const words = resultMeaning(r.method, r.result);
   if (r.method === 'compauth') {
     md.head('compauth', r.result + (r.reason ? ` reason=${r.reason}` : ''));
     md.text("Microsoft 365's composite authentication: its overall verdict on whether the From domain is genuine, from SPF, DKIM, DMARC, ARC and its own signals.");
@@ -301,10 +153,9 @@ function describeResult(md: Md, r: ResultSegment): boolean {
     else if (r.method.length) md.field('Meaning', `result "${r.result}" of the ${r.method} check`);
   }
   for (const c of r.comments.slice(0, 4)) {
-    const lc = c.toLowerCase();
-    const hit = COMMENT_WORDS.find(([k]) => lc.includes(k));
+    const hit = commentMeaning(c);
     md.field('Comment', c, 200);
-    if (hit) md.text(hit[1]);
+    if (hit) md.text(hit);
   }
   const action = r.props['action'];
   if (action) md.field(`action=${action}`, DMARC_ACTIONS[action.toLowerCase()] ?? 'not a documented action value');

@@ -1,7 +1,8 @@
 /**
  * Editor features on .eml messages: code actions (quick fixes and "Generate …" refactorings),
  * code lenses (entry hop and broken results), hovers (IPs, hosts, header names, decoded fields),
- * folding (multi-line headers and the body) and the Explanation webview view.
+ * folding (multi-line headers and the body), the Explanation webview view (and its editor tab) and
+ * the route diagram.
  *
  * registerFeatures returns the parts it created. The integration tests reach them through the
  * internal command `_mailflowLens.features` (commands starting with '_' are hidden from the
@@ -15,11 +16,13 @@ import { FixCommands } from './fixes';
 import { registerFolding } from './folding';
 import { registerHovers } from './hovers';
 import { ExplanationPanel, registerPanel } from './panel';
+import { RouteDiagram } from './diagram';
 
 export const FEATURES_COMMAND = '_mailflowLens.features';
 
 export interface FeaturesApi {
   panel: ExplanationPanel;
+  diagram: RouteDiagram;
   fixes: FixCommands;
   codeActions: typeof EmlCodeActionProvider;
   codeLens: EmlCodeLensProvider | undefined;
@@ -39,9 +42,12 @@ export function registerFeatures(context: vscode.ExtensionContext, store: Analys
 
   const { panel, disposables } = registerPanel(context.extensionUri, store);
   subs.push(...disposables);
+  const diagram = new RouteDiagram(context.extensionUri, store);
+  subs.push(diagram);
 
   const api: FeaturesApi = {
     panel,
+    diagram,
     fixes,
     codeActions: EmlCodeActionProvider,
     codeLens: lens.find((d): d is EmlCodeLensProvider => d instanceof EmlCodeLensProvider),

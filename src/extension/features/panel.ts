@@ -5,6 +5,9 @@
  * (open in an editor, copy), how to verify and documentation links. With nothing selected it shows
  * the summary: verdict, top findings, the route.
  *
+ * "Open in editor tab" shows the same page in an editor tab (room to read; it follows the
+ * selection like the view).
+ *
  * The HTML comes from panelView.ts (pure, escaped, strict CSP with a nonce). Messages from the
  * webview are validated there too; this file only performs the validated requests.
  */
@@ -24,6 +27,9 @@ import {
 } from './panelView';
 import { COPY_FIX_COMMAND, EXPLANATION_VIEW_ID, GENERATE_FIX_COMMAND, offeredRemedies } from './fixes';
 
+export const OPEN_EXPLANATION_IN_EDITOR_COMMAND = 'mailflowLens.openExplanationInEditor';
+export const EXPLANATION_EDITOR_VIEW_TYPE = 'mailflowLens.explanationEditor';
+
 /** Used to render without a resolved view (tests): the value current VS Code releases give. */
 const DEFAULT_CSP_SOURCE = "'self' https://*.vscode-cdn.net";
 
@@ -37,6 +43,9 @@ interface Shown {
 export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = EXPLANATION_VIEW_ID;
   private view: vscode.WebviewView | undefined;
+  /** The same page in an editor tab, when the user opened it there. */
+  private editor: vscode.WebviewPanel | undefined;
+  private editorDisposables: vscode.Disposable[] = [];
   private shown: Shown | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private viewDisposables: vscode.Disposable[] = [];
@@ -94,6 +103,43 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
     return !!this.view;
   }
 
+  /** The editor tab showing the explanation, if open. */
+  get editorPanel(): vscode.WebviewPanel | undefined {
+    return this.editor;
+  }
+
+  /** The HTML the editor tab shows now (undefined when it is not open). */
+  editorHtml: string | undefined;
+
+  /** Shows the explanation in an editor tab beside the message (or reveals the open one). */
+  openInEditor(): vscode.WebviewPanel {
+    if (this.editor) {
+      this.editor.reveal(undefined, true);
+      return this.editor;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      EXPLANATION_EDITOR_VIEW_TYPE,
+      'Mail Flow Lens: Explanation',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, enableCommandUris: false, enableFindWidget: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')] },
+    );
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mail-flow.svg');
+    this.editor = panel;
+    this.editorDisposables = [
+      panel.webview.onDidReceiveMessage((m) => void this.handleMessage(m, panel.webview)),
+      panel.onDidDispose(() => {
+        if (this.editor === panel) {
+          this.editor = undefined;
+          this.editorHtml = undefined;
+        }
+        for (const d of this.editorDisposables) d.dispose();
+        this.editorDisposables = [];
+      }),
+    ];
+    this.refresh(true);
+    return panel;
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
     for (const d of this.viewDisposables) d.dispose();
     this.view = view;
@@ -143,15 +189,15 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
     return { uri: undefined, analysis: undefined, target: { kind: 'empty' } };
   }
 
-  private assets(nonce: string): PanelAssets {
+  private assets(nonce: string, webview: vscode.Webview | undefined = this.view?.webview, place: PanelAssets['place'] = 'view'): PanelAssets {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const webview = this.view?.webview;
     if (webview) {
       return {
         cspSource: webview.cspSource,
         nonce,
         styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
         scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.js')).toString(),
+        place,
       };
     }
     return {
@@ -189,6 +235,17 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
       this.view.webview.html = rendered.html;
       this.view.description = t.target.kind === 'finding' ? 'finding' : t.target.kind === 'hop' ? `hop ${t.target.hop.index + 1}` : undefined;
     }
+    if (this.editor) {
+      let page: RenderedPanel;
+      try {
+        page = renderPanelHtml(t.target, this.assets(createNonce(), this.editor.webview, 'editor'));
+      } catch {
+        page = renderPanelHtml({ kind: 'empty' }, this.assets(createNonce(), this.editor.webview, 'editor'));
+      }
+      this.editor.webview.html = page.html;
+      this.editorHtml = page.html;
+      this.editor.title = t.target.kind === 'finding' ? 'Explanation: finding' : t.target.kind === 'hop' ? `Explanation: hop ${t.target.hop.index + 1}` : 'Mail Flow Lens: Explanation';
+    }
   }
 
   private documentOf(uri: vscode.Uri | undefined): vscode.TextDocument | undefined {
@@ -202,7 +259,7 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
    * the document, remedy ids of the current analysis, link and list indexes of this render).
    * Returns the accepted message, or undefined when it was rejected.
    */
-  async handleMessage(raw: unknown): Promise<PanelMessage | undefined> {
+  async handleMessage(raw: unknown, from: vscode.Webview | undefined = this.view?.webview): Promise<PanelMessage | undefined> {
     const shown = this.shown;
     const a = shown?.analysis;
     const doc = this.documentOf(shown?.uri);
@@ -228,7 +285,7 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case 'copy':
         await vscode.commands.executeCommand(COPY_FIX_COMMAND, msg.remedyId, uri);
-        void this.view?.webview.postMessage({ type: 'status', text: 'Copied to the clipboard. Review before running.' });
+        void from?.postMessage({ type: 'status', text: 'Copied to the clipboard. Review before running.' });
         break;
       case 'generate':
         await vscode.commands.executeCommand(GENERATE_FIX_COMMAND, msg.remedyId, uri);
@@ -247,6 +304,9 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case 'summary':
         if (uri) this.store.select({ kind: 'summary', uri: uri.toString() });
+        break;
+      case 'popout':
+        this.openInEditor();
         break;
       case 'ready':
         break;
@@ -267,6 +327,7 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   dispose(): void {
+    this.editor?.dispose();
     for (const d of this.viewDisposables) d.dispose();
     for (const d of this.disposables) d.dispose();
   }
@@ -275,5 +336,9 @@ export class ExplanationPanel implements vscode.WebviewViewProvider, vscode.Disp
 export function registerPanel(extensionUri: vscode.Uri, store: AnalysisStore): { panel: ExplanationPanel; disposables: vscode.Disposable[] } {
   const panel = new ExplanationPanel(extensionUri, store);
   const registration = vscode.window.registerWebviewViewProvider(EXPLANATION_VIEW_ID, panel, { webviewOptions: { retainContextWhenHidden: false } });
-  return { panel, disposables: [panel, registration] };
+  const open = vscode.commands.registerCommand(OPEN_EXPLANATION_IN_EDITOR_COMMAND, () => {
+    panel.openInEditor();
+    return true;
+  });
+  return { panel, disposables: [panel, registration, open] };
 }

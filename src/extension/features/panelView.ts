@@ -17,6 +17,24 @@
  */
 import type { Analysis, Evidence, Finding, Hop, Remedy, Severity } from '../../core/types';
 import { EXPLANATIONS, explanationFor, type Explanation } from '../../core/diagnose/explanations';
+import { formatAuthSummary, receiverVerdict } from '../../core/report/markdown';
+import { explainNonPassing, HOP_ROLE_WORDS } from '../../core/present/hover-texts';
+import {
+  breakHop,
+  efcShort,
+  evidenceText,
+  hopLine,
+  relayName,
+  routeLanes,
+  segmentName,
+  segmentOf,
+  segmentRole,
+  TRUST_LABEL,
+  TRUST_MEANING,
+  unplacedRelays,
+  VERDICT_MEANING,
+  verdictLabel,
+} from '../../core/present/route';
 import { buildCsp, escapeHtml, idAttr, intAttr, isValidNonce } from './html';
 import { displayLines, displayText } from '../../core/present/text';
 
@@ -208,12 +226,36 @@ function findingButton(a: Analysis, f: Finding, index: number): Html {
   );
 }
 
+/**
+ * A finding's fixes as the page lists them: the recommended one first, then in the engine's order
+ * (the analysis lists remedies best fit first).
+ */
+export function orderedRemedies(a: Analysis, f: Finding): Remedy[] {
+  const ids = new Set(f.remedies);
+  const list = a.remedies.filter((r) => ids.has(r.id));
+  return list.map((r, i) => ({ r, i })).sort((x, y) => Number(!!y.r.recommended) - Number(!!x.r.recommended) || x.i - y.i).map((x) => x.r);
+}
+
+/** The verification steps of a finding's fixes, each once, in the order of the fixes. */
+export function verifySteps(remedies: Remedy[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of remedies) {
+    for (const v of r.verify) {
+      const key = v.trim().toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
 function renderFinding(t: Extract<PanelTarget, { kind: 'finding' }>, ctx: RenderContext): Html {
   const { analysis: a, finding: f } = t;
   const ex = explanationFor(f.explanation) ?? explanationFor(f.id);
-  const remedies = f.remedies.map((id) => a.remedies.find((r) => r.id === id)).filter((r): r is Remedy => !!r);
-  const verify: Html[] = [];
-  for (const r of remedies) for (const v of r.verify) verify.push(text(v));
+  const remedies = orderedRemedies(a, f);
+  const verify: Html[] = verifySteps(remedies).map((v) => text(v));
   const hop = f.hopIndex !== null && f.hopIndex !== undefined ? a.hops[f.hopIndex] : undefined;
   return [
     el('header', { class: 'title' }, badge(f.severity), el('h2', null, text(ex?.title ?? f.id))),
@@ -225,23 +267,12 @@ function renderFinding(t: Extract<PanelTarget, { kind: 'finding' }>, ctx: Render
     section('How to fix', 'fix', para(ex?.howToFix), ...remedies.map((r) => remedyBlock(r, ctx))),
     section('How to verify', 'verify', para(ex?.howToVerify), list(verify)),
     section('Learn more', 'docs', ex ? linkButtons(ex.docs, ctx) : ''),
-    ex?.seeds.length ? section('Background', 'seeds', list(ex.seeds.map((s) => text(s)))) : '',
     el('p', { class: 'back' }, button('Back to the summary', { 'data-action': 'summary' }, 'link')),
   ].join('');
 }
 
-const ROLE_LABEL: Record<Hop['role'], string> = {
-  origin: 'sender',
-  'sender-internal': "inside the sender's network",
-  gateway: 'gateway / relay',
-  'receiver-edge': "receiver's edge",
-  'receiver-internal': 'inside the receiver',
-  unknown: 'unknown role',
-};
-
 function hopLabel(h: Hop): string {
-  const who = h.vendor?.name ?? h.from.rdns ?? h.from.helo ?? h.from.ip ?? 'unknown host';
-  return `${who} → ${h.by.host ?? 'unknown host'}`;
+  return hopLine(h);
 }
 
 function ipWords(h: Hop): string | undefined {
@@ -269,8 +300,12 @@ function delayWords(ms: number | null): string | undefined {
 
 function renderHop(t: Extract<PanelTarget, { kind: 'hop' }>): Html {
   const { analysis: a, hop: h } = t;
+  const seg = segmentOf(a, h);
+  const relay = a.facts.relays.find((r) => r.hopIndex === h.index);
   const rows: Array<[string, string | undefined]> = [
-    ['Role', ROLE_LABEL[h.role] ?? h.role],
+    ['Written by', seg ? `${segmentName(seg)} (${segmentRole(seg)})` : undefined],
+    ['Lines', seg ? TRUST_LABEL[seg.trust] : undefined],
+    ['Role', HOP_ROLE_WORDS[h.role] ?? h.role],
     ['From (HELO)', h.from.helo],
     ['From (reverse DNS)', h.from.rdns],
     ['From (IP)', ipWords(h)],
@@ -279,9 +314,9 @@ function renderHop(t: Extract<PanelTarget, { kind: 'hop' }>): Html {
     ['TLS', h.tls ? [h.tls.version, h.tls.cipher].filter(Boolean).join(' ') || 'yes' : 'no TLS recorded'],
     ['Time', h.timestamp ?? undefined],
     ['Delay', delayWords(h.delayMs)],
-    ['Vendor', h.vendor ? `${h.vendor.name} (${h.vendor.confidence}: ${h.vendor.signals.map((s) => s.kind).join(', ')})` : undefined],
   ];
-  const entry = a.boundary.entryHopIndex === h.index;
+  const entry = a.facts.entry.hopIndex === h.index;
+  const broke = breakHop(a) === h.index;
   const findings = a.findings.map((f, i) => ({ f, i })).filter(({ f }) => f.hopIndex === h.index);
   const stamps = h.stamps.map((s) => {
     const parts = Object.entries(s.summary)
@@ -297,13 +332,23 @@ function renderHop(t: Extract<PanelTarget, { kind: 'hop' }>): Html {
   });
   return [
     el('header', { class: 'title' }, el('h2', null, text(`Hop ${h.index + 1} of ${a.hops.length}: ${hopLabel(h)}`))),
-    entry ? el('p', { class: 'message' }, text(`This is where ${a.boundary.receiverName ?? 'the receiver'} took the message from outside (the trust boundary).`)) : '',
+    broke ? el('p', { class: 'message verdict-error' }, text(`Authentication broke here. ${a.facts.verdict.summary}`)) : '',
+    entry ? el('p', { class: 'message' }, text(`This is where ${a.facts.receiver.name ?? 'the receiver'} took the message from outside (the trust boundary).`)) : '',
+    seg?.trust === 'claimed' ? el('p', { class: 'message' }, text(TRUST_MEANING.claimed)) : '',
     h.clockSkew ? el('p', { class: 'message' }, text('The clock of this hop disagrees with the hop before it (the time goes backwards).')) : '',
     el(
       'dl',
       { class: 'facts' },
       ...rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => el('div', null, el('dt', null, text(k)), el('dd', null, text(v)))),
     ),
+    relay
+      ? section(
+          `Relay of the recipient (${relay.strength} evidence)`,
+          'relay',
+          para(relayName(relay)),
+          list(relay.evidence.map((e) => el('span', null, el('span', { class: `badge badge-${e.strength === 'strong' ? 'ok' : 'info'}` }, text(e.strength)), text(` ${evidenceText(e)}`), e.evidence ? evidenceButton(e.evidence, a.input.lineCount) : ''))),
+        )
+      : '',
     section('Evidence', 'evidence', list([evidenceButton({ header: 'Received', fieldIndex: h.fieldIndex, lines: h.lines }, a.input.lineCount)])),
     section('Authentication stamped here', 'stamps', list(stamps)),
     section('Findings at this hop', 'findings', list(findings.map(({ f, i }) => findingButton(a, f, i)))),
@@ -312,56 +357,77 @@ function renderHop(t: Extract<PanelTarget, { kind: 'hop' }>): Html {
   ].join('');
 }
 
-/** One sentence on the state of the message. */
+/** One sentence on the state of the message: the verdict class of the facts, never re-derived. */
 export function verdict(a: Analysis): { severity: Severity | 'ok'; text: string } {
-  const errors = a.findings.filter((f) => f.severity === 'error');
-  const warnings = a.findings.filter((f) => f.severity === 'warning');
   const fatal = a.problems.find((p) => p.severity === 'error');
   if (fatal && !a.hops.length) return { severity: 'error', text: fatal.message };
-  if (errors.length) {
-    const first = explanationFor(errors[0].explanation)?.title ?? errors[0].id;
-    return { severity: 'error', text: `Authentication broke on the way: ${first}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.` };
+  const v = a.facts?.verdict;
+  if (!v) return { severity: 'info', text: 'Not judged.' };
+  switch (v.class) {
+    case 'authentic':
+      return { severity: a.findings.some((f) => f.severity === 'error') ? 'warning' : 'ok', text: v.summary };
+    case 'broken-in-transit':
+    case 'never-authentic':
+      return { severity: 'error', text: v.summary };
+    default:
+      return { severity: 'warning', text: v.summary };
   }
-  if (warnings.length) {
-    const first = explanationFor(warnings[0].explanation)?.title ?? warnings[0].id;
-    return { severity: 'warning', text: `Worth a look: ${first}${warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : ''}.` };
-  }
-  return { severity: 'ok', text: 'No authentication problem found on this route.' };
 }
 
 function renderSummary(t: Extract<PanelTarget, { kind: 'summary' }>): Html {
   const a = t.analysis;
+  const f = a.facts;
   const v = verdict(a);
-  const b = a.boundary;
   const top = a.findings
-    .map((f, i) => ({ f, i }))
-    .filter(({ f }) => f.severity !== 'info')
+    .map((x, i) => ({ f: x, i }))
+    .filter(({ f: x }) => x.severity !== 'info')
     .slice(0, 6);
-  const info = a.findings.map((f, i) => ({ f, i })).filter(({ f }) => f.severity === 'info').slice(0, 6);
+  const info = a.findings.map((x, i) => ({ f: x, i })).filter(({ f: x }) => x.severity === 'info').slice(0, 6);
+  const results = receiverVerdict(a);
   const facts: Array<[string, string | undefined]> = [
     ['Subject', a.summary.subject],
     ['From', a.summary.from],
-    ['Receiver', b.receiverName ?? (b.receiver !== 'unknown' ? b.receiver : undefined)],
-    ['Connecting IP', b.connectingIp ?? undefined],
-    ['Relays in front', b.relayIps.length ? b.relayIps.join(', ') : undefined],
-    ['Original sender IP', b.originalSenderIp ?? undefined],
+    ['Receiver', f.receiver.name ?? (f.receiver.kind !== 'unknown' ? f.receiver.kind : undefined)],
+    ['Connecting IP', f.entry.connectingIp ?? undefined],
+    ['Relays of the recipient', f.relays.length ? f.relays.map((r) => `${relayName(r)} (${r.strength} evidence)`).join('; ') : undefined],
+    ['Original sender', f.originalSender ? [f.originalSender.host, f.originalSender.ip ? `[${f.originalSender.ip}]` : ''].filter(Boolean).join(' ') : undefined],
+    ["Receiver's results", formatAuthSummary(results) || undefined],
+    ['Enhanced Filtering', f.efc.state !== 'not-applicable' ? efcShort(f.efc.state).replace(/^EFC /, '') : undefined],
   ];
-  const hops = a.hops.map((h) =>
-    el(
-      'span',
-      null,
-      button(`Hop ${h.index + 1}`, { 'data-action': 'hop', 'data-index': String(h.index), 'aria-label': `Explain hop ${h.index + 1}` }, 'link'),
-      text(` ${hopLabel(h)} · ${ROLE_LABEL[h.role] ?? h.role}${h.from.ip ? ` · ${h.from.ip}` : ''}${b.entryHopIndex === h.index ? ' · entry into the receiver' : ''}`),
-    ),
-  );
+  const broke = breakHop(a);
+  const lanes = routeLanes(a).map((l) => {
+    const relays = l.relays.length ? l.relays : l.segment.role === 'recipient' ? unplacedRelays(a) : [];
+    const hops = l.hops.map((h) =>
+      el(
+        'li',
+        null,
+        button(`Hop ${h.index + 1}`, { 'data-action': 'hop', 'data-index': String(h.index), 'aria-label': `Explain hop ${h.index + 1}` }, 'link'),
+        text(` ${broke === h.index ? '⚠ broke here · ' : ''}${f.entry.hopIndex === h.index ? 'entry · ' : ''}${hopLabel(h)}`),
+      ),
+    );
+    return el(
+      'li',
+      { class: `lane lane-${l.segment.trust}` },
+      el('strong', null, text(l.name)),
+      text(` — ${l.role}; ${l.trust}`),
+      relays.length
+        ? el('ul', { class: 'relays' }, ...relays.map((r) => el('li', null, text(`Relay ${relayName(r)}, ${r.strength} evidence: `), text(r.evidence.map((e) => `${e.strength}: ${evidenceText(e)}`).join('; ')))))
+        : '',
+      el('ol', { class: 'route' }, ...hops),
+    );
+  });
   return [
     el('header', { class: 'title' }, el('h2', null, text('Summary'))),
-    el('p', { class: `verdict verdict-${v.severity}`, role: 'status' }, text(v.text)),
+    el('p', { class: `verdict verdict-${v.severity}`, role: 'status' }, el('strong', null, text(`${verdictLabel(f.verdict)}. `)), text(v.text)),
+    f.verdict.reasons.length ? list(f.verdict.reasons.map((r) => text(r)), 'reasons') : '',
     el('dl', { class: 'facts' }, ...facts.filter(([, x]) => x).map(([k, x]) => el('div', null, el('dt', null, text(k)), el('dd', null, text(x))))),
-    section('Findings', 'findings', list(top.map(({ f, i }) => findingButton(a, f, i)))),
-    section('Notes', 'notes', list(info.map(({ f, i }) => findingButton(a, f, i)))),
-    section('Route (oldest first)', 'route', el('ol', { class: 'route' }, ...hops.map((h) => el('li', null, h)))),
-    b.reasoning.length ? section('How the trust boundary was found', 'boundary', list(b.reasoning.map((r) => text(r)))) : '',
+    section("What the receiver's results mean", 'results', list(explainNonPassing(results).map((e) => text(e)))),
+    f.receiver.consumer ? section('No connector advice', 'consumer', para(f.receiver.consumerReason ?? 'A consumer mailbox has no connectors and no gateway of its own.')) : '',
+    section('Findings', 'findings', list(top.map(({ f: x, i }) => findingButton(a, x, i)))),
+    section('Notes', 'notes', list(info.map(({ f: x, i }) => findingButton(a, x, i)))),
+    section('Route by organisation (oldest first)', 'route', el('ul', { class: 'lanes' }, ...lanes)),
+    f.reasoning.length ? section('How the route was judged', 'boundary', list(f.reasoning.map((r) => text(r)))) : '',
+    para(VERDICT_MEANING[f.verdict.class], 'note'),
   ].join('');
 }
 
@@ -391,6 +457,8 @@ export interface PanelAssets {
   /** webview URIs of media/panel.css and media/panel.js (from asWebviewUri). */
   styleUri: string;
   scriptUri: string;
+  /** Where the page is shown: the sidebar view (offers "Open in editor tab") or an editor tab. */
+  place?: 'view' | 'editor';
 }
 
 export interface RenderedPanel {
@@ -405,7 +473,11 @@ export interface RenderedPanel {
 export function renderPanelHtml(target: PanelTarget, assets: PanelAssets): RenderedPanel {
   if (!isValidNonce(assets.nonce)) throw new Error('invalid nonce');
   const ctx: RenderContext = { links: [], remedyIds: new Set() };
-  const body = renderBody(target, ctx);
+  const toolbar =
+    assets.place !== 'editor' && target.kind !== 'empty'
+      ? el('nav', { class: 'toolbar', 'aria-label': 'Explanation' }, button('Open in editor tab', { 'data-action': 'popout', title: 'Show this explanation in an editor tab, with room to read' }, 'link'))
+      : '';
+  const body = toolbar + renderBody(target, ctx);
   const csp = buildCsp({ cspSource: assets.cspSource, nonce: assets.nonce });
   const html =
     '<!DOCTYPE html>\n' +
@@ -432,6 +504,7 @@ export type PanelMessage =
   | { type: 'finding'; index: number }
   | { type: 'hop'; index: number }
   | { type: 'summary' }
+  | { type: 'popout' }
   | { type: 'ready' };
 
 export interface MessageLimits {
@@ -452,6 +525,7 @@ const MESSAGE_KEYS: Record<PanelMessage['type'], readonly string[]> = {
   finding: ['type', 'index'],
   hop: ['type', 'index'],
   summary: ['type'],
+  popout: ['type'],
   ready: ['type'],
 };
 
@@ -493,7 +567,7 @@ export function validatePanelMessage(raw: unknown, limits: MessageLimits): Panel
     case 'hop':
       return isIndex(m.index, limits.hopCount) ? { type, index: m.index } : undefined;
     case 'summary':
-      return { type };
+    case 'popout':
     case 'ready':
       return { type };
     default:

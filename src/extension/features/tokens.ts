@@ -5,6 +5,7 @@
  * signatures. Every scan is bounded, so a 1 MB header line costs the same as a short one.
  * No 'vscode' import: unit-tested on its own.
  */
+import { parseAuthResults } from '../../core/parse/auth-results';
 
 /** How far a token may extend on each side of the cursor. */
 export const MAX_TOKEN = 260;
@@ -177,79 +178,17 @@ export interface ResultSegment {
 }
 
 /**
- * One `method=result (comment) reason=… ptype.prop=value` part of an Authentication-Results field.
+ * One `method=result (comment) reason=… ptype.prop=value` part of an Authentication-Results field,
+ * read by the engine's own Authentication-Results parser (the same reading as the analysis).
  * Returns undefined when the segment does not start with `word=word` (e.g. the authserv-id or a
- * bare accepted-domain token in EOP's form). Comments may nest; quoted strings are kept whole.
+ * bare accepted-domain token in EOP's form).
  */
 export function parseResultSegment(segment: string): ResultSegment | undefined {
   const s = segment.length > 4000 ? segment.slice(0, 4000) : segment;
-  const comments: string[] = [];
-  const words: string[] = [];
-  let cur = '';
-  let depth = 0;
-  let comment = '';
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (depth > 0) {
-      if (ch === '\\' && i + 1 < s.length) {
-        comment += s[++i];
-      } else if (ch === '(') {
-        depth++;
-        comment += ch;
-      } else if (ch === ')') {
-        depth--;
-        if (depth === 0) {
-          comments.push(comment.trim());
-          comment = '';
-        } else comment += ch;
-      } else comment += ch;
-      continue;
-    }
-    if (quoted) {
-      if (ch === '"') quoted = false;
-      else cur += ch;
-      continue;
-    }
-    if (ch === '"') {
-      quoted = true;
-      continue;
-    }
-    if (ch === '(') {
-      if (cur) words.push(cur);
-      cur = '';
-      depth = 1;
-      continue;
-    }
-    if (isSpace(ch.charCodeAt(0))) {
-      if (cur) words.push(cur);
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  if (cur) words.push(cur);
-  if (depth > 0 && comment.trim()) comments.push(comment.trim());
-  // "dkim = pass" (spaces around '=') → join
-  const joined: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w === '=' && joined.length && i + 1 < words.length) joined[joined.length - 1] += `=${words[++i]}`;
-    else if (w.endsWith('=') && i + 1 < words.length && !words[i + 1].includes('=')) joined.push(w + words[++i]);
-    else if (w.startsWith('=') && joined.length) joined[joined.length - 1] += w;
-    else joined.push(w);
-  }
-  const first = joined[0] ? splitPair(joined[0], '=') : undefined;
-  if (!first || !first.value) return undefined;
-  const method = first.key.toLowerCase().split('/')[0];
-  const out: ResultSegment = { method, result: first.value.toLowerCase(), comments, props: {} };
-  for (const w of joined.slice(1)) {
-    const p = splitPair(w, '=');
-    if (!p) continue;
-    const k = p.key.toLowerCase();
-    if (k === 'reason') out.reason = p.value;
-    else if (!(k in out.props)) out.props[k] = p.value;
-  }
+  const r = parseAuthResults(s).results[0];
+  if (!r || !r.method || !r.result) return undefined;
+  const out: ResultSegment = { method: r.method.toLowerCase(), result: r.result.toLowerCase(), comments: [...r.comments], props: { ...r.props } };
+  if (r.reason !== undefined) out.reason = r.reason;
   return out;
 }
 

@@ -22,12 +22,16 @@ import {
   findFindingIndex,
   renderPanelHtml,
   validatePanelMessage,
+  orderedRemedies,
   verdict,
   type MessageLimits,
   type PanelAssets,
 } from '../../../src/extension/features/panelView';
 import { hostAt, ipCandidateAt, parseResultSegment, segmentAt, splitPair } from '../../../src/extension/features/tokens';
-import { analyzeHeaders } from '../../../src/core/analyze';
+import { analyze, analyzeHeaders } from '../../../src/core/analyze';
+import { proofpointBannerEop } from '../../fixtures/scenarios/s02-proofpoint-banner-eop';
+import { zoneResolver } from '../../fixtures/scenarios';
+import { verdictLabel } from '../../../src/core/present/route';
 import type { Analysis } from '../../../src/core/types';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -198,7 +202,7 @@ describe('explanation panel rendering', () => {
     const r = renderPanelHtml({ kind: 'summary', analysis: hostile }, ASSETS);
     assertInert(r.html);
     assert.ok(r.html.includes('&lt;script&gt;alert(1)&lt;/script&gt; Q3 &lt;/style&gt;&lt;style&gt;body{display:none}&lt;/style&gt; &#96;whoami&#96; &lt;img src&#61;x onerror&#61;alert(1)&gt;'));
-    assert.ok(r.html.includes('Authentication broke on the way'));
+    assert.ok(r.html.includes(`<strong>${verdictLabel(hostile.facts.verdict)}. </strong>`), 'the verdict class of the facts heads the summary');
     assert.ok(r.html.includes('data-action="finding"'));
     assert.ok(r.html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39; https://*.vscode-cdn.net; script-src &#39;nonce-${NONCE}&#39;`));
   });
@@ -241,10 +245,56 @@ describe('explanation panel rendering', () => {
     assert.doesNotMatch(r.html, /href="https:\/\/learn/);
   });
 
-  test('verdict summarises the worst findings', () => {
-    assert.equal(verdict(plain).severity, 'error');
-    const clean: Analysis = { ...plain, findings: [] };
-    assert.deepEqual(verdict(clean), { severity: 'ok', text: 'No authentication problem found on this route.' });
+  test('the verdict is the class the facts decided, not a count of findings', () => {
+    assert.equal(plain.facts.verdict.class, 'broken-in-transit');
+    assert.deepEqual(verdict(plain), { severity: 'error', text: plain.facts.verdict.summary });
+    // the same message without findings is still broken in transit
+    assert.equal(verdict({ ...plain, findings: [] }).severity, 'error');
+    // authentic (compauth or DMARC passed) is never shown as an error, whatever the findings say
+    const authentic: Analysis = { ...plain, facts: { ...plain.facts, verdict: { ...plain.facts.verdict, class: 'authentic', summary: "Authentic: Exchange Online's DMARC passed." } } };
+    assert.ok(authentic.findings.some((f) => f.severity === 'error'));
+    assert.deepEqual(verdict(authentic), { severity: 'warning', text: "Authentic: Exchange Online's DMARC passed." });
+    assert.equal(verdict({ ...authentic, findings: [] }).severity, 'ok');
+    const spoof: Analysis = { ...plain, facts: { ...plain.facts, verdict: { ...plain.facts.verdict, class: 'never-authentic', kind: 'spoof', summary: 'Never authentic: nothing authenticated x.' } } };
+    const page = renderPanelHtml({ kind: 'summary', analysis: spoof }, ASSETS).html;
+    assert.ok(page.includes('Never authentic (spoof). '), 'the class is named');
+    assert.ok(!page.includes('broke here') && !page.includes('broke on the way'), 'a spoof is not "broken on the way"');
+  });
+
+  test('a finding page lists the recommended fix first, each verification step once, and no internal ids', async () => {
+    // with the recipient's DNS the Proofpoint relay is confirmed and a fix is recommended
+    const built = await proofpointBannerEop.build();
+    const plain = await analyze(built.bytes, { resolver: zoneResolver(built.dnsZone), dnsMode: 'recorded' });
+    const i = plain.findings.findIndex((f) => f.id === 'efc-not-enabled');
+    const f = plain.findings[i];
+    const r = renderPanelHtml({ kind: 'finding', analysis: plain, finding: f, findingIndex: i }, ASSETS);
+    const order = [...r.html.matchAll(/data-action="generate" data-remedy="([a-z0-9-]+)"/g)].map((m) => m[1]);
+    const rec = plain.remedies.find((x) => x.recommended && f.remedies.includes(x.id));
+    assert.ok(rec, 'the message has a recommended fix for this finding');
+    assert.equal(order[0], rec.id, `the recommended fix comes first: ${order.join(', ')}`);
+    assert.deepEqual(orderedRemedies(plain, f).map((x) => x.id), order);
+    const verifySection = r.html.slice(r.html.indexOf('id="verify"'), r.html.indexOf('id="docs"'));
+    const items = [...verifySection.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]);
+    assert.ok(items.length >= 2);
+    assert.equal(new Set(items).size, items.length, `no verification step twice: ${items.join(' | ')}`);
+    assert.equal((r.html.match(/>How to verify</g) ?? []).length, 1, 'one "How to verify" section');
+    assert.doesNotMatch(r.html, /\bseed \d|>Background</, 'no internal source ids');
+    assert.ok(r.html.includes(`>Hop ${f.hopIndex! + 1}: ${plain.hops[f.hopIndex!].from.rdns ?? ''}`) || r.html.includes(' → '), 'the hop reads from → by');
+  });
+
+  test('the view offers "Open in editor tab"; the editor tab does not; the page wraps', () => {
+    const inView = renderPanelHtml({ kind: 'summary', analysis: plain }, ASSETS).html;
+    assert.ok(inView.includes('data-action="popout"'));
+    const inEditor = renderPanelHtml({ kind: 'summary', analysis: plain }, { ...ASSETS, place: 'editor' }).html;
+    assert.ok(!inEditor.includes('data-action="popout"'));
+    const limits: MessageLimits = { lineCount: 10, remedyIds: new Set(), linkCount: 0, findingCount: 0, hopCount: 0 };
+    assert.deepEqual(validatePanelMessage({ type: 'popout' }, limits), { type: 'popout' });
+    assert.equal(validatePanelMessage({ type: 'popout', url: 'x' }, limits), undefined);
+    const css = fs.readFileSync(path.join(ROOT, 'media/panel.css'), 'utf8');
+    assert.match(css, /pre\.script \{[^}]*white-space: pre-wrap/, 'scripts wrap in the narrow sidebar');
+    assert.doesNotMatch(css, /\.status \{[^}]*position: fixed/, 'the status line never floats over the text');
+    const js = fs.readFileSync(path.join(ROOT, 'media/panel.js'), 'utf8');
+    assert.match(js, /setTimeout\(function \(\) \{\s*status\.textContent = ''/, 'the status line clears itself');
   });
 
   test('findFindingIndex follows a finding into a re-analysis', () => {

@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import type { MailFlowLensApi } from '../../../src/extension/extension';
 import type { FeaturesApi } from '../../../src/extension/features';
-import { fixDocumentText } from '../../../src/extension/commands';
+import { fixDocumentText, fixHeadline } from '../../../src/extension/commands';
 import { EmlCodeActionProvider } from '../../../src/extension/features/codeActions';
-import { closeAll, lensApi, openMessage, scenario, tempDir, waitFor } from './mfl-helpers';
+import { closeAll, lensApi, openMessage, scenario, setSetting, tempDir, waitFor } from './mfl-helpers';
 
 /** Reverts and closes the active (untitled) editor and waits until VS Code has disposed its document. */
 async function closeActiveUntitled(): Promise<void> {
@@ -55,8 +55,13 @@ describe('Code actions (quick fixes and Generate refactorings)', () => {
   before(async () => {
     api = await lensApi();
     feat = await features();
+    // the Proofpoint relay confirmed by the user's settings: its address may go into the commands
+    await setSetting('trustedRelays', ['148.163.138.245']);
   });
-  after(closeAll);
+  after(async () => {
+    await setSetting('trustedRelays', undefined);
+    await closeAll();
+  });
 
   it('offers the EFC fixes as quick fixes on the efc-not-enabled diagnostic, one preferred', async () => {
     const s = await scenario('proofpoint');
@@ -135,7 +140,7 @@ describe('Code actions (quick fixes and Generate refactorings)', () => {
     }, 'the generated script editor');
     assert.equal(editor.document.languageId, 'powershell');
     const text = editor.document.getText();
-    assert.ok(text.startsWith(remedy.text), 'the document starts with the remedy text');
+    assert.ok(text.startsWith(`# ${fixHeadline(remedy)}\n${remedy.text}`), 'the document starts with its headline, then the remedy text');
     assert.equal(text, fixDocumentText(remedy));
     assert.match(text, /Set-InboundConnector -Identity '<your inbound connector>'/);
     assert.ok(text.includes(`-EFSkipIPs '${s.facts.connectingIp}'`) || text.includes(`'${s.facts.connectingIp}'`), 'the gateway IP is in the script');

@@ -1,12 +1,15 @@
 // Code lenses inside a real VS Code: on the Received field of the entry hop ("Gateway: Proofpoint
 // 148.163.138.245 → Generate EFC command" + "Explain") and on the first evidence line of the
-// error findings; the generate lens opens the fix, the explain lens selects and explains.
+// error findings, a fix only paired with a finding it is about (never DKIM with an Enhanced
+// Filtering command); the generate lens opens the fix, the explain lens selects and explains.
+// The Proofpoint relay is confirmed through the Trusted Relays setting (without it the relay is
+// only named by its reverse DNS, and the scripts carry a placeholder).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from 'mocha';
 import type { MailFlowLensApi } from '../../../src/extension/extension';
 import { fixDocumentText } from '../../../src/extension/commands';
-import { closeAll, lensApi, openMessage, scenario, waitFor } from './mfl-helpers';
+import { closeAll, lensApi, openMessage, scenario, setSetting, waitFor } from './mfl-helpers';
 
 /** Reverts and closes the active (untitled) editor and waits until VS Code has disposed its document. */
 async function closeActiveUntitled(): Promise<void> {
@@ -24,8 +27,12 @@ describe('Code lenses (entry hop and broken results)', () => {
 
   before(async () => {
     api = await lensApi();
+    await setSetting('trustedRelays', ['148.163.138.245']);
   });
-  after(closeAll);
+  after(async () => {
+    await setSetting('trustedRelays', undefined);
+    await closeAll();
+  });
 
   it('puts "Gateway: Proofpoint <ip> → Generate EFC command" and "Explain" on the entry hop', async () => {
     const s = await scenario('proofpoint');
@@ -59,6 +66,22 @@ describe('Code lenses (entry hop and broken results)', () => {
       if (gen) assert.match(gen.command!.title, / → Generate EFC command$/);
     }
     for (const l of all) assert.ok(!l.command?.title.includes('$('), 'no icon syntax from message text');
+  });
+
+  it('never pairs the DKIM finding with an Enhanced Filtering command (that fixes SPF, not the signature)', async () => {
+    const s = await scenario('proofpoint');
+    const { doc, analysis } = await openMessage(api, s.uri);
+    const dkim = analysis.findings.find((f) => f.id === 'dkim-body-modified')!;
+    assert.ok(dkim.remedies.some((id) => analysis.remedies.find((r) => r.id === id)?.kind === 'efc'), 'the engine lists EFC among its remedies');
+    const all = await lenses(doc.uri);
+    const line = dkim.evidence[0].lines.startLine;
+    const here = all.filter((l) => l.range.start.line === line).map((l) => l.command!.title);
+    assert.ok(here.some((t) => t.startsWith('The message body changed after it was signed (DKIM body hash) · Explain')), JSON.stringify(here));
+    for (const t of here) assert.ok(!(t.startsWith('The message body changed') && t.includes('Generate EFC')), `DKIM paired with EFC: ${t}`);
+    // the EFC command on that line belongs to a finding it fixes
+    const gen = here.find((t) => t.endsWith('→ Generate EFC command'));
+    assert.ok(gen, JSON.stringify(here));
+    assert.match(gen, /^(SPF|DMARC|Microsoft composite|Enhanced Filtering) /, gen);
   });
 
   it('the generate lens opens the fix; the explain lens selects the finding for the panel', async () => {

@@ -1,13 +1,16 @@
 // The commands inside a real VS Code: all registered; Generate Fix opens the exact script in a new
-// PowerShell document (or inserts it into the active .ps1 editor) and never touches the message;
-// Copy Route and Export Report produce the Markdown; clipboard and "treat as message" open eml
-// documents; samples open read-only; recorded DNS reaches the verifier.
+// PowerShell document titled by what it is (or inserts it into the active .ps1 editor) and never
+// touches the message; Copy Route and Export Report produce the Markdown; clipboard and "treat as
+// message" open eml documents; samples open read-only and are analysed with their recorded DNS;
+// recorded DNS reaches the verifier. The Proofpoint relay is confirmed through the Trusted Relays
+// setting, and the scripts say so.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { after, afterEach, before, describe, it } from 'mocha';
 import type { MailFlowLensApi } from '../../../src/extension/extension';
+import { fixHeadline } from '../../../src/extension/commands';
 import { closeAll, fullAnalysis, lensApi, openMessage, openUntitled, scenario, setSetting, tempDir, waitFor } from './mfl-helpers';
 
 const CONNECTOR = 'Proofpoint Inbound';
@@ -18,10 +21,12 @@ describe('Commands', () => {
   before(async () => {
     api = await lensApi();
     await setSetting('connectorName', CONNECTOR);
+    await setSetting('trustedRelays', ['148.163.138.245']);
   });
   after(async () => {
     await setSetting('connectorName', undefined);
-    await setSetting('efcMode', undefined);
+    await setSetting('trustedRelays', undefined);
+    await setSetting('enhancedFilteringFix', undefined);
     await setSetting('dns.mode', undefined);
     await setSetting('dns.snapshotFile', undefined);
     await closeAll();
@@ -51,7 +56,12 @@ describe('Commands', () => {
     assert.equal(editor.viewColumn, vscode.ViewColumn.Two, 'opened beside the message');
     const text = doc.getText();
     const remedy = analysis.remedies.find((r) => r.id === 'efc-skip-last-ip')!;
-    assert.ok(text.startsWith(remedy.text), 'the script as generated comes first');
+    // a short headline first: the untitled tab is titled by it, then the script as generated
+    assert.equal(fixHeadline(remedy), 'Enhanced Filtering: skip the last hop');
+    assert.ok(text.startsWith(`# Enhanced Filtering: skip the last hop\n${remedy.text}`), text.slice(0, 200));
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.equal(tab?.label, '# Enhanced Filtering: skip the last hop', 'the tab says what the script is');
+    assert.ok(text.includes('148.163.138.245: from your configuration (setting "Mail Flow Lens: Trusted Relays" (user settings))'), 'the script names where the relay address came from');
     const lines = text.split('\n');
     // the one command line, with the connector from the settings and nothing else
     const commands = lines.filter((l) => l && !l.startsWith('#'));
@@ -84,8 +94,8 @@ describe('Commands', () => {
     const result = (await vscode.commands.executeCommand('mailflowLens.generateFix', 'efc-skip-last-ip')) as vscode.TextEditor;
     assert.equal(result.document, ps, 'inserted into the open script, no new document');
     const text = ps.getText();
-    const script = analysis.remedies.find((r) => r.id === 'efc-skip-last-ip')!.text;
-    assert.ok(text.startsWith(`Connect-ExchangeOnline\n${script}`), text.slice(0, 200));
+    const remedy = analysis.remedies.find((r) => r.id === 'efc-skip-last-ip')!;
+    assert.ok(text.startsWith(`Connect-ExchangeOnline\n# ${fixHeadline(remedy)}\n${remedy.text}`), text.slice(0, 200));
     assert.ok(text.endsWith('\nDisconnect-ExchangeOnline\n'));
   });
 
@@ -187,6 +197,16 @@ describe('Commands', () => {
     assert.equal(editor.document.languageId, 'eml');
     const a = await fullAnalysis(api, editor.document);
     assert.ok(a.hops.length > 0);
+    // our own sample is analysed with the DNS answers recorded for it: the recipient's MX confirms the gateway
+    assert.equal(api.store.dnsSource(editor.document.uri), 'sample');
+    assert.equal(a.verification?.dnsMode, 'recorded');
+    assert.equal(a.facts.relays[0]?.strength, 'strong');
+    assert.ok(a.facts.relays[0].evidence.some((e) => e.kind === 'mx'), JSON.stringify(a.facts.relays[0].evidence.map((e) => e.kind)));
+    assert.equal(a.facts.verdict.class, 'broken-in-transit');
+    assert.ok(a.remedies.some((r) => r.recommended), 'a fix is recommended');
+    await waitFor(() => api.store.active?.uri.toString() === editor.document.uri.toString(), 'the sample to be the active message');
+    const dns = await waitFor(() => api.tree.getChildren()[0]?.children.find((c) => c.label === 'DNS'), 'the DNS line of the summary');
+    assert.equal(dns.description, 'recorded answers shipped with the sample', 'the UI says where the DNS answers came from');
     const ok = await editor.edit((eb) => eb.insert(new vscode.Position(0, 0), 'X-Edited: yes\r\n'));
     // read-only documents refuse edits (the edit is rejected or leaves the text as it was)
     assert.ok(!ok || !editor.document.getText().startsWith('X-Edited'), 'samples cannot be edited');

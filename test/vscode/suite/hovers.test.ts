@@ -53,13 +53,31 @@ describe('Hovers on header text', () => {
     assert.equal(h.range?.start.character, find(doc, 'SFV:SPM', 0).character, 'the hover covers the SFV pair');
   });
 
-  it('CIP: shows the IP as the connecting relay the receiver evaluated', async () => {
+  it('an IP says first what the route says about it: the connecting host, a relay of the recipient, its vendor and evidence', async () => {
     const h = await hoverAt(doc, find(doc, 'CIP:148.163.138.245', 8));
     assertSafe(h.raw);
     assert.match(h.text, /IPv4 address\*\* 148\.163\.138\.245/);
-    assert.match(h.text, /public internet address/);
-    assert.match(h.text, /connecting IP Exchange Online evaluated/);
-    assert.match(h.text, /relay in front of the receiver/);
+    assert.match(h.text, /\*In this route:\*/);
+    assert.match(h.text, /Exchange Online took the message from this address at hop 4 \(the connecting host, a relay of the recipient\)/);
+    assert.match(h.text, /A relay of the recipient \(Proofpoint\), weak evidence: weak: Exchange Online recorded its reverse DNS \(PTR:\) as mx0b-00498f04\.pphosted\.com, a Proofpoint host/);
+    assert.match(h.text, /Sending side of hop 4 \(mx0b-00498f04\.pphosted\.com \[148\.163\.138\.245\] → BN2PEPF000044A8\.mail\.protection\.outlook\.com\), a line written by Exchange Online/);
+    assert.ok(h.text.indexOf('In this route') < h.text.indexOf('public internet address'), 'the route comes before the address class');
+  });
+
+  it('the same IP in the Authentication-Results comment: the hover, and no diagnostic stacked on it', async () => {
+    const pos = find(doc, 'sender IP is 148.163.138.245', 'sender IP is '.length + 2);
+    const h = await hoverAt(doc, pos);
+    assertSafe(h.raw);
+    assert.match(h.text, /^\*\*IPv4 address\*\* 148\.163\.138\.245/, 'the IP is what the hover is about, first');
+    const diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'Mail Flow Lens' && d.range.contains(pos));
+    assert.deepEqual(diags.map((d) => d.message), [], 'no diagnostic covers the IP, so none stacks above its details');
+  });
+
+  it("the original sender's address: what the gateway recorded, written by the recipient's relay", async () => {
+    const h = await hoverAt(doc, find(doc, '[203.0.113.25]', 3));
+    assertSafe(h.raw);
+    assert.match(h.text, /The original sender: the first host the recipient side took the message from/);
+    assert.match(h.text, /Sending side of hop 2 \(mail\.northwindtraders\.com \[203\.0\.113\.25\] → mx0b-00498f04\.pphosted\.com\), a line written by Proofpoint/);
   });
 
   it('a private address is classified as private (RFC 1918) and never an EFSkipIPs entry', async () => {

@@ -24,13 +24,15 @@ export async function lensApi(): Promise<MailFlowLensApi> {
   return api;
 }
 
-export type ScenarioName = 'proofpoint' | 'mimecast' | 'barracuda' | 'device';
+export type ScenarioName = 'proofpoint' | 'mimecast' | 'barracuda' | 'device' | 'phish' | 'hybrid';
 
 const SCENARIOS: Record<ScenarioName, () => Scenario> = {
   proofpoint: () => require('../../fixtures/scenarios/s02-proofpoint-banner-eop').proofpointBannerEop,
   mimecast: () => require('../../fixtures/scenarios/s03-mimecast-efc-eop').mimecastEfcEop,
   barracuda: () => require('../../fixtures/scenarios/s04-barracuda-gmail').barracudaGmail,
   device: () => require('../../fixtures/scenarios/s08-device-relay').deviceRelay,
+  phish: () => require('../../fixtures/scenarios/s07-phish-fake-helo').phishFakeHelo,
+  hybrid: () => require('../../fixtures/scenarios/s06-hybrid-onprem-to-eop').hybridOnpremToEop,
 };
 
 let tmpDir: string | undefined;
@@ -123,9 +125,9 @@ export function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-/** Sets a mailflowLens setting in the (throw-away) user settings of the test profile. */
+/** Sets a Mail Flow Lens setting in the (throw-away) user settings of the test profile. */
 export async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('mailflowLens').update(key, value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace.getConfiguration('mailFlowLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
 export function iconId(item: vscode.TreeItem): string | undefined {
@@ -141,4 +143,27 @@ export function iconColor(item: vscode.TreeItem): string | undefined {
 export function labelOf(item: vscode.TreeItem): string {
   const l = item.label;
   return typeof l === 'string' ? l : l?.label ?? '';
+}
+
+/** Writes a scenario's DNS zone next to its message (the recorded-DNS snapshot the settings can name). */
+export async function scenarioSnapshot(name: ScenarioName): Promise<string> {
+  const s = await scenario(name);
+  const file = path.join(tempDir(), `${name}.dns.json`);
+  fs.writeFileSync(file, JSON.stringify(s.dnsZone));
+  return file;
+}
+
+/** Writes a message to the temporary folder as <name>.eml and returns its URI. */
+export function tempMessage(name: string, text: string): vscode.Uri {
+  const file = path.join(tempDir(), `${name}.eml`);
+  fs.writeFileSync(file, text);
+  return vscode.Uri.file(file);
+}
+
+/** Every node of the Route view, depth first. */
+export function allNodes(api: MailFlowLensApi): import('../../../src/extension/tree').RouteNode[] {
+  const out: import('../../../src/extension/tree').RouteNode[] = [];
+  const walk = (ns: import('../../../src/extension/tree').RouteNode[]) => ns.forEach((n) => (out.push(n), walk(n.children)));
+  walk(api.tree.getChildren());
+  return out;
 }

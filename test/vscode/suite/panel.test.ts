@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'mocha';
 import type { MailFlowLensApi } from '../../../src/extension/extension';
 import type { FeaturesApi } from '../../../src/extension/features';
 import { fixDocumentText } from '../../../src/extension/commands';
-import { closeAll, lensApi, openMessage, scenario, waitFor, workspaceFile } from './mfl-helpers';
+import { closeAll, lensApi, openMessage, scenario, setSetting, waitFor, workspaceFile } from './mfl-helpers';
 
 async function features(): Promise<FeaturesApi> {
   const f = await vscode.commands.executeCommand<FeaturesApi>('_mailflowLens.features');
@@ -77,7 +77,8 @@ describe('Explanation panel (webview view)', () => {
     api.store.select({ kind: 'summary', uri: doc.uri.toString() });
     const html = await waitFor(() => (feat.panel.lastHtml?.includes('<h2>Summary</h2>') ? feat.panel.lastHtml : undefined), 'the summary page');
     assertStrictPage(html);
-    assert.ok(html.includes('Authentication broke on the way'));
+    assert.ok(html.includes('<strong>Broken in transit. </strong>'), 'the verdict class of the facts');
+    assert.ok(html.includes('Route by organisation'));
     for (const [i, f] of analysis.findings.entries()) {
       if (f.severity === 'error') assert.ok(html.includes(`data-action="finding" data-index="${i}"`), `finding ${f.id} listed`);
     }
@@ -213,6 +214,50 @@ describe('Explanation panel (webview view)', () => {
       assert.equal(m, null, `U+${m?.[0].charCodeAt(0).toString(16)} in the page: ${m ? JSON.stringify(html.slice(Math.max(0, m.index - 60), m.index + 20)) : ''}`);
     }
     assert.ok(pages[0].includes('&lt;script&gt;alert(&#39;subject&#39;)&lt;/script&gt; moc.elgoog'), 'the Subject, its override dropped');
+  });
+
+  it('lists the recommended fix first, each verification step once, and no internal ids or seed numbers', async () => {
+    await setSetting('trustedRelays', ['148.163.138.245']);
+    try {
+      const s = await scenario('proofpoint');
+      const { doc } = await openMessage(api, s.uri);
+      const analysis = await waitFor(() => {
+        const a = api.store.get(doc.uri);
+        return a && api.store.phase(doc.uri) === 'full' && a.remedies.some((r) => r.recommended) ? a : undefined;
+      }, 'the analysis with the trusted relay');
+      const f = analysis.findings.find((x) => x.id === 'efc-not-enabled')!;
+      const html = feat.panel.renderHtmlFor({ kind: 'finding', uri: doc.uri.toString(), finding: f });
+      const order = [...html.matchAll(/data-action="generate" data-remedy="([a-z0-9-]+)"/g)].map((m) => m[1]);
+      assert.equal(order[0], analysis.remedies.find((r) => r.recommended)!.id, `recommended first: ${order.join(', ')}`);
+      assert.equal((html.match(/>How to verify</g) ?? []).length, 1);
+      const verify = html.slice(html.indexOf('id="verify"'), html.indexOf('id="docs"'));
+      const items = [...verify.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]);
+      assert.equal(new Set(items).size, items.length, 'no verification step twice');
+      assert.doesNotMatch(html, /\bseed \d{3}\b|>Background</);
+      // the script names where the relay came from
+      assert.ok(html.includes('from your configuration (setting &quot;Mail Flow Lens: Trusted Relays&quot; (user settings))'), 'the source of the trusted relay is in the script');
+    } finally {
+      await setSetting('trustedRelays', undefined);
+    }
+  });
+
+  it('"Open in editor tab" shows the same explanation in an editor tab that follows the selection', async () => {
+    const s = await scenario('proofpoint');
+    const { analysis, doc } = await openMessage(api, s.uri);
+    api.store.select({ kind: 'summary', uri: doc.uri.toString() });
+    await waitFor(() => feat.panel.lastHtml?.includes('data-action="popout"'), 'the view offers the editor tab');
+    assert.deepEqual(await feat.panel.handleMessage({ type: 'popout' }), { type: 'popout' });
+    const tab = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('mailflowLens.explanationEditor')), 'the explanation editor tab');
+    assert.ok(tab);
+    const first = await waitFor(() => feat.panel.editorHtml, 'the editor tab to render');
+    assertStrictPage(first);
+    assert.ok(!first.includes('data-action="popout"'), 'no "Open in editor tab" inside the tab');
+    assert.ok(first.includes('<h2>Summary</h2>'));
+    const f = analysis.findings.find((x) => x.id === 'compauth-fail')!;
+    api.store.select({ kind: 'finding', uri: doc.uri.toString(), finding: f });
+    await waitFor(() => feat.panel.editorHtml?.includes('Microsoft composite authentication failed'), 'the tab to follow the selection');
+    feat.panel.editorPanel?.dispose();
+    await waitFor(() => !feat.panel.editorPanel, 'the tab to close');
   });
 
   it('a selection for another document than the active message falls back to the summary', async () => {
