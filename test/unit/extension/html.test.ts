@@ -202,7 +202,7 @@ describe('explanation panel rendering', () => {
     const r = renderPanelHtml({ kind: 'summary', analysis: hostile }, ASSETS);
     assertInert(r.html);
     assert.ok(r.html.includes('&lt;script&gt;alert(1)&lt;/script&gt; Q3 &lt;/style&gt;&lt;style&gt;body{display:none}&lt;/style&gt; &#96;whoami&#96; &lt;img src&#61;x onerror&#61;alert(1)&gt;'));
-    assert.ok(r.html.includes(`<strong>${verdictLabel(hostile.facts.verdict)}. </strong>`), 'the verdict class of the facts heads the summary');
+    assert.ok(r.html.includes(`<strong>${verdictLabel(hostile.facts.verdict)}.</strong> `), 'the verdict class of the facts heads the summary');
     assert.ok(r.html.includes('data-action="finding"'));
     assert.ok(r.html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39; https://*.vscode-cdn.net; script-src &#39;nonce-${NONCE}&#39;`));
   });
@@ -257,7 +257,7 @@ describe('explanation panel rendering', () => {
     assert.equal(verdict({ ...authentic, findings: [] }).severity, 'ok');
     const spoof: Analysis = { ...plain, facts: { ...plain.facts, verdict: { ...plain.facts.verdict, class: 'never-authentic', kind: 'spoof', summary: 'Never authentic: nothing authenticated x.' } } };
     const page = renderPanelHtml({ kind: 'summary', analysis: spoof }, ASSETS).html;
-    assert.ok(page.includes('Never authentic (spoof). '), 'the class is named');
+    assert.ok(page.includes('Never authentic (spoof).</strong> '), 'the class is named');
     assert.ok(!page.includes('broke here') && !page.includes('broke on the way'), 'a spoof is not "broken on the way"');
   });
 
