@@ -776,12 +776,18 @@ export function dkimBreakSite(a: Analysis, b: BrokenDkim, words: DkimChangeWords
   } else if (list) {
     where = `${quote(list.name, 80)} re-sent the message (${list.kind === 'mailing-list' ? 'a mailing list: they add footers and subject tags' : 'a forwarder'}), which explains the change; this is expected for ${list.kind === 'mailing-list' ? 'list mail' : 'forwarded mail'}`;
     hopIndex = list.hopIndex ?? a.boundary.entryHopIndex;
+  } else if (a.facts?.verdict.class === 'never-authentic') {
+    // nothing vouches that this signature ever verified on this message: spoofs carry signatures
+    // copied from other mail, so "changed in transit" would be a guess, and a gateway fix no help
+    where = 'nothing on the way saw it pass, and nothing else authenticated the message, so the signature may never have been valid for it (spoofs carry signatures copied from other mail) rather than broken in transit';
+    hopIndex = a.boundary.entryHopIndex;
   } else {
     where = words.noRelay;
     hopIndex = a.boundary.entryHopIndex;
   }
+  const spoofed = !b.receiverPassed && !earlier && !hasRelays(a) && !list && a.facts?.verdict.class === 'never-authentic';
   const other = alignedDkimPassAtReceiver(a, { domain: b.domain, selector: b.selector });
-  const severity: Finding['severity'] = b.receiverPassed || (list && !hasRelays(a) && !earlier) ? 'info' : other ? 'warning' : 'error';
+  const severity: Finding['severity'] = b.receiverPassed || spoofed || (list && !hasRelays(a) && !earlier) ? 'info' : other ? 'warning' : 'error';
   const remedies: string[] = [];
   if (!b.receiverPassed && a.boundary.receiver === 'exchange-online' && hasRelays(a)) {
     remedies.push('efc-skip-ips', 'efc-skip-last-ip');

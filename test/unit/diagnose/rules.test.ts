@@ -122,6 +122,27 @@ describe('dkim-header-modified', () => {
     assert.equal(g[0].severity, 'info');
     assert.match(g[0].message, /\(dmarc=pass\)/);
   });
+
+  test('a spoof carrying a signature copied from other mail: not "changed in transit", and only info', async () => {
+    // a message sent straight to Exchange Online with a real signature over another Subject; the
+    // receiver authenticated nothing (the sending IP is not in SPF, the signature does not verify)
+    const spoof = edit(
+      await bytesOf('direct-to-eop'),
+      ['Subject: Re: Q2 shipping schedule', 'Subject: Re: Q2 shipping schedule - invoice overdue'],
+      ['spf=pass (sender IP is 203.0.113.25)', 'spf=fail (sender IP is 203.0.113.25)'],
+      ['dkim=pass (signature was verified)', 'dkim=fail (signature did not verify)'],
+      ['header.d=northwindtraders.com;dmarc=pass action=none', 'header.d=northwindtraders.com;dmarc=fail action=none'],
+      ['compauth=pass reason=100', 'compauth=fail reason=000'],
+    );
+    const { a, all } = await findings(spoof);
+    assert.equal(a.facts.verdict.class, 'never-authentic');
+    const f = of(all, 'dkim-header-modified');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'info');
+    assert.match(f[0].message, /may never have been valid for it/);
+    assert.doesNotMatch(f[0].message, /changed in transit/);
+    assert.deepEqual(f[0].remedies, [], 'no gateway fix for a spoof');
+  });
 });
 
 describe('dmarc-fail-after-relay and dmarc-fail', () => {

@@ -77,7 +77,7 @@ describe('Explanation panel (webview view)', () => {
     api.store.select({ kind: 'summary', uri: doc.uri.toString() });
     const html = await waitFor(() => (feat.panel.lastHtml?.includes('<h2>Summary</h2>') ? feat.panel.lastHtml : undefined), 'the summary page');
     assertStrictPage(html);
-    assert.ok(html.includes('<strong>Broken in transit. </strong>'), 'the verdict class of the facts');
+    assert.ok(html.includes('<strong>Broken in transit.</strong> '), 'the verdict class of the facts');
     assert.ok(html.includes('Route by organisation'));
     for (const [i, f] of analysis.findings.entries()) {
       if (f.severity === 'error') assert.ok(html.includes(`data-action="finding" data-index="${i}"`), `finding ${f.id} listed`);

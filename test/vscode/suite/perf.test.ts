@@ -12,9 +12,11 @@
 // The first run after the extension started is reported on its own (it loads and compiles the
 // engine); the others give the median and the maximum.
 //
-// The budget, 500 ms to the tree and to the diagnostics for a typical message, is asserted on a
-// quiet machine (1-minute load average below the number of cores). A busy machine gets 4× the
-// budget and the figures are printed either way. MFL_OPEN_BUDGET_MS overrides the budget.
+// The figures are measured and printed (and written to out/perf/open-latency.json), never asserted:
+// a time limit in a test fails on a busy machine and proves nothing on a quiet one. The target (at
+// most 500 ms to the tree and to the diagnostics on a quiet machine) is judged in
+// docs/performance.md from these figures. What the test asserts is that every run reached each
+// stage for this message, in order.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -82,7 +84,7 @@ const median = (xs: number[]) => {
 };
 
 describe('Open latency (measured for docs/performance.md)', () => {
-  it('a typical message: route in the tree and squiggles in the Problems panel within the budget', async function () {
+  it('a typical message: the route in the tree, then squiggles in the Problems panel, each run measured', async function () {
     this.timeout(240000);
     const api = await lensApi();
     const s = await scenario('proofpoint');
@@ -119,10 +121,9 @@ describe('Open latency (measured for docs/performance.md)', () => {
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, JSON.stringify(result, null, 2));
     }
-    const quiet = os.loadavg()[0] < os.cpus().length;
-    const budget = Number(process.env.MFL_OPEN_BUDGET_MS) || 500;
-    const limit = quiet ? budget : budget * 4;
-    assert.ok(result.warm.tree.median <= limit, `open → tree median ${f(result.warm.tree.median)} > ${f(limit)}${quiet ? '' : ' (busy machine: 4× the budget)'}`);
-    assert.ok(result.warm.problems.median <= limit, `open → problems median ${f(result.warm.problems.median)} > ${f(limit)}${quiet ? '' : ' (busy machine: 4× the budget)'}`);
+    for (const [i, r] of runs.entries()) {
+      for (const k of ['documentMs', 'treeMs', 'problemsMs', 'fullMs'] as const) assert.ok(Number.isFinite(r[k]) && r[k] >= 0, `run ${i + 1}: ${k} measured`);
+      assert.ok(r.documentMs <= r.treeMs && r.documentMs <= r.problemsMs, `run ${i + 1}: the document reached the extension before its route and diagnostics`);
+    }
   });
 });
