@@ -144,6 +144,17 @@ export const DMARC_ACTIONS: Readonly<Record<string, string>> = {
   temperror: 'a temporary DNS error.',
 };
 
+/** Authentication-Results properties (RFC 8601 `ptype.property`), in the order a hover lists them. */
+export const RESULT_PROPERTY_WORDS: ReadonlyArray<readonly [string, string]> = [
+  ['smtp.mailfrom', 'envelope sender checked by SPF'],
+  ['smtp.helo', 'HELO name checked'],
+  ['header.d', 'signing domain (d=)'],
+  ['header.i', 'signing identity'],
+  ['header.s', 'selector'],
+  ['header.from', 'From domain DMARC aligned against'],
+  ['smtp.remote-ip', 'connecting IP'],
+];
+
 /** DKIM-Signature / ARC tags. */
 export const TAG_WORDS: Readonly<Record<string, string>> = {
   v: 'Version of the signature format.',

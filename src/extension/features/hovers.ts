@@ -24,7 +24,7 @@ import {
   mailboxDeliveryFieldMeaning,
   microsoftHeaderMeaning,
 } from '../../core/parse/microsoft';
-import { commentMeaning, DMARC_ACTIONS, HEADER_WORDS, HOP_ROLE_WORDS, IP_CLASS_WORDS, resultMeaning, RESULT_WORDS, STAMP_TRUST_WORDS, TAG_WORDS } from '../../core/present/hover-texts';
+import { commentMeaning, DMARC_ACTIONS, HEADER_WORDS, HOP_ROLE_WORDS, IP_CLASS_WORDS, RESULT_PROPERTY_WORDS, resultMeaning, RESULT_WORDS, STAMP_TRUST_WORDS, TAG_WORDS } from '../../core/present/hover-texts';
 import { hopLine, ipInRoute, segmentName, segmentOf, segmentRole, TRUST_LABEL } from '../../core/present/route';
 import { escapeMarkdown } from './html';
 import { hostAt, ipCandidateAt, joinLines, parseResultSegment, positionOf, segmentAt, splitPair, type ResultSegment, type Span } from './tokens';
@@ -159,16 +159,7 @@ function describeResult(md: Md, r: ResultSegment): boolean {
   }
   const action = r.props['action'];
   if (action) md.field(`action=${action}`, DMARC_ACTIONS[action.toLowerCase()] ?? 'not a documented action value');
-  const propLabels: Record<string, string> = {
-    'smtp.mailfrom': 'envelope sender checked by SPF',
-    'smtp.helo': 'HELO name checked',
-    'header.d': 'signing domain (d=)',
-    'header.i': 'signing identity',
-    'header.s': 'selector',
-    'header.from': 'From domain DMARC aligned against',
-    'smtp.remote-ip': 'connecting IP',
-  };
-  for (const [k, label] of Object.entries(propLabels)) if (r.props[k]) md.field(label, r.props[k], 200);
+  for (const [k, label] of RESULT_PROPERTY_WORDS) if (r.props[k]) md.field(label, r.props[k], 200);
   return true;
 }
 

@@ -121,6 +121,9 @@ describe('Hovers on header text', () => {
     assertSafe(h.raw);
     assert.match(h.text, /the signature verified/);
     assert.match(h.text, /Counts\?:\* no: a claim/);
+    // the result's properties in words (the wording the CLI shares)
+    assert.match(h.text.replace(/&nbsp;/g, ' '), /signing domain \(d=\)[^\n]*northwindtraders\.com/);
+    assert.match(h.text.replace(/&nbsp;/g, ' '), /selector[^\n]*nwt2025/);
   });
 
   it('header names: what the header is, and for Received which hop it is', async () => {
