@@ -304,7 +304,7 @@ export class Commands implements vscode.Disposable {
     await vscode.workspace.fs.writeFile(dest, Buffer.from(markdown, 'utf8'));
     if (!target) {
       void vscode.window.showInformationMessage(`Mail Flow Lens: report saved to ${dest.fsPath || dest.path}.`, 'Open').then((choice) => {
-        if (choice === 'Open') void vscode.window.showTextDocument(dest!);
+        if (choice === 'Open') void vscode.window.showTextDocument(dest);
       });
     }
     return dest;

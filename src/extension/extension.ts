@@ -40,7 +40,7 @@ export interface MailFlowLensApi {
 export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
   const output = vscode.window.createOutputChannel('Mail Flow Lens', { log: true });
   context.subscriptions.push(output);
-  output.info(`Mail Flow Lens ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}).`);
+  output.info(`Mail Flow Lens ${String((context.extension.packageJSON as { version?: unknown }).version)} activated (VS Code ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}).`);
 
   // the verification worker is bundled next to this file (dist/verify-worker.js); when it is
   // missing the store verifies on this thread and says so once in the output channel
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
   try {
     registerFeatures(context, store);
   } catch (e) {
-    output.error(`Editor features could not start: ${(e as Error).stack ?? e}`);
+    output.error(`Editor features could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
   try {
     // Outlook .msg files, comparing two messages, reports for sharing
@@ -83,14 +83,14 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
       }),
     );
   } catch (e) {
-    output.error(`Outlook .msg, compare and report export could not start: ${(e as Error).stack ?? e}`);
+    output.error(`Outlook .msg, compare and report export could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
 
   store.start();
   return {
     store,
     tree: routeView.provider,
-    treeView: routeView.view as vscode.TreeView<unknown>,
+    treeView: routeView.view,
     routeView,
     diagnostics,
     decorations,

@@ -103,7 +103,7 @@ export function summarize(a: Analysis): StatusSummary {
     }
     default: {
       if (!a.hops.length && !formatAuthSummary(receiverVerdict(a))) return { icon: 'info', text: 'No route (no Received fields)' };
-      const odd = Object.entries(receiverVerdict(a)).find(([, r]) => /error$/i.test(r ?? ''));
+      const odd = (Object.entries(receiverVerdict(a)) as Array<[string, string | undefined]>).find(([, r]) => /error$/i.test(r ?? ''));
       const why = odd ? ` (${odd[0]}=${odd[1]})` : error ? ` · ${shortFinding(error)}` : '';
       return { icon: 'question', text: withEfc(`Authenticity unknown${why}`) };
     }

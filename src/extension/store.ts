@@ -310,7 +310,7 @@ export class Store implements AnalysisStore, vscode.Disposable {
     try {
       head = analyzeHeaders(bytes, resolved.options);
     } catch (e) {
-      this.log(`Analysis of ${document.uri.toString(true)} failed: ${(e as Error).stack ?? e}`);
+      this.log(`Analysis of ${document.uri.toString(true)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return current();
     }
     const message = isMessage(head);
@@ -326,7 +326,7 @@ export class Store implements AnalysisStore, vscode.Disposable {
 
     const size = bytes.byteLength;
     const failed = (e: unknown, code = 'verification-failed', text = 'Re-verification failed'): Analysis => {
-      this.log(`Verification of ${document.uri.toString(true)} failed: ${(e as Error).stack ?? e}`);
+      this.log(`Verification of ${document.uri.toString(true)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return {
         ...head,
         problems: [...head.problems, { code, severity: 'warning', message: `${text}: ${(e as Error).message}. The route and the receiver's own results are shown.` }],

@@ -155,7 +155,7 @@ export function outcomeIcon(o: Outcome): vscode.ThemeIcon {
 }
 
 function summaryOutcome(s: AuthSummary): Outcome {
-  const values = Object.values(s).map((v) => outcomeOf(v));
+  const values = (Object.values(s) as Array<string | undefined>).map((v) => outcomeOf(v));
   if (values.includes('fail')) return 'fail';
   if (values.includes('warn')) return 'warn';
   if (values.length && values.every((v) => v === 'pass')) return 'pass';

@@ -216,7 +216,7 @@ export class VerifyClient {
     const others = [...this.pending.values()].some((q) => q.worker === p.worker);
     if (!others && p.bytes >= (this.options.terminateOnCancelBytes ?? TERMINATE_ON_CANCEL_BYTES)) {
       this.counters.terminatedForCancel++;
-      this.retire(p.worker);
+      void this.retire(p.worker);
     } else {
       try {
         p.worker.postMessage({ type: 'cancel', id } satisfies ToWorker);

@@ -52,7 +52,7 @@ async function runExtensionTests(opts) {
   const extDir = path.resolve(opts.extensionDevelopmentPath);
   const testsPath = path.resolve(opts.extensionTestsPath);
   const workspace = opts.workspace ? path.resolve(opts.workspace) : undefined;
-  const timeoutMs = opts.timeoutMs || Number(process.env.EXT_TEST_TIMEOUT_MS || 10 * 60 * 1000);
+  const timeoutMs = opts.timeoutMs || Number(process.env.EXT_TEST_TIMEOUT_MS || 20 * 60 * 1000);
   const verbose = opts.verbose || process.env.MFL_VERBOSE === '1';
 
   for (const [what, p] of [['extension', path.join(extDir, 'package.json')], ['test runner', testsPath]]) {

@@ -15,7 +15,7 @@
 // extension under development and a temporary copy of test/vscode/workspace/ as the open folder.
 // Prints the mocha output, then a closing `N passed, N failed` line; exit code 0 only if every
 // test passed.
-// Other knobs: MFL_TEST_GREP=<regexp> runs matching tests only; EXT_TEST_TIMEOUT_MS (default 10 min);
+// Other knobs: MFL_TEST_GREP=<regexp> runs matching tests only; EXT_TEST_TIMEOUT_MS (default 20 min);
 // MFL_VERBOSE=1 shows all workbench console output; MFL_KEEP_TMP=1 keeps the temp profile.
 const fs = require('fs');
 const os = require('os');

@@ -266,7 +266,7 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
   const hasBoundary = entry !== null && !!a.hops[entry];
   const gap = hasBoundary ? BOUNDARY_GAP : 0;
   /** Top of row i (rows from the entry on sit below the boundary). */
-  const rowTop = (i: number) => rowsTop + i * ROW_H + (hasBoundary && i >= entry! ? gap : 0);
+  const rowTop = (i: number) => rowsTop + i * ROW_H + (hasBoundary && i >= entry ? gap : 0);
   const footTop = rowsTop + Math.max(1, a.hops.length) * ROW_H + gap + 8;
   const height = heading ? footTop + 14 + summaryLines.length * LINE_H + (a.facts ? LINE_H : 0) + M : footTop + M / 2;
 
@@ -331,7 +331,7 @@ export function renderRouteDiagram(a: Analysis, options: DiagramOptions = {}): D
 
   // the trust boundary: above the entry hop, across every lane
   if (hasBoundary) {
-    const y = rowTop(entry!) + (ROW_H - NODE_H) / 2 - 6;
+    const y = rowTop(entry) + (ROW_H - NODE_H) / 2 - 6;
     parts.push(`<line class="boundary" x1="${M}" y1="${num(y)}" x2="${width - M}" y2="${num(y)}"/>`);
     const label = `▼ ${a.facts.receiver.name ?? 'The receiver'} took the message here (trust boundary)`;
     parts.push(text(M + 8, y - 5, fit(label, Math.max(LANE_W, (laneCount - 1) * LANE_W) - 24, 12, true), 'boundary-label'));

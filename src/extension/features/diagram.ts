@@ -87,7 +87,7 @@ export class RouteDiagram implements vscode.Disposable {
   }
 
   /** Opens (or reveals) the diagram tab beside the message. */
-  async show(uri?: vscode.Uri): Promise<vscode.WebviewPanel | undefined> {
+  show(uri?: vscode.Uri): vscode.WebviewPanel | undefined {
     const t = this.target(uri);
     if (!t) {
       void vscode.window.showInformationMessage('Mail Flow Lens: open a saved message (.eml) first.');

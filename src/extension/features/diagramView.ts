@@ -87,7 +87,7 @@ export type DiagramMessage = { type: 'hop'; index: number } | { type: 'export' }
 /** A message from the page, or undefined unless it is exactly one of the known shapes. */
 export function validateDiagramMessage(raw: unknown, hopCount: number): DiagramMessage | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const proto = Object.getPrototypeOf(raw);
+  const proto: unknown = Object.getPrototypeOf(raw);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const m = raw as Record<string, unknown>;
   const keys = Object.keys(m);

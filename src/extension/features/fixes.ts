@@ -61,7 +61,7 @@ function domainWords(values: unknown): string {
 
 /** The action title of a remedy ("Generate Set-InboundConnector (Enhanced Filtering) for 148.163.138.245"). */
 export function remedyActionTitle(r: Remedy): string {
-  const p = (r.parameters ?? {}) as Record<string, unknown>;
+  const p = (r.parameters ?? {});
   let title: string;
   switch (r.id) {
     case 'efc-skip-ips': {

@@ -418,7 +418,7 @@ function renderSummary(t: Extract<PanelTarget, { kind: 'summary' }>): Html {
   });
   return [
     el('header', { class: 'title' }, el('h2', null, text('Summary'))),
-    el('p', { class: `verdict verdict-${v.severity}`, role: 'status' }, el('strong', null, text(`${verdictLabel(f.verdict)}.`)), ' ' as Html, text(v.text)),
+    el('p', { class: `verdict verdict-${v.severity}`, role: 'status' }, el('strong', null, text(`${verdictLabel(f.verdict)}.`)), ' ', text(v.text)),
     f.verdict.reasons.length ? list(f.verdict.reasons.map((r) => text(r)), 'reasons') : '',
     el('dl', { class: 'facts' }, ...facts.filter(([, x]) => x).map(([k, x]) => el('div', null, el('dt', null, text(k)), el('dd', null, text(x))))),
     section("What the receiver's results mean", 'results', list(explainNonPassing(results).map((e) => text(e)))),
@@ -540,7 +540,7 @@ function isIndex(v: unknown, count: number): v is number {
  */
 export function validatePanelMessage(raw: unknown, limits: MessageLimits): PanelMessage | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const proto = Object.getPrototypeOf(raw);
+  const proto: unknown = Object.getPrototypeOf(raw);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const m = raw as Record<string, unknown>;
   const type = m.type;
