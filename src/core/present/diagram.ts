@@ -14,6 +14,7 @@
  * markup, element names, attribute names, class names and numbers are this file's own. No links,
  * no scripts, no event handlers, no external references (fonts, images, stylesheets).
  */
+import { escapeHtml } from './escape';
 import type { Analysis, Hop, LineRange } from '../types';
 import { flatten } from '../report/markdown';
 import { breakHop, efcShort, fromHost, hopByText, hopLine, routeLanes, shortHost, TRUST_LABEL, verdictLabel, type RouteLane } from './route';
@@ -53,39 +54,9 @@ export interface Diagram {
 // ---------------------------------------------------------------------------------------------
 // Escaping
 
-/** Text for SVG/XML text content or a double-quoted attribute value. */
+/** Text for SVG/XML text content or a double-quoted attribute value (flattened to one line, at most `max` characters). */
 export function escapeXml(text: unknown, max = 400): string {
-  const s = flatten(typeof text === 'string' ? text : typeof text === 'number' && Number.isFinite(text) ? String(text) : '', max);
-  let out = '';
-  for (const ch of s) {
-    switch (ch) {
-      case '&':
-        out += '&amp;';
-        break;
-      case '<':
-        out += '&lt;';
-        break;
-      case '>':
-        out += '&gt;';
-        break;
-      case '"':
-        out += '&quot;';
-        break;
-      case "'":
-        out += '&#39;';
-        break;
-      case '=':
-        // as in the explanation panel: `onerror=` from a header never shows up even in the source
-        out += '&#61;';
-        break;
-      default: {
-        const c = ch.codePointAt(0)!;
-        // characters XML 1.0 does not allow (lone surrogates, U+FFFE/U+FFFF)
-        out += (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff ? '\uFFFD' : ch;
-      }
-    }
-  }
-  return out;
+  return escapeHtml(flatten(typeof text === 'string' ? text : typeof text === 'number' && Number.isFinite(text) ? String(text) : '', max), { equals: true });
 }
 
 const num = (n: number): string => String(Math.round(n * 10) / 10);

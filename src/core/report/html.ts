@@ -14,6 +14,7 @@ import type { Analysis, Finding, Hop, Remedy, Severity } from '../types';
 import { displayLines } from '../present/text';
 import { breakHopIndex, flatten, formatAuthSummary, formatDelay, hopFromName, receiverVerdict, roleLabel, shortVendorName } from './markdown';
 import { receiverText } from '../present/verdicts';
+import { escapeHtml } from '../present/escape';
 
 export interface HtmlReportOptions {
   /** Shown in the footer when given (ISO-8601); the renderer never reads the clock. */
@@ -56,32 +57,7 @@ export const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src '${STYLE_H
 
 const MAX_TEXT = 4000;
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    switch (ch) {
-      case '&':
-        out += '&amp;';
-        break;
-      case '<':
-        out += '&lt;';
-        break;
-      case '>':
-        out += '&gt;';
-        break;
-      case '"':
-        out += '&quot;';
-        break;
-      case "'":
-        out += '&#39;';
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
+export { escapeHtml };
 
 /** Message-derived text on one line: controls and bidi removed, bounded, escaped. */
 export function h(text: string | undefined | null, max = MAX_TEXT): string {

@@ -8,41 +8,7 @@
 import { randomBytes } from 'crypto';
 import { displayText } from '../../core/present/text';
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-/**
- * Escapes text for an HTML text position or a quoted attribute value: & < > " ' and the backtick
- * (old IE treated it as an attribute quote). Anything that is not a string is rendered as ''.
- * Control characters other than tab and line breaks are replaced by U+FFFD so that they cannot
- * confuse the parser or hide text; lone surrogates are replaced the same way.
- */
-export function escapeHtml(text: unknown): string {
-  if (typeof text !== 'string') return typeof text === 'number' && Number.isFinite(text) ? String(text) : '';
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    const code = text.charCodeAt(i);
-    const esc = HTML_ESCAPES[ch];
-    if (esc) out += esc;
-    else if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) out += '\uFFFD';
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        out += ch + text[i + 1];
-        i++;
-      } else out += '\uFFFD';
-    } else if (code >= 0xdc00 && code <= 0xdfff) out += '\uFFFD';
-    else out += ch;
-  }
-  return out;
-}
+export { escapeHtml } from '../../core/present/escape';
 
 /** ASCII punctuation that CommonMark allows to be backslash-escaped. */
 const MD_PUNCTUATION = new Set('\\`*_{}[]()<>#+-.!|~:&"\'=$%,;/?@^'.split(''));
