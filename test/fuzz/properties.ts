@@ -9,6 +9,7 @@ import { MAX_HEADER_CHARS, readMsg } from '../../src/core/msg/reader';
 import { toJsonText } from '../../src/core/present/text';
 import { formatText } from '../../src/cli/format-text';
 import { renderMarkdownReport } from '../../src/core/report/markdown';
+import { AUTOLINK, proseLines, renderedText } from '../fixtures/markdown-reading';
 
 const QUOTES = new Set(["'", '\u2018', '\u2019', '\u201a', '\u201b']);
 
@@ -89,31 +90,6 @@ export function checkAnalysis(a: Analysis): string[] {
 
 /** Raw characters a terminal or a reader must never get from our output (line feeds allowed). */
 const UNSAFE_OUTPUT = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-/** What GFM and ticket systems turn into links by themselves. */
-const AUTOLINK = /(?:^|[^A-Za-z0-9])(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.|javascript:)/i;
-
-/** A Markdown line as a renderer reads it: backslash escapes applied, code spans left out. */
-function markdownText(line: string): string {
-  let out = '';
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\' && i + 1 < line.length) {
-      out += line[++i];
-      continue;
-    }
-    if (line[i] === '`') {
-      let n = 0;
-      while (line[i + n] === '`') n++;
-      const close = line.indexOf('`'.repeat(n), i + n);
-      if (close > 0) {
-        out += ' ';
-        i = close + n - 1;
-        continue;
-      }
-    }
-    out += line[i];
-  }
-  return out;
-}
 
 /**
  * The outputs a person sees (FUZZ_OUTPUTS=1): the JSON report, the terminal text and the Markdown
@@ -128,11 +104,11 @@ export function checkOutputs(a: Analysis): string[] {
   const text = formatText(a, { color: false });
   const t = UNSAFE_OUTPUT.exec(text);
   if (t) v.push(`terminal text: raw U+${t[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
-  for (const line of renderMarkdownReport(a).split('\n')) {
-    if (line.startsWith('```') || line.startsWith('    ')) continue;
+  for (const line of proseLines(renderMarkdownReport(a))) {
+    if (line.startsWith('    ')) continue;
     const u = UNSAFE_OUTPUT.exec(line);
     if (u) v.push(`Markdown: raw U+${u[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
-    if (AUTOLINK.test(markdownText(line))) v.push(`Markdown: an autolink outside code: ${JSON.stringify(line.slice(0, 200))}`);
+    if (AUTOLINK.test(renderedText(line))) v.push(`Markdown: an autolink outside code: ${JSON.stringify(line.slice(0, 200))}`);
   }
   return v;
 }

@@ -64,10 +64,21 @@ class Workbench {
    */
   async runCommand(title, { timeout = this.timeout, opensPicker = false } = {}) {
     const { page } = this;
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout });
-    await input.fill(`>${title}`);
+    // F1 pressed while a webview (the route diagram) holds the focus can leave the palette inert
+    // for a moment: close it, give the workbench the focus through the title bar, and open it again
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout });
+      try {
+        await input.fill(`>${title}`, { timeout: attempt < 3 ? 5000 : timeout });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await page.keyboard.press('Escape');
+        await page.locator('.part.titlebar').first().click({ position: { x: 200, y: 10 } }).catch(() => undefined);
+      }
+    }
     const matching = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title });
     try {
       await matching.first().waitFor({ timeout });

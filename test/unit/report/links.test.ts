@@ -10,54 +10,11 @@ import { BatchSummary, formatBatchMarkdown } from '../../../src/cli/batch';
 import { recordOf } from '../../../src/cli/engine';
 import { redactAnalysis } from '../../../src/core/report/redact';
 import { BASE_MESSAGE } from '../../fixtures/scenarios/hostile';
+import { AUTOLINK, proseLines, renderedText } from '../../fixtures/markdown-reading';
 
 const LURE = 'Action required: verify at https://login.micros0ft-support.example/reset?u=megan or www.micros0ft-support.example, then javascript:alert(document.cookie)';
 
-/**
- * What a GFM renderer turns into links by itself (the extended autolinks: www., http(s)://,
- * ftp://, and any scheme:// in several ticket systems), plus script-ish schemes.
- */
-const AUTOLINK = /(?:^|[^A-Za-z0-9])(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.|javascript:|vbscript:|data:)/i;
-
-/** The text a renderer sees outside code spans and with backslash escapes applied. */
-/**
- * The lines a Markdown renderer may turn into links: fenced code blocks (the generated scripts,
- * whose comments cite public documents by address) render as code, never as links.
- */
-function proseLines(md: string): string[] {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of md.split('\n')) {
-    const m = /^(`{3,})/.exec(line);
-    if (fence) {
-      if (m && m[1].length >= fence.length && line.trim() === m[1]) fence = null;
-    } else if (m) fence = m[1];
-    else out.push(line);
-  }
-  return out;
-}
-
-function rendered(line: string): string {
-  let out = '';
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\' && i + 1 < line.length) {
-      out += line[++i];
-      continue;
-    }
-    if (line[i] === '`') {
-      let n = 0;
-      while (line[i + n] === '`') n++;
-      const close = line.indexOf('`'.repeat(n), i + n);
-      if (close > 0) {
-        out += ' ';
-        i = close + n - 1;
-        continue;
-      }
-    }
-    out += line[i];
-  }
-  return out;
-}
+const rendered = renderedText;
 
 function message(subject: string): Buffer {
   return Buffer.from(BASE_MESSAGE.replace('Subject: Invoice INV-20417 for March deliveries', `Subject: ${subject}`), 'utf8');
