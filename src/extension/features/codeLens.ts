@@ -68,12 +68,15 @@ function generateLens(range: vscode.Range, label: string, r: OfferedRemedy, uri:
   return new vscode.CodeLens(range, { title, command: GENERATE_FIX_COMMAND, arguments: [r.id, uri], tooltip: plainLabel(r.title, 200) });
 }
 
-function explainLens(range: vscode.Range, uri: vscode.Uri, target: { kind: 'finding' | 'hop'; index: number }, label?: string, verb = 'Explain'): vscode.CodeLens {
+function explainLens(range: vscode.Range, uri: vscode.Uri, target: { kind: 'finding' | 'hop'; index: number }, label?: string, verb = 'Explain', about?: string): vscode.CodeLens {
   return new vscode.CodeLens(range, {
     title: plainLabel(label ? `${label} · ${verb}` : verb, 160),
     command: EXPLAIN_COMMAND,
     arguments: [uri, target],
-    tooltip: 'Show the explanation: what happened, the evidence, why it matters, the fix and how to verify it',
+    tooltip: plainLabel(
+      `${about ? `${about}: show` : 'Show'} the explanation: what happened, the evidence, why it matters, the fix and how to verify it`,
+      300,
+    ),
   });
 }
 
@@ -121,9 +124,13 @@ export function lensesFor(a: Analysis, uri: vscode.Uri, lineCount: number): vsco
     if (fixer && fixer.k === i) {
       out.push(generateLens(range, findingTitle(f), fixer.r!, uri));
       out.push(explainLens(range, uri, { kind: 'finding', index: i }, undefined, more));
+    } else if (fixer) {
+      // two findings' titles on one line run past the editor's edge: the fix keeps its finding's
+      // title, the explanation (of the first finding here) names it in its tooltip
+      out.push(explainLens(range, uri, { kind: 'finding', index: i }, undefined, more, findingTitle(f)));
+      out.push(generateLens(range, findingTitle(a.findings[fixer.k]), fixer.r!, uri));
     } else {
       out.push(explainLens(range, uri, { kind: 'finding', index: i }, findingTitle(f), more));
-      if (fixer) out.push(generateLens(range, findingTitle(a.findings[fixer.k]), fixer.r!, uri));
     }
   }
   return out;

@@ -75,9 +75,17 @@ describe('Code lenses (entry hop and broken results)', () => {
     assert.ok(dkim.remedies.some((id) => analysis.remedies.find((r) => r.id === id)?.kind === 'efc'), 'the engine lists EFC among its remedies');
     const all = await lenses(doc.uri);
     const line = dkim.evidence[0].lines.startLine;
-    const here = all.filter((l) => l.range.start.line === line).map((l) => l.command!.title);
-    assert.ok(here.some((t) => t.startsWith('The message body changed after it was signed (DKIM body hash) · Explain')), JSON.stringify(here));
+    const lensesHere = all.filter((l) => l.range.start.line === line);
+    const here = lensesHere.map((l) => l.command!.title);
+    // the Explain lens on that line opens the DKIM finding and names it (in its tooltip, so that two
+    // findings' titles do not run past the editor's edge)
+    const explain = lensesHere.find((l) => l.command!.command === 'mailflowLens.explain')!;
+    assert.ok(explain, JSON.stringify(here));
+    assert.equal((explain.command!.arguments![1] as { index: number }).index, analysis.findings.indexOf(dkim));
+    assert.match(explain.command!.title, /^Explain( \(\+\d+ more here\))?$/);
+    assert.ok(String(explain.command!.tooltip).startsWith('The message body changed after it was signed (DKIM body hash): show the explanation'), String(explain.command!.tooltip));
     for (const t of here) assert.ok(!(t.startsWith('The message body changed') && t.includes('Generate EFC')), `DKIM paired with EFC: ${t}`);
+    for (const t of here) assert.ok(t.length <= 110, `a lens short enough for the editor's width: ${t}`);
     // the EFC command on that line belongs to a finding it fixes
     const gen = here.find((t) => t.endsWith('→ Generate EFC command'));
     assert.ok(gen, JSON.stringify(here));
