@@ -1,6 +1,8 @@
 /**
  * The Analysis schema: the one data model every view (tree, diagnostics, code actions, CLI, SARIF)
- * reads. Versioned by SCHEMA_VERSION; documented in README.md ("Analysis JSON schema").
+ * reads. Versioned by SCHEMA_VERSION; documented field by field in docs/schema.md. It is one file on
+ * purpose, though long: the schema is read and versioned as a whole, and docs/schema.md follows it
+ * section by section.
  *
  * Conventions:
  *  - Lines are 0-based and counted the way VS Code's TextDocument counts them (CRLF, LF and a lone

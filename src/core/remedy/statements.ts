@@ -5,6 +5,8 @@
  * remedy on every scenario and fails on a sentence that no record accounts for, and
  * docs/sources.md is generated from these records and the source list.
  *
+ * The file is long because it is data: one record per sentence, grouped by fix, read as a table.
+ *
  * 'product' as a source marks what the product says about itself (its settings, its own output);
  * such records cite no outside document.
  *
