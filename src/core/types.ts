@@ -724,9 +724,24 @@ export interface Verification {
   lookups: DnsLookup[];
   /** The recipient domains' MX hosts and their addresses (only when DNS was allowed). */
   mx?: Array<{ domain: string; hosts: Array<{ exchange: string; priority: number; addresses: string[] }> }>;
+  /** Addresses a relay's vendor publishes in DNS (only when DNS was allowed): see verify/vendor-dns.ts. */
+  vendorRanges?: VendorDnsRanges[];
   notes: string[];
   /** What the body shows about changes made in transit (filled when the body was read). */
   bodyHints?: BodyHints;
+}
+
+/** The sending addresses a gateway vendor publishes at one DNS name, as looked up for this message. */
+export interface VendorDnsRanges {
+  vendorId: string;
+  /** The DNS name the vendor's documentation gives. */
+  name: string;
+  /** IP addresses and CIDR blocks, normalised, in the order found. */
+  ranges: string[];
+  /** The relays of this message (by the vendor) whose address is inside one of the ranges. */
+  covers: string[];
+  /** False when a lookup failed or a limit stopped the expansion: the list may miss addresses. */
+  complete: boolean;
 }
 
 /** Traces of gateway changes found in the body, used to name the cause of a body-hash failure. */

@@ -26,6 +26,7 @@ export const defaultKb: RemedyKb = {
     (kb.vendorInfo(id)?.ipRanges ?? [])
       .filter((r) => r.status === 'published')
       .map((r) => ({ range: r.range, source: r.source, asOf: r.asOf, ...(r.url ? { url: r.url } : {}) })),
+  vendorDnsPublications: (id) => (kb.vendorInfo(id)?.dnsPublished ?? []).map((p) => ({ name: p.name, kind: p.kind, url: p.url })),
   vendorObservedRanges: (id) =>
     (kb.vendorInfo(id)?.ipRanges ?? []).filter((r) => r.status === 'observed').map((r) => ({ range: r.range, source: r.source, asOf: r.asOf })),
   vendorArcSealers: (id) => (kb.vendorInfo(id)?.arcSealers ?? []).map((s) => ({ domain: s.domain, verified: s.verified, source: s.source })),

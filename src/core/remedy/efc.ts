@@ -168,7 +168,8 @@ export function vendorRangeInputs(f: Facts, options: RemedyOptions, k: RemedyKb,
   if (options.useVendorRanges === false || !f.relaysConfirmed) return out;
   for (const v of f.relayVendors) {
     const pub = k.vendorPublishedRanges(v.id);
-    if (!pub.length) caveats.push(say('vendor.noPublishedRanges', { vendor: v.name }));
+    const fromDns = dnsRangeInputs(f, v, k, caveats);
+    if (!pub.length && fromDns === undefined) caveats.push(say('vendor.noPublishedRanges', { vendor: v.name }));
     for (const r of pub) {
       // the vendor's page is cited by title and address with the fix's other sources
       const doc = r.url ? sourceByUrl(r.url) : undefined;
@@ -176,7 +177,40 @@ export function vendorRangeInputs(f: Facts, options: RemedyOptions, k: RemedyKb,
       citeSource(doc.id);
       out.push({ text: r.range, origin: 'vendor', source: say('vendor.rangeSource', { vendor: v.name, title: doc.title, date: doc.date ?? r.asOf }) });
     }
+    out.push(...(fromDns ?? []));
     for (const r of k.vendorObservedRanges(v.id)) omitted.add(r.range, say('omit.observedRange', { vendor: v.name }));
+  }
+  return out;
+}
+
+/**
+ * The addresses a vendor publishes in DNS, as looked up for this message (verify/vendor-dns.ts):
+ * used only when they cover the address the vendor delivered this message from. Without DNS the
+ * caveat names where they are published and how to list them. undefined: the vendor publishes none.
+ */
+function dnsRangeInputs(f: Facts, v: { id: string; name: string }, k: RemedyKb, caveats: string[]): IpInput[] | undefined {
+  const pubs = k.vendorDnsPublications(v.id);
+  if (!pubs.length) return undefined;
+  const doc = sourceByUrl(pubs[0].url);
+  if (!doc) throw new Error(`the page that names ${v.name}'s published addresses is not in the source list`);
+  citeSource(doc.id);
+  const looked = (f.analysis.verification?.vendorRanges ?? []).filter((d) => d.vendorId === v.id);
+  // not looked up (DNS off), or nothing found at the name: say where they are and how to list them
+  if (!looked.some((d) => d.ranges.length)) {
+    const command = pubs.map((p) => `Resolve-DnsName -Name '${p.name}'${p.kind === 'spf' ? ' -Type TXT' : ''}`).join('; ');
+    caveats.push(say('vendor.dnsOffline', { vendor: v.name, names: words(pubs.map((p) => p.name)), title: doc.title, command }));
+    return [];
+  }
+  const out: IpInput[] = [];
+  const vendorIps = f.relays.filter((r) => r.vendorId === v.id && isPublicIp(r.ip)).map((r) => r.ip.ip);
+  const covering = looked.filter((d) => d.covers.length > 0);
+  if (!covering.length) {
+    caveats.push(say('vendor.dnsNotCovering', { vendor: v.name, name: words(looked.map((d) => d.name)), ips: words(vendorIps) }));
+    return out;
+  }
+  for (const d of covering) {
+    for (const r of d.ranges) out.push({ text: r, origin: 'vendor', source: say('vendor.dnsRangeSource', { vendor: v.name, name: d.name, title: doc.title }) });
+    if (!d.complete) caveats.push(say('vendor.dnsIncomplete', { vendor: v.name, name: d.name }));
   }
   return out;
 }

@@ -23,6 +23,8 @@ export interface RemedyKb {
   vendorName(id: string): string | undefined;
   /** Ranges the vendor publishes (never the ones only observed in samples). */
   vendorPublishedRanges(id: string): PublishedRange[];
+  /** DNS names where the vendor publishes its sending addresses, with the page that names them. */
+  vendorDnsPublications(id: string): Array<{ name: string; kind: 'spf' | 'a'; url: string }>;
   /** Ranges only observed in samples (named in caveats, never used). */
   vendorObservedRanges(id: string): PublishedRange[];
   vendorArcSealers(id: string): Array<{ domain: string; verified: boolean; source: string }>;

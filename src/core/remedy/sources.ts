@@ -206,6 +206,22 @@ export const SOURCES: readonly Source[] = [
     'https://developers.cloudflare.com/cloudflare-one/email-security/setup/pre-delivery-deployment/egress-ips/',
     '2026-04-17',
   ),
+  src(
+    'mimecast-spf',
+    'Implementing SPF for Outbound Email Delivery',
+    'Mimecast Community',
+    'https://community.mimecast.com/docs/DOC-2010',
+    null,
+    'Names the DNS records where Mimecast publishes its outbound addresses by region; _netblocks.mimecast.com includes them all.',
+  ),
+  src(
+    'sophos-spf',
+    'Aktualisieren des SPF-Eintrags für Ihre Domäne (Updating the SPF record for your domain)',
+    'Sophos Central Admin help',
+    'https://docs.sophos.com/central/customer/help/de-de/ManageYourProducts/EmailSecurity/SophosGateway/ExternalServices/OutboundM365/updatingspf/index.html',
+    null,
+    'The German edition was read; it names _spf.prod.hydra.sophos.com for US West, US East, Germany and Ireland.',
+  ),
   // ---- Standards
   src('rfc5321', 'RFC 5321: Simple Mail Transfer Protocol', 'IETF (RFC Editor)', 'https://www.rfc-editor.org/rfc/rfc5321', '2008-10'),
   src('rfc5322', 'RFC 5322: Internet Message Format', 'IETF (RFC Editor)', 'https://www.rfc-editor.org/rfc/rfc5322', '2008-10'),

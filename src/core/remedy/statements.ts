@@ -78,6 +78,19 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
   'vendor.rangeComment': S('{range}: published range, {source}', 'product'),
   'vendor.rangeSplit': S('{source}, a /24 block of {range} (SenderIPAddresses takes /24 to /32)', 'ms-new-inboundconnector'),
   'vendor.rangeLabel': S('published range, {source}', 'product'),
+  'vendor.dnsRangeSource': S('{vendor}, published in DNS at {name} ({title})', 'product'),
+  'vendor.dnsOffline': S(
+    "{vendor} publishes the addresses its servers send from in DNS at {names} ({title}). With DNS lookups allowed (the CLI's --dns live, or the Mail Flow Lens: DNS Mode setting), they are looked up, checked against the gateway address in this message and added to this list; or list them yourself: {command}",
+    'product',
+  ),
+  'vendor.dnsNotCovering': S(
+    "{vendor}'s addresses published in DNS at {name} do not include {ips}, the address it delivered this message from; they are not used: ask {vendor} which addresses deliver your mail.",
+    'product',
+  ),
+  'vendor.dnsIncomplete': S(
+    "The list published at {name} could not be read completely (a lookup failed, a term depends on the connecting client, or SPF's limit of ten lookups was reached): compare it with {vendor}'s documentation.",
+    'rfc7208',
+  ),
   'vendor.noPublishedRanges': S(
     "No published list of {vendor}'s delivery addresses is recorded here: ask {vendor} for every address it delivers from (Microsoft: consult the documentation or support that's provided with the service).",
     'ms-efc',

@@ -20,6 +20,7 @@ import type { StreamedBody } from './body-stream';
 import { LIMIT_CODE, offlineResolver, recordingResolver, type DnsResolver } from './resolver';
 import { mailFromOf, spfWhatIf } from './spf';
 import { lookupRecipientMx } from './mx';
+import { lookupVendorRanges } from './vendor-dns';
 import { MAX_FIELD_TEXT_BYTES } from '../parse/headers';
 
 export type { DnsResolver } from './resolver';
@@ -354,6 +355,13 @@ async function run(source: Source, analysis: Analysis, dnsMode: DnsMode, resolve
       if (mx.length) v.mx = mx;
     } catch (e) {
       notes.push(`The recipient's MX could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    // --- the sending addresses the recipient's gateway vendor publishes in DNS
+    try {
+      const ranges = await lookupVendorRanges(analysis, resolver);
+      if (ranges.length) v.vendorRanges = ranges;
+    } catch (e) {
+      notes.push(`The gateway vendor's published addresses could not be looked up: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

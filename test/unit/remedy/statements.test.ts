@@ -99,7 +99,9 @@ function checkRemedy(r: Remedy, label: string): void {
   // that publish the addresses the fix uses
   for (const u of want) assert.ok(cited.includes(u), `${label} ${r.id}: ${u} is a source of what it says but is not listed`);
   for (const u of cited) {
-    const vendorPage = listVendors().some((v) => v.ipRanges.some((x) => x.url === u)) && r.text.includes('published range');
+    const vendorPage =
+      (listVendors().some((v) => v.ipRanges.some((x) => x.url === u)) && r.text.includes('published range')) ||
+      (listVendors().some((v) => v.dnsPublished.some((x) => x.url === u)) && [r.text, ...r.caveats].some((t) => t.includes(' in DNS at ')));
     assert.ok(want.has(u) || vendorPage, `${label} ${r.id}: ${u} is listed but nothing shown rests on it`);
   }
 }
@@ -135,7 +137,9 @@ describe('statement records and their sources', () => {
       assert.equal(new URL(s.url).protocol, 'https:', s.id);
       assert.match(s.checked, /^\d{4}-\d{2}-\d{2}$/, s.id);
       if (s.date !== null) assert.match(s.date, /^\d{4}(-\d{2}(-\d{2})?)?$/, s.id);
-      const used = Object.values(ALL).some((r) => r.sources.includes(s.id)) || listVendors().some((v) => v.ipRanges.some((x) => x.url === s.url));
+      const used =
+        Object.values(ALL).some((r) => r.sources.includes(s.id)) ||
+        listVendors().some((v) => v.ipRanges.some((x) => x.url === s.url) || v.dnsPublished.some((x) => x.url === s.url));
       assert.ok(used, `${s.id} is cited by nothing`);
     }
   });

@@ -56,6 +56,20 @@ export interface VendorIpRange extends Sourced {
   url?: string;
 }
 
+/**
+ * A DNS name where the vendor publishes the addresses its mail servers send from: an SPF record
+ * (expanded through its includes) or a host name an SPF record names with `a:`. Looked up only when
+ * DNS is allowed; fixes use the result only when it covers the address the gateway delivered from.
+ */
+export interface VendorDnsPublication extends Sourced {
+  name: string;
+  kind: 'spf' | 'a';
+  /** The region(s) the name covers, as the vendor names them. */
+  region: string;
+  /** The vendor's page that names it (fixes cite it by its title and address). */
+  url: string;
+}
+
 export interface VendorUrlRewrite extends Sourced {
   pattern: string;
   example?: string;
@@ -101,6 +115,8 @@ export interface VendorRecord {
   /** DKIM d= domains the vendor signs with on its own behalf. */
   dkimDomains: VendorHostPattern[];
   ipRanges: VendorIpRange[];
+  /** DNS names where the vendor publishes its sending addresses (see VendorDnsPublication). */
+  dnsPublished: VendorDnsPublication[];
   urlRewrites: VendorUrlRewrite[];
   modifications: VendorModification[];
   /** SPF include: mechanisms customers publish for the vendor (examples, with placeholders). */
@@ -128,6 +144,14 @@ const CF_MX =
 const CF_EGRESS_URL = 'https://developers.cloudflare.com/cloudflare-one/email-security/setup/pre-delivery-deployment/egress-ips/';
 const CF_EGRESS = `Egress IPs (Cloudflare Email Security documentation, last updated 2026-04-17): ${CF_EGRESS_URL}`;
 const CF_EGRESS_DATE = '2026-04-17';
+const MC_SPF_URL = 'https://community.mimecast.com/docs/DOC-2010';
+const SOPHOS_SPF_URL =
+  'https://docs.sophos.com/central/customer/help/de-de/ManageYourProducts/EmailSecurity/SophosGateway/ExternalServices/OutboundM365/updatingspf/index.html';
+
+function dnsPub(name: string, kind: VendorDnsPublication['kind'], region: string, url: string, source: string): VendorDnsPublication {
+  return { name, kind, region, url, source: `${source}: ${url}`, asOf: READ, verified: true };
+}
+
 const TM_CAS =
   'Connectors and Transport Rule on Exchange Online (Trend Micro Cloud App Security online help): https://docs.trendmicro.com/en-us/enterprise/cloud-app-security-online-help/administration/global-settings/configuring-inline-p/configuring-outbound/connectors-and-trans.aspx';
 
@@ -187,6 +211,7 @@ function vendor(
     arcSealers: [],
     dkimDomains: [],
     ipRanges: [],
+    dnsPublished: [],
     urlRewrites: [],
     modifications: [],
     spfIncludes: [],
@@ -278,6 +303,7 @@ export const VENDORS: readonly VendorRecord[] = [
       hdr('X-Mimecast-', 'prefix', 'strong', SAMPLE, true, 'X-Mimecast-Spam-Score, -Originator, -MFC-PROC-ID, -Impersonation-Protect, …'),
     ],
     authservIds: [host('relay.mimecast.com', SAMPLE, true, 'A-R and ARC-Authentication-Results authserv-id')],
+    dnsPublished: [dnsPub('_netblocks.mimecast.com', 'spf', 'every region', MC_SPF_URL, 'Implementing SPF for Outbound Email Delivery (Mimecast Community)')],
     arcSealers: [arcDoc('mimecast.com', 'arc-2018')],
     urlRewrites: [url('protect-*.mimecast.com', false, 'https://protect-eu.mimecast.com/s/…')],
     modifications: [
@@ -413,6 +439,15 @@ export const VENDORS: readonly VendorRecord[] = [
       mod('dkim-resign', 'adds its own DKIM signature'),
     ],
     spfIncludes: [{ example: 'include:_spf_<region>.prod.hydra.sophos.com', source: SAMPLE, asOf: COMPILED, verified: true }],
+    dnsPublished: [
+      dnsPub(
+        '_spf.prod.hydra.sophos.com',
+        'spf',
+        'US West, US East, Germany and Ireland',
+        SOPHOS_SPF_URL,
+        'Aktualisieren des SPF-Eintrags für Ihre Domäne (Sophos Central Admin help, German edition)',
+      ),
+    ],
   }),
   vendor({
     id: 'hornetsecurity',
