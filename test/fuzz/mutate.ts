@@ -178,6 +178,62 @@ export function mutate(seed: Buffer, r: Rng): { bytes: Buffer; ops: string[] } {
  * text) or byte-level damage of the compound file itself (mostly the header, directory and FAT
  * sectors in the first 4 KiB, where the structure lives), optionally truncated.
  */
+/**
+ * One header field value, mutated 1–4 times (for the per-parser fuzzer, test/fuzz/fields.ts):
+ * hostile strings spliced in, spans deleted, duplicated or repeated thousands of times, folds
+ * inserted, characters replaced by any code point (lone surrogates included), truncation.
+ */
+export function mutateValue(value: string, r: Rng): { value: string; ops: string[] } {
+  let v = value;
+  const ops: string[] = [];
+  const n = int(r, 1, 4);
+  const at = () => int(r, 0, v.length);
+  for (let k = 0; k < n; k++) {
+    const op = int(r, 0, 8);
+    if (op === 0) {
+      const i = at();
+      v = v.slice(0, i) + nastyString(r, 64) + v.slice(i);
+      ops.push('v-nasty');
+    } else if (op === 1 && v.length) {
+      const i = at();
+      v = v.slice(0, i) + v.slice(Math.min(v.length, i + int(r, 1, 40)));
+      ops.push('v-delete');
+    } else if (op === 2 && v.length) {
+      const i = at();
+      const j = Math.min(v.length, i + int(r, 1, 60));
+      const times = pick(r, [2, 10, 100, 1000, 5000]);
+      v = v.slice(0, j) + v.slice(i, j).repeat(times) + v.slice(j);
+      ops.push(`v-repeat×${times}`);
+    } else if (op === 3) {
+      const i = at();
+      v = v.slice(0, i) + pick(r, ['\r\n ', '\r\n\t', '\n ', '\r', '\r\n']) + v.slice(i);
+      ops.push('v-fold');
+    } else if (op === 4 && v.length) {
+      const i = int(r, 0, v.length - 1);
+      v = v.slice(0, i) + String.fromCharCode(int(r, 0, 0xffff)) + v.slice(i + 1);
+      ops.push('v-char');
+    } else if (op === 5) {
+      v = v.slice(0, at());
+      ops.push('v-truncate');
+    } else if (op === 6) {
+      const i = at();
+      v = v.slice(0, i) + pick(r, NASTY).repeat(pick(r, [50, 500, 5000])) + v.slice(i);
+      ops.push('v-flood');
+    } else if (op === 7) {
+      const i = at();
+      v = v.slice(i) + v.slice(0, i);
+      ops.push('v-rotate');
+    } else {
+      const i = at();
+      let junk = '';
+      for (let x = int(r, 1, 30); x > 0; x--) junk += String.fromCharCode(int(r, 0, 255));
+      v = v.slice(0, i) + junk + v.slice(i);
+      ops.push('v-bytes');
+    }
+  }
+  return { value: v, ops };
+}
+
 export function mutateMsg(seed: { msg: Buffer; headers: string; unicode: boolean }, r: Rng, build: (headers: string, unicode: boolean) => Buffer): { bytes: Buffer; ops: string[] } {
   if (r() < 0.4) {
     const m = mutate(Buffer.from(seed.headers, 'utf8'), r);
