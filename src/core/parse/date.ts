@@ -224,6 +224,21 @@ function expandYear(text: string): number {
   return n;
 }
 
+/**
+ * RFC 5322's obsolete time syntax allows folding white space around the colons (obs-hour,
+ * obs-minute, obs-second: "12: 31: 43"); one or two spaces or tabs after a colon are read.
+ * Returns how many there are at `at` (0 when more than two: no longer a time).
+ */
+function obsSpaceAt(s: string, at: number): number {
+  let n = 0;
+  while (n < 3 && (s.charCodeAt(at + n) === 32 || s.charCodeAt(at + n) === 9)) n++;
+  return n > 2 ? 0 : n;
+}
+
+function skipObsSpace(sc: Scanner): void {
+  sc.pos += obsSpaceAt(sc.s, sc.pos);
+}
+
 /** Read H[H]:MM[:SS[.frac]] at the scanner position; returns false (position kept) when absent. */
 function readTime(sc: Scanner, p: Parts): boolean {
   const save = sc.pos;
@@ -232,6 +247,7 @@ function readTime(sc: Scanner, p: Parts): boolean {
     sc.pos = save;
     return false;
   }
+  skipObsSpace(sc);
   const m = sc.digits();
   if (m.length < 1 || m.length > 2) {
     sc.pos = save;
@@ -241,8 +257,9 @@ function readTime(sc: Scanner, p: Parts): boolean {
   p.minute = Number(m);
   p.second = 0;
   p.ms = 0;
-  if (sc.code() === 58 && isDigit(sc.code(sc.pos + 1))) {
-    sc.pos++;
+  const secAt = sc.code() === 58 ? sc.pos + 1 + obsSpaceAt(sc.s, sc.pos + 1) : -1;
+  if (secAt > 0 && isDigit(sc.code(secAt))) {
+    sc.pos = secAt;
     const s = sc.digits();
     if (s.length < 1 || s.length > 2) {
       sc.pos = save;
@@ -342,6 +359,18 @@ function zoneWord(word: string): { offset: number | null } | undefined {
   return undefined;
 }
 
+/** Words that follow a zone-less time in Received fields and are not zones. */
+const NOT_ZONES = new Set(['FROM', 'WITH', 'VIA', 'FOR']);
+
+/**
+ * An alphabetic zone name we do not know: three to five capital letters as a whole word (real
+ * abbreviations are written that way), not a protocol name or a Received keyword.
+ */
+function isUnknownZoneName(word: string, next: number): boolean {
+  if (!/^[A-Z]{3,5}$/.test(word) || NOT_ZONES.has(word) || /MTP|HTTP|MAPI/.test(word)) return false;
+  return next === -1 || isSpace(next) || next === 59 || next === 40 || next === 41;
+}
+
 /**
  * Read the zone after the time: numeric, named, named+numeric ("GMT+0100"), and trailing
  * decorations (Go's " UTC m=+0.1", a "(PST)" comment). Never fails; leaves the scanner after the
@@ -362,6 +391,10 @@ function readZone(sc: Scanner, p: Parts): void {
       p.offset = z.offset;
       after = sc.pos;
       if ((next === 43 || next === 45) && readNumericZone(sc, p)) after = sc.pos; // GMT+0100
+    } else if (isUnknownZoneName(w, next)) {
+      // RFC 5322 §4.3: another alphabetic zone ("Tue, 29 Oct 96 12:13:12 PPE", "IST") whose
+      // meaning is not known counts as "-0000": the zone is unknown, so the date stays zoneless
+      after = sc.pos;
     }
   }
   sc.pos = after;

@@ -190,11 +190,17 @@ function tokenize(ctx: Ctx, from: number, to: number): Tok[] {
       if (m >= 0 && m < to) {
         flushJunk(i);
         let e = m + 1;
+        let inner = w.slice(i + 1, m);
+        // XMail writes the address already bracketed inside its brackets: "[[10.18.0.3]]"
+        if (w.charCodeAt(i + 1) === 91 && w.charCodeAt(e) === 93 && e < to) {
+          e++;
+          inner = w.slice(i + 1, m + 1);
+        }
         if (w.charCodeAt(e) === 58 && e + 1 < to && isDigitCode(w.charCodeAt(e + 1))) {
           e++;
           while (e < to && isDigitCode(w.charCodeAt(e))) e++;
         }
-        out.push({ k: 'bracket', s: i, e, v: w.slice(i + 1, m) });
+        out.push({ k: 'bracket', s: i, e, v: inner });
         i = e;
       } else {
         junk(i);
@@ -429,8 +435,11 @@ const ORCPT_RE = /^ORCPT\s*(?:<\s*)?rfc822\s*;\s*([^<>\s;]{0,320})\s*>?$/i;
 const QMAIL_RE = /^qmail(?:-[A-Za-z0-9/_-]{1,40})? \d{1,12}(?: messnum \d{1,12})? invoked (?:by [A-Za-z][A-Za-z0-9_-]{0,19} (?=by uid))?(by uid \d{1,10}|by alias|for bounce|from network(?:\[([^\]\s/]{1,80})(?:\/([^\]\s]{1,255}))?\])?)$/;
 /** nullmailer's line for a local submission: "(nullmailer pid 1696440 invoked by uid 1000)". */
 const NULLMAILER_RE = /^nullmailer pid \d{1,12} invoked (by uid \d{1,10})$/;
-/** Alibaba Cloud's submission comment: "(mailfrom:user@example.com fp:SMTPD_---0VUHLUO9_1667876225)", "… cluster:ay29)". */
-const ALIBABA_RE = /^mailfrom:([^\s()<>]{0,320})(?: fp:[A-Za-z0-9_.-]{1,80})?(?: cluster:[A-Za-z0-9_.-]{1,40})?$/;
+/**
+ * Alibaba Cloud's submission comment: "(mailfrom:user@example.com fp:SMTPD_---0VUHLUO9_1667876225)",
+ * "… cluster:ay29)". The fp value is an opaque token: any run of non-space characters.
+ */
+const ALIBABA_RE = /^mailfrom:([^\s()<>]{0,320})(?: fp:[^\s()<>]{1,80})?(?: cluster:[A-Za-z0-9_.-]{1,40})?$/;
 /** Sendmail's AUTH note when the configuration names the login: "(user=x@example.com mech=LOGIN bits=0)". */
 const SENDMAIL_AUTH_RE = /^user=[^\s()]{1,320} mech=[A-Za-z0-9_-]{1,40}(?: bits=\d{1,5})?$/;
 
@@ -801,6 +810,22 @@ interface Clause {
   tail?: boolean;
 }
 
+/**
+ * A by word with an "@" in it is normally an address, not a host ("by someone@example.com" is
+ * refused). When the receiver wrote its own address right after it, as Exchange does ("by NAME
+ * (IP)"), the word stands where the server's name goes and still names that server, even if a
+ * character in it was replaced (copies of messages made anonymous that way exist): it is kept as
+ * written, the "@" included, and nothing is made up from it.
+ */
+function isNamedByAddress(ctx: Ctx, word: string, next: Tok | undefined): boolean {
+  if (!next || next.k !== 'comment' || next.v.length > 100) return false;
+  const at = word.indexOf('@');
+  if (at <= 0 || at !== word.lastIndexOf('@')) return false;
+  if (!isHostnameLike(word.slice(0, at)) || !isFqdnLike(word.slice(at + 1))) return false;
+  const inner = tokenize(ctx, next.s + 1, next.e - 1);
+  return inner.length === 1 && (inner[0].k === 'word' || inner[0].k === 'bracket') && !!readLiteral(inner[0].v)?.ip;
+}
+
 /** A leading "(user@host)" comment: vger's "(majordomo@vger.kernel.org) by vger.kernel.org via listexpand". */
 const LOCAL_SENDER_RE = /^\s*([^\s@()<>]{1,64})@([A-Za-z0-9.-]{1,255})\s*$/;
 
@@ -829,6 +854,9 @@ function parseInto(info: ReceivedInfo): void {
   const used = new Uint8Array(toks.length);
   const acc: Acc = { tls: {}, tlsSeen: false, authSeen: false, orcpt: [], unparsed: [] };
   const rawOf = (t: Tok) => raw.slice(t.s, t.e);
+  // the field's own name written again at the start of its value ("Received: Received from 10.137.11.157
+  // by …"): a sender's slip, not text about the hop
+  if (toks.length > 1 && toks[0].k === 'word' && /^received:?$/i.test(toks[0].v) && toks[1].k === 'word' && KEYWORDS.has(toks[1].v.toLowerCase())) used[0] = 1;
 
   // --- date: after the last top-level ';'
   let date: MailDate | undefined;
@@ -1005,6 +1033,18 @@ function parseInto(info: ReceivedInfo): void {
       case 'by': {
         let host: string | undefined;
         let byIp: string | undefined;
+        // Barricade (a firewall's mail relay): "Message by Barricade gw.example.com with SMTP id …":
+        // the product's name, then the host
+        const prevCl = clauses[ci - 1];
+        const b0 = cl.toks[0] !== undefined ? toks[cl.toks[0]] : undefined;
+        const b1 = cl.toks[1] !== undefined ? toks[cl.toks[1]] : undefined;
+        if (ci === 1 && prevCl.kw === '' && prevCl.toks.length === 1 && toks[prevCl.toks[0]].v === 'Message' && b0?.k === 'word' && b0.v === 'Barricade' && b1?.k === 'word' && isFqdnLike(b1.v)) {
+          used[prevCl.toks[0]] = 1;
+          used[cl.toks[0]] = 1;
+          used[cl.toks[1]] = 1;
+          host = b1.v;
+          byComments.push('Barricade');
+        }
         // GoDaddy's relays write a label between colons where the host goes: "by : HOSTING RELAY :"
         const label = cl.toks.length >= 3 && toks[cl.toks[0]].k === 'word' && toks[cl.toks[0]].v === ':' ? cl.toks.findIndex((x, n) => n > 0 && toks[x].k === 'word' && toks[x].v === ':') : -1;
         if (label > 1 && label <= 5 && cl.toks.slice(1, label).every((x) => toks[x].k === 'word' && /^[A-Za-z0-9-]{1,30}$/.test(toks[x].v))) {
@@ -1023,7 +1063,7 @@ function parseInto(info: ReceivedInfo): void {
               return;
             }
             const h = t.k === 'word' ? stripTrailing(t.v, ',') : rawOf(t);
-            if (h && !h.includes('@')) {
+            if (h && (!h.includes('@') || (t.k === 'word' && isNamedByAddress(ctx, h, cl.toks[1] !== undefined ? toks[cl.toks[1]] : undefined)))) {
               host = h;
               used[i] = 1;
               const lit = readLiteral(h);
