@@ -328,6 +328,9 @@ export function parseAuthResults(value: string, opts?: { arc?: boolean }): AuthR
   let rawEnd = 0;
   let truncated = false;
 
+  /** Comments written between a name and its '=' (see below), for the result or property read next. */
+  let between: string[] = [];
+
   const finish = (): void => {
     if (st.current) st.current.raw = text.slice(rawStart, rawEnd).trim();
     st.current = null;
@@ -349,6 +352,8 @@ export function parseAuthResults(value: string, opts?: { arc?: boolean }): AuthR
       truncated = true;
       return;
     }
+    for (const c of between) r.comments.push(c);
+    between = [];
     out.results.push(r);
     st.current = r;
     st.last = r;
@@ -361,6 +366,8 @@ export function parseAuthResults(value: string, opts?: { arc?: boolean }): AuthR
     sc.pos = sc.nextNonWs(sc.pos) + 1;
     sc.skipWs();
     const v = sc.peek() === '(' || sc.peek() === ';' ? '' : sc.readValue().trim();
+    for (const c of between) target.comments.push(c);
+    between = [];
     const k = key.toLowerCase();
     if (k === 'reason') {
       if (target.reason === undefined) target.reason = v;
@@ -398,7 +405,23 @@ export function parseAuthResults(value: string, opts?: { arc?: boolean }): AuthR
 
     const wordStart = sc.pos;
     const word = sc.readWord(true);
-    const eqPos = sc.nextNonWs(sc.pos);
+    let eqPos = sc.nextNonWs(sc.pos);
+    // RFC 8601 allows a comment between a name and its '=': "reason (BAH) = \"…\"" (CFWS in
+    // methodspec, reasonspec and propspec); the comment belongs to the result being read
+    between = [];
+    if (text[eqPos] === '(' && word) {
+      const save = sc.pos;
+      sc.pos = eqPos;
+      while (sc.peek() === '(' && between.length < 4) {
+        const cm = sc.readComment();
+        if (!cm.terminated) break;
+        between.push(commentText(cm.text));
+        sc.skipWs();
+      }
+      if (sc.peek() === '=' && between.length) eqPos = sc.pos;
+      else between = [];
+      sc.pos = between.length ? eqPos : save;
+    }
     const isAssign = text[eqPos] === '=';
     const lower = word.toLowerCase();
 

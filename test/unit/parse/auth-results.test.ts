@@ -258,6 +258,22 @@ describe('parseAuthResults: RFC 8601 shapes from real MTAs', () => {
     assert.equal(byMethod(h, 'spf').props['smtp.mailfrom'], 'SRS0=Xb3k=QF=example.com=alice@lists.example.org');
     assert.equal(h.results.length, 2);
   });
+
+  test('a comment between a name and its "=" (CFWS that RFC 8601 allows) is read, not reported', () => {
+    // SpamAssassin's test corpus: "reason (BAH) = ..." with the comment before the '='
+    const h = parseAuthResults('authrestest4int 2; spf=fail reason (BAH) = "just some (<>.%&! reason" smtp.mailfrom=dogma.slashnull.org');
+    assert.equal(h.authservId, 'authrestest4int');
+    const spf = byMethod(h, 'spf');
+    assert.equal(spf.result, 'fail');
+    assert.equal(spf.reason, 'just some (<>.%&! reason');
+    assert.deepEqual(spf.comments, ['BAH']);
+    assert.equal(spf.props['smtp.mailfrom'], 'dogma.slashnull.org');
+    assert.deepEqual(h.unparsed, []);
+    const m = byMethod(parseAuthResults('mx.example.net; dkim (checked) = pass header.d=example.com'), 'dkim');
+    assert.equal(m.result, 'pass');
+    assert.deepEqual(m.comments, ['checked']);
+    assert.equal(m.props['header.d'], 'example.com');
+  });
 });
 
 describe('parseAuthResults: ARC-Authentication-Results', () => {

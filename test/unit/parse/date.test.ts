@@ -195,6 +195,44 @@ describe('12-hour clocks, numeric dates and zone-less times', () => {
   });
 });
 
+describe('obsolete forms RFC 5322 still asks readers to accept', () => {
+  test('spaces after the colons of the time (obs-hour, obs-minute, obs-second)', () => {
+    // SpammerTrap's LMTP stamp as it appears in SpamAssassin's test corpus
+    const d = parseMailDate('Mon, 9 Feb 2009 12: 31: 43 -0500 (EST)');
+    assert.equal(d.utc, '2009-02-09T17:31:43.000Z');
+    assert.equal(d.offsetMinutes, -300);
+    assert.equal(d.zoneless, undefined);
+    const r = parseReceived(
+      'from fl.us.spammertrap.net ([127.0.0.1]) by localhost (fl.us.spammertrap.net [127.0.0.1]) (SpammerTrap(r) SME-150, port 10024) with LMTP id iKmSutt7dLyh for <jscheidell@secnap.net>; Mon, 9 Feb 2009 12: 31: 43 -0500 (EST)',
+    );
+    assert.equal(r.date?.utc, '2009-02-09T17:31:43.000Z');
+    assert.equal(r.date?.raw, 'Mon, 9 Feb 2009 12: 31: 43 -0500 (EST)');
+    assert.equal(r.with?.protocol, 'LMTP');
+    assert.equal(r.id, 'iKmSutt7dLyh');
+    assert.deepEqual(r.for, ['jscheidell@secnap.net']);
+    assert.deepEqual(r.unparsed, []);
+    // three spaces are no longer a folded time: the date ends before "12:"
+    assert.equal(scanMailDate('Mon, 9 Feb 2009 12:   31 -0500').end, 'Mon, 9 Feb 2009'.length);
+  });
+
+  test('an alphabetic zone nobody knows counts as -0000: read, and the date is zone-less', () => {
+    const d = parseMailDate('Tue, 29 Oct 96 12:13:12 PPE');
+    assert.equal(d.utc, '1996-10-29T12:13:12.000Z');
+    assert.equal(d.offsetMinutes, null);
+    assert.equal(d.zoneless, true);
+    const r = parseReceived('by RSA.COM id AA21317; Tue, 29 Oct 96 12:13:12 PPE');
+    assert.equal(r.by?.host, 'RSA.COM');
+    assert.equal(r.id, 'AA21317');
+    assert.equal(r.date?.raw, 'Tue, 29 Oct 96 12:13:12 PPE');
+    assert.equal(r.date?.zoneless, true);
+    assert.deepEqual(r.unparsed, []);
+    // only capitals as a whole word; protocol names and keywords are never taken for a zone
+    assert.equal(scanMailDate('Tue, 29 Oct 96 12:13:12 Ppe').end, 'Tue, 29 Oct 96 12:13:12'.length);
+    assert.equal(scanMailDate('Tue, 29 Oct 96 12:13:12 ESMTP id 1').end, 'Tue, 29 Oct 96 12:13:12'.length);
+    assert.equal(scanMailDate('Tue, 29 Oct 96 12:13:12 FROM').end, 'Tue, 29 Oct 96 12:13:12'.length);
+  });
+});
+
 describe('zone-less hop times in the trace', () => {
   // Obtuse smtpd writes asctime without a zone; the next hop writes +0100. Read as UTC, the
   // zone-less time is an hour after the next hop's: a false clock skew (or, the other way round,

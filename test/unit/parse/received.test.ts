@@ -329,3 +329,74 @@ describe('hostile input', () => {
     assert.ok(r.unparsed.length > 0);
   });
 });
+
+describe('vendor shapes and damaged copies seen in public mail collections', () => {
+  test('Barricade: "Message by Barricade HOST": the product, then the host', () => {
+    const r = parseReceived('Message by Barricade gw.foobar.com  with SMTP id h4IIbmm24628 for <user@foobar.com>; Sun, 18 May 2003 21:37:48 +0300');
+    assert.equal(r.from, undefined);
+    assert.equal(r.by?.host, 'gw.foobar.com');
+    assert.equal(r.by?.comment, 'Barricade');
+    assert.equal(r.with?.protocol, 'SMTP');
+    assert.equal(r.id, 'h4IIbmm24628');
+    assert.deepEqual(r.for, ['user@foobar.com']);
+    assert.equal(r.date?.utc, '2003-05-18T18:37:48.000Z');
+    assert.deepEqual(r.unparsed, []);
+    // another product word is not guessed at
+    assert.deepEqual(parseReceived('Message by Shield gw.foobar.com with SMTP id h4; Sun, 18 May 2003 21:37:48 +0300').unparsed, ['Message', 'gw.foobar.com']);
+  });
+
+  test('XMail: the address inside doubled brackets "[[10.18.0.3]]"', () => {
+    const r = parseReceived('from boclair.e-dunbarton.sch.uk [[10.18.0.3]] by eastdunbarton.gov.uk with XMAIL; Tue, 18 Sep 2007 11:16:58 +0100');
+    assert.equal(r.from?.helo, 'boclair.e-dunbarton.sch.uk');
+    assert.equal(r.from?.rdns, 'boclair.e-dunbarton.sch.uk');
+    assert.equal(r.from?.ip, '10.18.0.3');
+    assert.equal(r.by?.host, 'eastdunbarton.gov.uk');
+    assert.equal(r.with?.protocol, 'XMAIL');
+    assert.equal(r.date?.utc, '2007-09-18T10:16:58.000Z');
+    assert.deepEqual(r.unparsed, []);
+  });
+
+  test('the field name written again at the start of the value is skipped', () => {
+    const r = parseReceived(
+      'Received from 10.137.11.157 by Caffeine/http-relay (mtl-mtsp-c02-3) with SMTP id 7be98651-3d4a-4b2b-9485-9b17445bee18 for someone@example.com; Sat, 25 Feb 2023 05:46:26 +0000 (UTC)',
+    );
+    assert.equal(r.from?.ip, '10.137.11.157');
+    assert.equal(r.by?.host, 'Caffeine/http-relay');
+    assert.equal(r.id, '7be98651-3d4a-4b2b-9485-9b17445bee18');
+    assert.deepEqual(r.for, ['someone@example.com']);
+    assert.deepEqual(r.unparsed, []);
+    // anywhere else the word is not understood
+    assert.deepEqual(parseReceived('from a.example ([192.0.2.1]) by b.example Received with SMTP; Sat, 25 Feb 2023 05:46:26 +0000').unparsed, ['Received']);
+  });
+
+  test('Exchange Online: a by name with a character replaced by "@" still names the server that wrote its address', () => {
+    // phishing_pot anonymised its copies by writing "phishing@pot" over parts of names
+    const r = parseReceived(
+      'from AM0PR04CA0057.eurprd04.prod.outlook.com (2603:10a6:208:1::34) by LV8P223MBphishing@pot2.NAMP223.PROD.OUTLOOK.COM (2603:10b6:408:1cb::8) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.7386.34; Fri, 22 Mar 2024 00:06:24 +0000',
+    );
+    assert.equal(r.from?.helo, 'AM0PR04CA0057.eurprd04.prod.outlook.com');
+    assert.equal(r.from?.ip, '2603:10a6:208:1::34');
+    assert.equal(r.by?.host, 'LV8P223MBphishing@pot2.NAMP223.PROD.OUTLOOK.COM');
+    assert.equal(r.by?.ip, '2603:10b6:408:1cb::8');
+    assert.equal(r.with?.protocol, 'Microsoft SMTP Server');
+    assert.equal(r.id, '15.20.7386.34');
+    assert.deepEqual(r.unparsed, []);
+    // an address with no receiver address after it is still refused
+    assert.deepEqual(parseReceived('from a.example ([192.0.2.1]) by someone@example.com (mail server) with SMTP; Fri, 22 Mar 2024 00:06:24 +0000').unparsed, ['someone@example.com']);
+    // a damaged address stays unreadable: no IP is made up from it
+    const ip = parseReceived(
+      'from NAM02-SN1-obe.outbound.protection.outlook.com (40.107.96.phishing@pot) by BN8NAM11FT069.mail.protection.outlook.com (10.13.176.152) with Microsoft SMTP Server id 15.20.7452.25 via Frontend Transport; Mon, 1 Apr 2024 20:54:40 +0000',
+    );
+    assert.equal(ip.from?.ip, undefined);
+    assert.deepEqual(ip.unparsed, ['(40.107.96.phishing@pot)']);
+  });
+
+  test('Alibaba Cloud: the fp token is opaque, whatever characters it holds', () => {
+    const r = parseReceived('from chitu-hsf(mailfrom:exodus@cryptonewsletter.world fp:ma_2099x@y9950 cluster:dm-ay35de-a) by smtp.aliyun-inc.com(127.0.0.1); Wed, 03 Dec 2025 19:46:10 +0800');
+    assert.equal(r.envelopeFrom, 'exodus@cryptonewsletter.world');
+    assert.equal(r.from?.helo, 'chitu-hsf');
+    assert.equal(r.by?.host, 'smtp.aliyun-inc.com');
+    assert.equal(r.by?.ip, '127.0.0.1');
+    assert.deepEqual(r.unparsed, []);
+  });
+});
