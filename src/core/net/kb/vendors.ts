@@ -1,6 +1,8 @@
 /**
  * Knowledge base, part 2: filtering gateways and other mail-security vendors that show up in front
- * of Microsoft 365 and Gmail. Data only; the lookups live in ./index.ts.
+ * of Microsoft 365 and Gmail. Data only; the lookups live in ./vendor-lookup.ts and ./detect.ts.
+ * One file on purpose: it is a table with one record per vendor, and a vendor's whole record (hosts,
+ * headers, sealers, ranges, published DNS names, sources) should read in one place.
  *
  * Rules for this file:
  *  - Every fact carries `source` (a public document by title and address, or the kind of real
@@ -9,7 +11,8 @@
  *    AI-assisted document states; such facts still match, and the match says so.
  *  - An IP range is `published` only when the vendor's own documentation lists it (`url` names the
  *    page); a range only seen in real messages is `observed`: it supports other evidence but never
- *    points at a vendor by itself, and no fix uses it.
+ *    points at a vendor by itself, and no fix uses it. `dnsPublished` names DNS records where the
+ *    vendor's documentation says it publishes its sending addresses (looked up only with DNS on).
  *  - Header fingerprints carry a weight: `strong` for names only that vendor writes; `weak` where
  *    the attribution is disputed between vendors; `supporting` for generic names that several
  *    products use (they only count next to another signal for the same vendor).
