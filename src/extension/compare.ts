@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Analysis } from '../core/types';
 import { compare, comparisonText, messageFacts, verdictLine, type Comparison, type Direction } from '../core/compare';
 import { escapeHtml } from '../core/report/html';
-import { flatten } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
 import { isCompoundFile } from '../core/msg/cfb-guard';
 import { isMsgPath, msgViewUri } from './msg';
 import { isEml, LANGUAGE_ID, type Store } from './store';

@@ -15,7 +15,10 @@
  */
 import * as vscode from 'vscode';
 import type { Analysis, AuthStamp, AuthSummary, Finding, Hop, LineRange, ParseProblem, RelayFact, Segment } from '../core/types';
-import { flatten, formatAuthSummary, formatDelay, mdFence, receiverVerdict } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
+import { formatAuthSummary, receiverVerdict } from '../core/present/verdicts';
+import { formatDelay } from '../core/present/duration';
+import { mdFence } from '../core/present/markdown-text';
 import { explanationFor } from '../core/diagnose/explanations';
 import { explainNonPassing, HOP_ROLE_WORDS, IP_CLASS_WORDS } from '../core/present/hover-texts';
 import {

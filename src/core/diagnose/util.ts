@@ -20,6 +20,7 @@ import { isPublicIp, isPrivateOrLoopback, normalizeIp } from '../net/ip';
 import { lookupProviderByHost, lookupProviderByIp, vendorByArcSealer, vendorInfo } from '../net/kb';
 import type { DiagnoseOptions } from './rule';
 import { displayText } from '../present/text';
+import { shortVendorName } from '../present/vendors';
 
 // ---------------------------------------------------------------------------------------------
 // Findings and evidence
@@ -293,23 +294,13 @@ export function lastRelayHop(a: Analysis): Hop | null {
   return r.length ? a.hops[r[r.length - 1]] ?? null : null;
 }
 
-/** A short vendor name: "Proofpoint (PPS / Enterprise, hosted)" → "Proofpoint". */
-export function shortName(name: string): string {
-  let s = name;
-  for (const sep of [' (', ' / ']) {
-    const p = s.indexOf(sep);
-    if (p > 0) s = s.slice(0, p);
-  }
-  return s;
-}
-
 /** The vendor of the relays in front of the receiver, when one was recognised. */
 export function relayVendor(a: Analysis): { id: string; name: string } | null {
   const order = [a.boundary.entryHopIndex, ...[...a.boundary.relayHopIndexes].reverse()];
   for (const i of order) {
     if (i === null) continue;
     const v = a.hops[i]?.vendor;
-    if (v && v.confidence === 'strong') return { id: v.id, name: shortName(v.name) };
+    if (v && v.confidence === 'strong') return { id: v.id, name: shortVendorName(v.name) };
   }
   return null;
 }
@@ -477,23 +468,6 @@ export function slowHopMs(options: DiagnoseOptions): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 15 * 60 * 1000;
 }
 
-export function formatDuration(ms: number): string {
-  const neg = ms < 0;
-  let s = Math.round(Math.abs(ms) / 1000);
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const parts: string[] = [];
-  if (d) parts.push(`${d} d`);
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  if (s || !parts.length) parts.push(`${s} s`);
-  return (neg ? '-' : '') + parts.slice(0, 2).join(' ');
-}
-
 /** Remedies for "the relay's address was judged instead of the sender's", by receiver. */
 export function relayRemedies(a: Analysis): string[] {
   if (a.boundary.receiver === 'gmail') return ['gmail-inbound-gateway'];
@@ -590,7 +564,7 @@ export function bodyChangeCauses(a: Analysis): string[] {
   if (hints) {
     for (const u of hints.rewrittenUrlHosts.slice(0, 3)) {
       const v = u.vendorId ? vendorInfo(u.vendorId) : undefined;
-      out.push(`links rewritten to ${quote(u.host, 60)}${v ? ` (${shortName(v.name)} URL rewriting)` : ''}`);
+      out.push(`links rewritten to ${quote(u.host, 60)}${v ? ` (${shortVendorName(v.name)} URL rewriting)` : ''}`);
     }
     for (const b of hints.banners.slice(0, 2)) {
       const where = b.position === 'top' ? ' at the top' : b.position === 'bottom' ? ' at the bottom' : '';
@@ -612,7 +586,7 @@ export function bodyChangeCauses(a: Analysis): string[] {
       if (kinds.has('banner')) typical.push('warning banners');
       if (kinds.has('footer')) typical.push('footers or disclaimers');
       if (kinds.has('attachment-rewrite')) typical.push('attachment rewriting');
-      if (typical.length) out.push(`typical ${shortName(info.name)} changes: ${typical.join(', ')}`);
+      if (typical.length) out.push(`typical ${shortVendorName(info.name)} changes: ${typical.join(', ')}`);
     }
   }
   return out;

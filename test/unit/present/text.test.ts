@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/present/text';
 import { quote } from '../../../src/core/diagnose/util';
 import { printable } from '../../../src/core/parse/headers';
-import { flatten } from '../../../src/core/report/markdown';
+import { flatten } from '../../../src/core/present/text';
 import { safe } from '../../../src/cli/format-text';
 import { escapeMarkdown, plainLabel } from '../../../src/extension/features/html';
 
