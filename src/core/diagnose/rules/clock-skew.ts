@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types';
 import type { Rule } from '../rule';
-import { hopEvidence, makeFinding, quote } from '../util';
+import { hopEvidence, makeFinding, quote } from '../evidence';
 import { formatDuration } from '../../present/duration';
 
 export const clockSkew: Rule = {

@@ -9,7 +9,10 @@
 import type { Rule } from '../rule';
 import { lookupProviderByIp } from '../../net/kb';
 import { isPublicIp } from '../../net/ip';
-import { entryHop, fromLabel, hasRelays, hopEvidence, isConsumer, isIntraOrg, makeFinding, quote, receiverLabel, spfEvaluation } from '../util';
+import { entryHop, fromLabel, hasRelays, receiverLabel } from '../route';
+import { hopEvidence, makeFinding, quote } from '../evidence';
+import { isConsumer, isIntraOrg } from '../organisation';
+import { spfEvaluation } from '../verdicts';
 import { shortVendorName } from '../../present/vendors';
 
 export const directToTenant: Rule = {

@@ -8,7 +8,8 @@
 import type { Evidence } from '../../types';
 import type { Rule } from '../index';
 import { registeredDomain } from '../../facts/orgs';
-import { compauth, domainOfAddress, fieldEvidence, headerEvidence, makeFinding, stampEvidence, verdictResult } from '../util';
+import { compauth, domainOfAddress, verdictResult } from '../verdicts';
+import { fieldEvidence, headerEvidence, makeFinding, stampEvidence } from '../evidence';
 
 function org(d: string | undefined): string | undefined {
   return d ? registeredDomain(d) ?? d.toLowerCase() : undefined;

@@ -7,7 +7,9 @@
 import type { AuthStamp, Finding } from '../../types';
 import type { Rule } from '../rule';
 import { vendorByAuthservId } from '../../net/kb';
-import { hopEvidence, makeFinding, nonLinearRoute, quote, receiverLabel, stampEvidence, stampName } from '../util';
+import { hopEvidence, makeFinding, quote, stampEvidence } from '../evidence';
+import { nonLinearRoute, receiverLabel } from '../route';
+import { stampName } from '../verdicts';
 import { shortVendorName } from '../../present/vendors';
 
 /** Stamps written in the receiver's own name (EOP's id-less results, mx.google.com, ...). */

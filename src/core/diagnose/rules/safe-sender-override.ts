@@ -7,7 +7,8 @@
  */
 import type { Evidence, Finding } from '../../types';
 import type { Rule } from '../index';
-import { compauth, fieldEvidence, forefrontEvidence, makeFinding, stampEvidence, verdictResult } from '../util';
+import { compauth, verdictResult } from '../verdicts';
+import { fieldEvidence, forefrontEvidence, makeFinding, stampEvidence } from '../evidence';
 
 /** The mailbox's override reasons (OFR) that come from the recipient's own lists. */
 const USER_LISTS: Record<string, string> = {

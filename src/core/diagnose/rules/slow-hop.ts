@@ -3,10 +3,16 @@
  * 15 minutes): a queue, a greylisting delay, a sandbox detonation or a retry after a failure.
  */
 import type { Finding } from '../../types';
-import type { Rule } from '../rule';
-import { hopEvidence, makeFinding, quote, slowHopMs } from '../util';
+import type { DiagnoseOptions, Rule } from '../rule';
+import { hopEvidence, makeFinding, quote } from '../evidence';
 import { formatDuration } from '../../present/duration';
 import { shortVendorName } from '../../present/vendors';
+
+/** The threshold: options.slowHopMs when it is a positive number, else 15 minutes. */
+function slowHopMs(options: DiagnoseOptions): number {
+  const v = options.slowHopMs;
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 15 * 60 * 1000;
+}
 
 export const slowHop: Rule = {
   id: 'slow-hop',
