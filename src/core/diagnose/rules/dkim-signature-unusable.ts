@@ -8,7 +8,7 @@
  * same signature is named too but is not what failed it.
  */
 import type { Analysis, AuthResult, Evidence, Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { alignedDkimPassAtReceiver, dkimResultDomain, dkimSignatureField } from '../dkim';
 import { commentsText, sameOrgDomain, verdictResults } from '../verdicts';
 import { fieldEvidence, makeFinding, quote, stampEvidence } from '../evidence';

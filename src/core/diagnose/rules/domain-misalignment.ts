@@ -6,7 +6,7 @@
  * never set up to sign for the From domain, and of a spoof.
  */
 import type { Evidence } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { registeredDomain } from '../../facts/orgs';
 import { compauth, domainOfAddress, verdictResult } from '../verdicts';
 import { fieldEvidence, headerEvidence, makeFinding, stampEvidence } from '../evidence';

@@ -6,7 +6,7 @@
  * contact). The filter's verdict stands in the headers; only the folder changed.
  */
 import type { Evidence, Finding } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { compauth, verdictResult } from '../verdicts';
 import { fieldEvidence, forefrontEvidence, makeFinding, stampEvidence } from '../evidence';
 
