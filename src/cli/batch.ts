@@ -5,7 +5,7 @@
  * never keeps whole Analysis objects), rendered as terminal text or Markdown.
  */
 import type { Severity } from '../core/types';
-import { mdCode, mdText } from '../core/report/markdown';
+import { mdCode, mdText } from '../core/present/markdown-text';
 import type { MessageRecord } from './engine';
 import { safe } from './format-text';
 

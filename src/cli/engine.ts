@@ -11,9 +11,10 @@ import { resolverFromSnapshot, type DnsResolver } from '../core/verify';
 import { errorCode, isNoRecord, normalizeName } from '../core/verify/resolver';
 import { createLiveResolver } from '../node/dns';
 import { InputError, readMessageFile, readWholeFile, type ReadResult } from '../node/read';
-import { defaultKb, gatherFacts } from '../core/remedy/context';
+import { defaultKb } from '../core/remedy/kb-port';
+import { gatherFacts } from '../core/remedy/facts';
 import { isPublicIp } from '../core/net/ip';
-import { shortVendor } from './format-text';
+import { shortVendorName } from '../core/present/vendors';
 import { receiverText } from '../core/present/verdicts';
 
 /** How DNS is answered; serialisable (it is handed to the workers). */
@@ -235,9 +236,9 @@ export function relayVendors(a: Analysis): string[] {
   if (b.entryHopIndex !== null) idx.push(b.entryHopIndex);
   for (const i of idx.sort((x, y) => x - y)) {
     const v = a.hops[i]?.vendor;
-    if (v && v.confidence === 'strong') add(shortVendor(v.name));
+    if (v && v.confidence === 'strong') add(shortVendorName(v.name));
   }
-  if (!out.length && b.relayIps.length) for (const v of a.vendors) if (v.confidence === 'strong') add(shortVendor(v.name));
+  if (!out.length && b.relayIps.length) for (const v of a.vendors) if (v.confidence === 'strong') add(shortVendorName(v.name));
   return out;
 }
 
@@ -252,7 +253,7 @@ export function efcFacts(a: Analysis): EfcFacts {
     relays: f.relays.map((r) => ({
       ip: r.ip.ip,
       public: isPublicIp(r.ip),
-      ...(r.vendorName ? { vendor: shortVendor(r.vendorName) } : {}),
+      ...(r.vendorName ? { vendor: shortVendorName(r.vendorName) } : {}),
       ...(r.host ? { host: r.host } : {}),
       connecting: r.connecting,
       strength: r.strength,

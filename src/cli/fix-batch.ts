@@ -16,7 +16,10 @@
  * sourced statement; the script ends with the list of sources.
  */
 import { PRECHECK_ALLOW_LIST, PRECHECK_CONNECTOR, PRECHECK_SCL_RULES, efSkipIpsPolicy } from '../core/remedy/efc';
-import { buildIpList, defaultKb, Omitted, PLACEHOLDER_CONNECTOR, remedyTitleWords, reviewLine, words, type IpInput } from '../core/remedy/context';
+import { buildIpList, type IpInput } from '../core/remedy/ip-list';
+import { defaultKb } from '../core/remedy/kb-port';
+import { Omitted, remedyTitleWords, reviewLine, words } from '../core/remedy/draft';
+import { PLACEHOLDER_CONNECTOR } from '../core/remedy/tenant';
 import { arg, checkConnectorName, psCommand, psComment } from '../core/remedy/powershell';
 import { say, sourcesOf, takeUsed } from '../core/remedy/say';
 import { citation } from '../core/remedy/sources';

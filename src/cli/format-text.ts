@@ -7,6 +7,8 @@
 import type { Analysis, AuthStamp, Finding, Hop, Remedy, Severity } from '../core/types';
 import { displayLines, displayText } from '../core/present/text';
 import { outcomeOf, receiverText, resultMeaning } from '../core/present/verdicts';
+import { formatDelay } from '../core/present/duration';
+import { shortVendorName } from '../core/present/vendors';
 
 export interface TextOptions {
   color: boolean;
@@ -33,22 +35,6 @@ const CODES: Record<Style, [number, number]> = {
  */
 export function safe(text: string | undefined | null, max = 200): string {
   return displayText(text, max);
-}
-
-export function formatDelay(ms: number | null): string {
-  if (ms === null) return '';
-  if (ms < 0) return `clock skew ${formatDuration(-ms)}`;
-  return `+${formatDuration(ms)}`;
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${s % 60 ? ` ${s % 60}s` : ''}`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
 export const ROLE_LABEL: Record<Hop['role'], string> = {
@@ -109,7 +95,7 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   out.push(c('bold', `Route (${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, oldest first)`));
   if (!a.hops.length) out.push('  (no Received fields)');
   const rows = a.hops.map((h) => {
-    const role = h.vendor && h.role === 'gateway' && h.vendor.confidence === 'strong' ? `${ROLE_LABEL[h.role]} (${shortVendor(h.vendor.name)})` : ROLE_LABEL[h.role];
+    const role = h.vendor && h.role === 'gateway' && h.vendor.confidence === 'strong' ? `${ROLE_LABEL[h.role]} (${shortVendorName(h.vendor.name)})` : ROLE_LABEL[h.role];
     return [
       String(h.index + 1),
       role,
@@ -117,7 +103,7 @@ export function formatText(a: Analysis, opts: TextOptions): string {
       safe(h.by.host ?? '', 50),
       hopProtocolText(h),
       h.timestamp ? h.timestamp.replace('T', ' ').replace(/\.\d+Z$|Z$/, 'Z') : safe(h.raw.slice(h.raw.lastIndexOf(';') + 1).trim(), 30) || '?',
-      formatDelay(h.delayMs),
+      formatDelay(h),
       `L${h.lines.startLine + 1}`,
     ];
   });
@@ -218,12 +204,6 @@ export function formatText(a: Analysis, opts: TextOptions): string {
     out.push('');
   }
   return out.join('\n');
-}
-
-/** "Proofpoint (PPS / Enterprise, hosted)" → "Proofpoint" for narrow columns. */
-export function shortVendor(name: string): string {
-  const i = name.indexOf(' (');
-  return i > 0 ? name.slice(0, i) : name;
 }
 
 function findingLines(f: Finding): string {

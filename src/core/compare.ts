@@ -12,7 +12,10 @@
  * line breaks) so it cannot forge lines in the summary or in the sentences.
  */
 import type { Analysis, AuthSummary, Finding, Severity } from './types';
-import { flatten, formatAuthSummary, receiverVerdict, roleLabel, shortVendorName } from './report/markdown';
+import { flatten } from './present/text';
+import { formatAuthSummary, receiverVerdict } from './present/verdicts';
+import { roleLabel } from './present/route';
+import { shortVendorName } from './present/vendors';
 
 export type { EfcState } from './types';
 import type { EfcState } from './types';

@@ -8,12 +8,15 @@ import * as vscode from 'vscode';
 import type { Analysis, Remedy } from '../core/types';
 import { generateByIds } from '../core/remedy';
 import { psComment } from '../core/remedy/powershell';
-import { flatten, mdText, renderMarkdownReport, renderRouteTable } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
+import { mdText } from '../core/present/markdown-text';
+import { renderMarkdownReport, renderRouteTable } from '../core/report/markdown';
 import { readSettings, type EfcMode } from './config';
 import type { Samples } from './samples';
 import { isEml, LANGUAGE_ID, type Store } from './store';
 import { FOCUS_ROUTE_COMMAND } from './statusBar';
 import { ROUTE_VIEW_ID } from './tree';
+import { asUri } from './uri';
 
 export const COMMANDS = {
   analyze: 'mailflowLens.analyze',
@@ -329,16 +332,4 @@ function findingRemedies(v: unknown): string[] | undefined {
   if (!v || typeof v !== 'object' || !('finding' in v)) return undefined;
   const f = (v as { finding?: { remedies?: unknown } }).finding;
   return f && Array.isArray(f.remedies) ? f.remedies.filter((x): x is string => typeof x === 'string') : undefined;
-}
-
-function asUri(v: unknown): vscode.Uri | undefined {
-  if (v instanceof vscode.Uri) return v;
-  if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(v) && v.length < 4096) {
-    try {
-      return vscode.Uri.parse(v, true);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }

@@ -12,10 +12,11 @@ import { createHash } from 'node:crypto';
 import type { Analysis } from '../core/types';
 import { compare, comparisonText, messageFacts, verdictLine, type Comparison, type Direction } from '../core/compare';
 import { escapeHtml } from '../core/report/html';
-import { flatten } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
 import { isCompoundFile } from '../core/msg/cfb-guard';
 import { isMsgPath, msgViewUri } from './msg';
 import { isEml, LANGUAGE_ID, type Store } from './store';
+import { asUri } from './uri';
 
 export const COMPARE_COMMAND = 'mailflowLens.compareMessages';
 export const COMPARE_SCHEME = 'mailflow-compare';
@@ -72,18 +73,6 @@ ${items}
 function nameOf(uri: vscode.Uri): string {
   const p = uri.scheme === 'untitled' ? uri.path : uri.path.replace(/\.msg\.eml$/i, '.msg');
   return p.slice(p.lastIndexOf('/') + 1) || uri.toString();
-}
-
-function asUri(v: unknown): vscode.Uri | undefined {
-  if (v instanceof vscode.Uri) return v;
-  if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(v) && v.length < 4096) {
-    try {
-      return vscode.Uri.parse(v, true);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 export class Comparisons implements vscode.TextDocumentContentProvider, vscode.Disposable {

@@ -3,7 +3,7 @@
  * theme colour (defaults to the diff editor's removed-line colour) and a mark in the overview ruler.
  */
 import * as vscode from 'vscode';
-import { breakHopIndex } from '../core/report/markdown';
+import { breakHopIndex } from '../core/present/route';
 import type { LineRange } from '../core/types';
 import { isEml, type Store } from './store';
 

@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import type { Analysis, Finding, LineRange, ParseProblem, Severity } from '../core/types';
 import { explanationFor } from '../core/diagnose/explanations';
-import { flatten } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
 import type { Store } from './store';
 
 export const DIAGNOSTIC_SOURCE = 'Mail Flow Lens';

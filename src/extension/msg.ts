@@ -17,7 +17,7 @@
 import * as vscode from 'vscode';
 import { readMsg, type MsgContent } from '../core/msg/reader';
 import { escapeHtml } from '../core/report/html';
-import { flatten } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
 import { DIAGNOSTIC_SOURCE, toSeverity } from './diagnostics';
 import { LANGUAGE_ID } from './store';
 

@@ -11,6 +11,7 @@ import { renderHtmlReport } from '../core/report/html';
 import { renderMarkdownReport } from '../core/report/markdown';
 import { parseRedactionMode, redactAnalysis, redactionNotice, type RedactionMode } from '../core/report/redact';
 import { isEml, LANGUAGE_ID, type Store } from './store';
+import { asUri } from './uri';
 
 export const EXPORT_HTML_COMMAND = 'mailflowLens.exportReportHtml';
 export const EXPORT_SHARED_MARKDOWN_COMMAND = 'mailflowLens.exportReportShared';
@@ -31,18 +32,6 @@ export function reportText(a: Analysis, format: ReportFormat, mode: RedactionMod
   const md = renderMarkdownReport(shared, { generatedAt });
   const nl = md.indexOf('\n');
   return notice && nl > 0 ? `${md.slice(0, nl)}\n\n> ${notice}\n${md.slice(nl)}` : md;
-}
-
-function asUri(v: unknown): vscode.Uri | undefined {
-  if (v instanceof vscode.Uri) return v;
-  if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(v) && v.length < 4096) {
-    try {
-      return vscode.Uri.parse(v, true);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 export class Reports implements vscode.Disposable {

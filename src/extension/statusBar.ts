@@ -8,7 +8,8 @@
 import * as vscode from 'vscode';
 import type { Analysis, Finding } from '../core/types';
 import { isMessage } from '../core/analyze';
-import { flatten, formatAuthSummary, receiverVerdict } from '../core/report/markdown';
+import { flatten } from '../core/present/text';
+import { formatAuthSummary, receiverVerdict } from '../core/present/verdicts';
 import { explainNonPassing } from '../core/present/hover-texts';
 import { breakHop, efcShort, segmentName, segmentOf, VERDICT_MEANING, verdictLabel } from '../core/present/route';
 import { isEml, type Store } from './store';

@@ -10,6 +10,7 @@
 import type { Hop, HopWriter } from '../types';
 import { classifyIp, isPrivateOrLoopback, parseIp, ipInSpec, parseIpSpec, type IpSpec } from '../net/ip';
 import { PROVIDER_RANGES, lookupProviderByHost, lookupProviderByIp, normalizeHost, vendorByHost, vendorInfo } from '../net/kb';
+import { shortVendorName } from '../present/vendors';
 
 const spec = (s: string): IpSpec => {
   const p = parseIpSpec(s);
@@ -71,16 +72,6 @@ export function orgOfHost(host: string | undefined): HopWriter {
   if (v) return { kind: 'vendor', org: `vendor:${v.id}`, name: shortVendorName(vendorInfo(v.id)?.name ?? v.name), vendorId: v.id };
   const d = registeredDomain(h);
   return d ? { kind: 'other', org: `domain:${d}`, name: d } : UNKNOWN;
-}
-
-/** "Proofpoint (PPS / Enterprise, hosted)" → "Proofpoint". */
-export function shortVendorName(name: string): string {
-  let s = name;
-  for (const sep of [' (', ' / ']) {
-    const p = s.indexOf(sep);
-    if (p > 0) s = s.slice(0, p);
-  }
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@
 import type { EntryFacts, Evidence, HeaderField, Hop, HopWriter, MicrosoftHeaders, ReceiverFacts, RelayEvidence, RelayFact } from '../types';
 import { ipInSpec, isPublicIp, parseIpSpec, type IpSpec } from '../net/ip';
 import { normalizeHost, vendorByHost, vendorByIp, vendorInfo } from '../net/kb';
-import { hostUnderAny, isEopOutboundIp, isInternalAddress, registeredDomain, shortVendorName } from './orgs';
+import { hostUnderAny, isEopOutboundIp, isInternalAddress, registeredDomain } from './orgs';
+import { shortVendorName } from '../present/vendors';
 
 /**
  * Names vendors deliver outbound mail from (to other organisations' MX), never inbound to their

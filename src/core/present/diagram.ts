@@ -16,7 +16,7 @@
  */
 import { escapeHtml } from './escape';
 import type { Analysis, Hop, LineRange } from '../types';
-import { flatten } from '../report/markdown';
+import { flatten } from './text';
 import { breakHop, efcShort, fromHost, hopByText, hopLine, routeLanes, shortHost, TRUST_LABEL, verdictLabel, type RouteLane } from './route';
 
 export interface DiagramOptions {

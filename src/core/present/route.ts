@@ -8,8 +8,9 @@
  * Every string that comes from the message is flattened (control and bidi characters removed,
  * bounded) here; callers still escape for their medium (HTML, Markdown, SVG).
  */
-import type { Analysis, EfcState, Hop, RelayEvidence, RelayFact, Segment, VerdictFacts } from '../types';
-import { breakHopIndex, flatten, shortVendorName } from '../report/markdown';
+import type { Analysis, EfcState, Hop, HopRole, RelayEvidence, RelayFact, Segment, VerdictFacts } from '../types';
+import { flatten } from './text';
+import { shortVendorName } from './vendors';
 
 // ---------------------------------------------------------------------------------------------
 // Verdict class
@@ -36,7 +37,18 @@ export const VERDICT_MEANING: Readonly<Record<VerdictFacts['class'], string>> = 
   unknown: 'The message and its checks do not tell whether it was genuine.',
 };
 
-/** The hop where authentication broke: only for a message broken in transit (a pass before, a failure after). */
+/**
+ * The hop where authentication broke: the verdict's break hop, and only for a message broken in
+ * transit (a pass before it, a failure after it). A spoof or a message that never passed for its
+ * From domain has none, whatever its findings say.
+ */
+export function breakHopIndex(a: Analysis): number | null {
+  const v = a.facts?.verdict;
+  if (!v || v.class !== 'broken-in-transit' || v.breakHopIndex === null) return null;
+  return a.hops[v.breakHopIndex] ? v.breakHopIndex : null;
+}
+
+/** The same as breakHopIndex (the name the diagram and the hop states use). */
 export const breakHop: (a: Analysis) => number | null = breakHopIndex;
 
 // ---------------------------------------------------------------------------------------------
@@ -123,6 +135,25 @@ export const EVIDENCE_KIND_LABEL: Readonly<Record<RelayEvidence['kind'], string>
 
 // ---------------------------------------------------------------------------------------------
 // Hops
+
+const HOP_ROLE_LABEL: Readonly<Record<HopRole, string>> = {
+  origin: 'sender',
+  'sender-internal': 'sender (internal)',
+  gateway: 'gateway',
+  'receiver-edge': 'receiver edge',
+  'receiver-internal': 'receiver (internal)',
+  unknown: 'unknown',
+};
+
+/** A hop's role in words for the route tables: "sender", "gateway", "receiver edge", ... */
+export function roleLabel(role: HopRole): string {
+  return HOP_ROLE_LABEL[role] ?? role;
+}
+
+/** The sending side of a hop as a name: rDNS, else HELO, else the IP, else "(unknown)"; not flattened. */
+export function hopFromName(hop: Hop): string {
+  return hop.from.rdns || hop.from.helo || hop.from.ip || '(unknown)';
+}
 
 /** The name the sending side of a hop gave or was given: reverse DNS, else HELO (not an IP literal). */
 export function fromHost(hop: Hop): string | undefined {

@@ -137,6 +137,15 @@ export function displayText(text: unknown, options?: DisplayTextOptions | number
   return cut(out, max);
 }
 
+/**
+ * One line for a rendered view (reports, the editor's views, Markdown and HTML cells): control and
+ * bidi characters removed (keeping none), line breaks and whitespace runs flattened, at most `max`
+ * long: displayText in its 'drop' mode.
+ */
+export function flatten(text: string, max = 200): string {
+  return displayText(text, { max, unsafe: 'drop' });
+}
+
 export interface DisplayLinesOptions {
   /** Longest result in UTF-16 code units, the ellipsis included (default: no limit). */
   max?: number;

@@ -9,7 +9,9 @@
  */
 import type { Remedy } from '../types';
 import { checkDomain, psList } from './powershell';
-import { finish, Omitted, words, type Facts, type RemedyKb } from './context';
+import { finish, Omitted, words } from './draft';
+import type { Facts } from './facts';
+import type { RemedyKb } from './kb-port';
 import { say } from './say';
 import type { RemedyOptions } from './options';
 

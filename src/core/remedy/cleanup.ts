@@ -8,7 +8,9 @@
 import type { Remedy } from '../types';
 import { isPublicIp, parseIp, type ParsedIp } from '../net/ip';
 import { arg, checkObjectName, psCommand } from './powershell';
-import { describeRelay, finish, Omitted, remedyTitleWords, words, type Facts, type RemedyKb } from './context';
+import { describeRelay, type Facts } from './facts';
+import { finish, Omitted, remedyTitleWords, words } from './draft';
+import type { RemedyKb } from './kb-port';
 import { say } from './say';
 import { PRECHECK_ALLOW_LIST, PRECHECK_SCL_RULES } from './efc';
 import type { RemedyOptions } from './options';

@@ -12,7 +12,10 @@
  */
 import type { Remedy } from '../types';
 import { arg, psCommand } from './powershell';
-import { directSendShape, finish, Omitted, remedyTitleWords, senderIpVouched, tenantMxHost, type Facts, type RemedyKb } from './context';
+import { directSendShape, type Facts, senderIpVouched } from './facts';
+import { finish, Omitted, remedyTitleWords } from './draft';
+import { tenantMxHost } from './tenant';
+import type { RemedyKb } from './kb-port';
 import { say } from './say';
 import type { RemedyOptions } from './options';
 

@@ -11,26 +11,11 @@
 import type { EfcState, Remedy } from '../types';
 import { classifyIp, isPublicIp, type ParsedIp } from '../net/ip';
 import { arg, checkAddress, checkDomain, psCommand, type PsArg } from './powershell';
-import {
-  buildIpList,
-  connectorIdentity,
-  count,
-  describeRelay,
-  efcNonPublicReason,
-  finish,
-  Omitted,
-  PLACEHOLDER_GATEWAY_IP,
-  remedyTitleWords,
-  unconfirmedWords,
-  words,
-  type Facts,
-  type Fit,
-  type IpInput,
-  type IpListEntry,
-  type IpListPolicy,
-  type RelayIp,
-  type RemedyKb,
-} from './context';
+import { buildIpList, efcNonPublicReason, type IpInput, type IpListEntry, type IpListPolicy } from './ip-list';
+import { connectorIdentity } from './tenant';
+import { count, finish, type Fit, Omitted, remedyTitleWords, words } from './draft';
+import { describeRelay, type Facts, PLACEHOLDER_GATEWAY_IP, type RelayIp, unconfirmedWords } from './facts';
+import type { RemedyKb } from './kb-port';
 import { citeSource, say, sayAll } from './say';
 import { sourceByUrl } from './sources';
 import type { RemedyOptions } from './options';

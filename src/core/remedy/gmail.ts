@@ -6,7 +6,11 @@
  */
 import type { Remedy } from '../types';
 import { ipClassName, isPublicIp } from '../net/ip';
-import { buildIpList, describeRelay, finish, Omitted, PLACEHOLDER_GATEWAY_IP, receivingDomain, unconfirmedWords, words, type Facts, type IpInput, type RemedyKb } from './context';
+import { buildIpList, type IpInput } from './ip-list';
+import { describeRelay, type Facts, PLACEHOLDER_GATEWAY_IP, unconfirmedWords } from './facts';
+import { finish, Omitted, words } from './draft';
+import { receivingDomain } from './tenant';
+import type { RemedyKb } from './kb-port';
 import { vendorRangeInputs } from './efc';
 import { commentText } from './powershell';
 import { say, sayAll } from './say';

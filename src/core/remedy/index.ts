@@ -16,7 +16,9 @@
  * remedies come out ordered by how well they fit the message, the best first.
  */
 import type { Analysis, Remedy, RemedyKind } from '../types';
-import { defaultKb, fitRank, gatherFacts, KIND_OF, REMEDY_IDS, remedyTitleWords, type Facts, type RemedyKb } from './context';
+import { defaultKb, type RemedyKb } from './kb-port';
+import { fitRank, KIND_OF, REMEDY_IDS, remedyTitleWords } from './draft';
+import { type Facts, gatherFacts } from './facts';
 import { say, takeUsed } from './say';
 import { efcPilotUsers, efcSkipIps, efcSkipLastIp, efcVerify } from './efc';
 import { lockdownCertificate, lockdownConnector } from './lockdown';
@@ -120,4 +122,4 @@ export function selectRemedies(analysis: Analysis, kind?: RemedyKind, options: R
   );
 }
 
-export type { RemedyKb } from './context';
+export type { RemedyKb } from './options';

@@ -12,29 +12,18 @@
 import type { Remedy } from '../types';
 import { isPublicIp, parseIpSpec } from '../net/ip';
 import { arg, checkDomain, psCommand, psComment } from './powershell';
-import {
-  buildIpList,
-  describeRelay,
-  unconfirmedWords,
-  finish,
-  newConnectorName,
-  Omitted,
-  receivingDomain,
-  remedyTitleWords,
-  tenantMxHost,
-  words,
-  type Facts,
-  type Fit,
-  type IpInput,
-  type RemedyKb,
-} from './context';
+import { buildIpList, type IpInput } from './ip-list';
+import { describeRelay, type Facts, unconfirmedWords } from './facts';
+import { finish, type Fit, Omitted, remedyTitleWords, words } from './draft';
+import { newConnectorName, receivingDomain, tenantMxHost } from './tenant';
+import type { RemedyKb } from './kb-port';
 import { vendorRangeInputs } from './efc';
 import { say, sayAll } from './say';
 import type { RemedyOptions } from './options';
 
 export const DEFAULT_LOCKDOWN_NAME = 'Reject mail not routed through the gateway';
-export { PLACEHOLDER_GATEWAY_IP } from './context';
-import { PLACEHOLDER_GATEWAY_IP } from './context';
+export { PLACEHOLDER_GATEWAY_IP } from './facts';
+import { PLACEHOLDER_GATEWAY_IP } from './facts';
 export const PLACEHOLDER_CERTIFICATE = '<certificate name the vendor gives>';
 export const MAX_SENDER_IPS = 200;
 

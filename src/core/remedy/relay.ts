@@ -19,20 +19,10 @@
 import type { Analysis, Cloud, Remedy } from '../types';
 import { classifyIp, ipClassName, isPublicIp, parseIp, parseIpSpec, ipInSpec, type ParsedIp } from '../net/ip';
 import { arg, checkDomain, commentText, psCommand, unsafeCharReason } from './powershell';
-import {
-  finish,
-  isOwnDomain,
-  newConnectorName,
-  Omitted,
-  remedyTitleWords,
-  PLACEHOLDER_DEVICE_IP,
-  senderIpVouched,
-  spfIncludeFor,
-  tenantMxHost,
-  type Facts,
-  type Fit,
-  type RemedyKb,
-} from './context';
+import { finish, type Fit, Omitted, remedyTitleWords } from './draft';
+import { type Facts, isOwnDomain, PLACEHOLDER_DEVICE_IP, senderIpVouched } from './facts';
+import { newConnectorName, spfIncludeFor, tenantMxHost } from './tenant';
+import type { RemedyKb } from './kb-port';
 import { registeredDomain } from '../facts/orgs';
 import { say, sayAll } from './say';
 import type { RemedyOptions } from './options';

@@ -12,7 +12,11 @@
 import { createHash } from 'node:crypto';
 import type { Analysis, Finding, Hop, Remedy, Severity } from '../types';
 import { displayLines } from '../present/text';
-import { breakHopIndex, flatten, formatAuthSummary, formatDelay, hopFromName, receiverVerdict, roleLabel, shortVendorName } from './markdown';
+import { breakHopIndex, hopFromName, roleLabel } from '../present/route';
+import { flatten } from '../present/text';
+import { formatAuthSummary, receiverVerdict } from '../present/verdicts';
+import { formatDelay } from '../present/duration';
+import { shortVendorName } from '../present/vendors';
 import { receiverText } from '../present/verdicts';
 import { escapeHtml } from '../present/escape';
 

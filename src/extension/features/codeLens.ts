@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { Analysis, Finding, Remedy } from '../../core/types';
 import { explanationFor } from '../../core/diagnose/explanations';
 import { normalizeIp } from '../../core/net/ip';
-import { shortVendorName } from '../../core/report/markdown';
+import { shortVendorName } from '../../core/present/vendors';
 import type { AnalysisStore } from '../api';
 import { plainLabel } from './html';
 import { bestRemedyFor, EXPLAIN_COMMAND, GENERATE_FIX_COMMAND, offeredRemedies, remedyLensTitle, type OfferedRemedy } from './fixes';

@@ -11,22 +11,11 @@ import { routeDiagramFile } from '../../core/present/diagram';
 import type { AnalysisStore } from '../api';
 import { createNonce } from './html';
 import { renderDiagramHtml, validateDiagramMessage, type DiagramMessage, type RenderedDiagram } from './diagramView';
+import { asUri } from '../uri';
 
 export const SHOW_DIAGRAM_COMMAND = 'mailflowLens.showRouteDiagram';
 export const EXPORT_DIAGRAM_COMMAND = 'mailflowLens.exportRouteDiagram';
 export const DIAGRAM_VIEW_TYPE = 'mailflowLens.routeDiagram';
-
-function asUri(v: unknown): vscode.Uri | undefined {
-  if (v instanceof vscode.Uri) return v;
-  if (typeof v === 'string' && v.length < 4096 && /^[a-z][a-z0-9+.-]*:/i.test(v)) {
-    try {
-      return vscode.Uri.parse(v, true);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
 
 function defaultSvgUri(uri: vscode.Uri): vscode.Uri | undefined {
   const base = uri.path.slice(uri.path.lastIndexOf('/') + 1).replace(/\.eml$/i, '') || 'message';

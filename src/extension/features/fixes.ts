@@ -15,6 +15,7 @@ import type { AnalysisStore, Selection } from '../api';
 import { fixDocumentText, orderRemedies } from '../commands';
 import { readSettings } from '../config';
 import { plainLabel } from './html';
+import { asUri } from '../uri';
 
 export const GENERATE_FIX_COMMAND = 'mailflowLens.generateFix';
 export const COPY_FIX_COMMAND = 'mailflowLens.copyFix';
@@ -141,18 +142,6 @@ function documentFor(uri: vscode.Uri | undefined): vscode.TextDocument | undefin
   if (!uri) return undefined;
   const key = uri.toString();
   return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-}
-
-function asUri(v: unknown): vscode.Uri | undefined {
-  if (v instanceof vscode.Uri) return v;
-  if (typeof v === 'string' && v.length < 4096 && /^[a-z][a-z0-9+.-]*:/i.test(v)) {
-    try {
-      return vscode.Uri.parse(v, true);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 /** Where an explain request points: a finding or hop index of the current analysis. */

@@ -17,7 +17,7 @@
  */
 import type { Analysis, Evidence, Finding, Hop, Remedy, Severity } from '../../core/types';
 import { EXPLANATIONS, explanationFor, type Explanation } from '../../core/diagnose/explanations';
-import { formatAuthSummary, receiverVerdict } from '../../core/report/markdown';
+import { formatAuthSummary, receiverVerdict } from '../../core/present/verdicts';
 import { explainNonPassing, HOP_ROLE_WORDS } from '../../core/present/hover-texts';
 import {
   breakHop,

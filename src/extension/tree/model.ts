@@ -1,7 +1,7 @@
 /** Builds the Route view's model of one analysis: the summary, the organisations with their relays and hops, hops no segment covers, findings and parse problems, and the nodes by header line. */
 import * as vscode from 'vscode';
 import type { Analysis, Hop, RelayFact, Segment } from '../../core/types';
-import { formatDelay } from '../../core/report/markdown';
+import { formatDelay } from '../../core/present/duration';
 import {
   breakHop,
   EVIDENCE_KIND_LABEL,

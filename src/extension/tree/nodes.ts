@@ -1,7 +1,10 @@
 /** The Route view's leaf builders: a hop's tooltip and detail rows, authentication stamps with their results, findings with their evidence, parse problems. */
 import * as vscode from 'vscode';
 import type { Analysis, AuthStamp, Finding, Hop, ParseProblem, Segment } from '../../core/types';
-import { flatten, formatAuthSummary, formatDelay, mdFence } from '../../core/report/markdown';
+import { flatten } from '../../core/present/text';
+import { formatAuthSummary } from '../../core/present/verdicts';
+import { formatDelay } from '../../core/present/duration';
+import { mdFence } from '../../core/present/markdown-text';
 import { HOP_ROLE_WORDS, IP_CLASS_WORDS } from '../../core/present/hover-texts';
 import { hopLine, segmentName, segmentRole, TRUST_LABEL, TRUST_MEANING } from '../../core/present/route';
 import { outcomeIcon, outcomeOf, severityIcon, summaryOutcome, WARNED } from './icons';

@@ -1,7 +1,7 @@
 /** The Route view's summary node: the message's subject and verdict, then the receiver, its results explained, Enhanced Filtering, intermediaries, DNS mode and the verification phase. */
 import * as vscode from 'vscode';
 import type { Analysis } from '../../core/types';
-import { formatAuthSummary, receiverVerdict } from '../../core/report/markdown';
+import { formatAuthSummary, receiverVerdict } from '../../core/present/verdicts';
 import { explainNonPassing } from '../../core/present/hover-texts';
 import { efcShort, VERDICT_MEANING, verdictLabel } from '../../core/present/route';
 import { outcomeIcon, outcomeOf, PASSED, summaryOutcome, verdictIcon, WARNED } from './icons';

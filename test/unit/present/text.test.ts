@@ -9,9 +9,9 @@ import {
   toJsonText,
   UNSAFE_DISPLAY_CHARACTERS,
 } from '../../../src/core/present/text';
-import { quote } from '../../../src/core/diagnose/util';
+import { quote } from '../../../src/core/diagnose/evidence';
 import { printable } from '../../../src/core/parse/headers';
-import { flatten } from '../../../src/core/report/markdown';
+import { flatten } from '../../../src/core/present/text';
 import { safe } from '../../../src/cli/format-text';
 import { escapeMarkdown, plainLabel } from '../../../src/extension/features/html';
 

@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyzeHeaders } from '../../../src/core/analyze';
-import { defangLinks, mdText, renderMarkdownReport } from '../../../src/core/report/markdown';
+import { defangLinks, mdText } from '../../../src/core/present/markdown-text';
+import { renderMarkdownReport } from '../../../src/core/report/markdown';
 import { BatchSummary, formatBatchMarkdown } from '../../../src/cli/batch';
 import { recordOf } from '../../../src/cli/engine';
 import { redactAnalysis } from '../../../src/core/report/redact';

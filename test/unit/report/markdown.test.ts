@@ -1,17 +1,9 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, analyzeHeaders } from '../../../src/core/analyze';
-import {
-  flatten,
-  formatDelay,
-  formatDuration,
-  mdCode,
-  mdFence,
-  mdText,
-  renderMarkdownReport,
-  renderRouteTable,
-  shortVendorName,
-} from '../../../src/core/report/markdown';
+import { flatten } from '../../../src/core/present/text';
+import { mdCode, mdFence, mdText } from '../../../src/core/present/markdown-text';
+import { renderMarkdownReport, renderRouteTable } from '../../../src/core/report/markdown';
 import { proofpointBannerEop } from '../../fixtures/scenarios/s02-proofpoint-banner-eop';
 import { barracudaGmail } from '../../fixtures/scenarios/s04-barracuda-gmail';
 
@@ -97,28 +89,6 @@ describe('Markdown report: escaping', () => {
     assert.ok(f.startsWith('`````powershell\n'));
     assert.ok(f.endsWith('\n`````'));
     assert.equal(mdFence('x', 'bad lang!'), '```\nx\n```');
-  });
-});
-
-describe('Markdown report: wording', () => {
-  test('durations and delays', () => {
-    assert.equal(formatDuration(0), '+0 s');
-    assert.equal(formatDuration(45_000), '+45 s');
-    assert.equal(formatDuration(200_000), '+3 min 20 s');
-    assert.equal(formatDuration(2 * 3600_000 + 5 * 60_000), '+2 h 5 min');
-    assert.equal(formatDuration(-40_000), '−40 s');
-    assert.equal(formatDelay({ delayMs: null, clockSkew: false }), '');
-    assert.equal(formatDelay({ delayMs: -40_000, clockSkew: true }), 'clock skew −40 s');
-    assert.equal(formatDelay({ delayMs: 1000, clockSkew: false }), '+1 s');
-  });
-
-  test('short vendor names for one-line places', () => {
-    assert.equal(shortVendorName('Proofpoint (PPS / Enterprise, hosted)'), 'Proofpoint');
-    assert.equal(shortVendorName('Barracuda Email Security Service / Email Gateway Defense'), 'Barracuda');
-    assert.equal(shortVendorName('Cisco Secure Email (IronPort ESA / CES)'), 'Cisco');
-    assert.equal(shortVendorName('Trend Micro Email Security (TMES) / IMSVA / DDEI'), 'Trend Micro');
-    assert.equal(shortVendorName('Mimecast'), 'Mimecast');
-    assert.equal(shortVendorName('Proofpoint Essentials'), 'Proofpoint Essentials');
   });
 });
 

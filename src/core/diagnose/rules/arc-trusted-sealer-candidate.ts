@@ -6,7 +6,9 @@
  */
 import type { Evidence } from '../../types';
 import type { Rule } from '../rule';
-import { compauth, fieldEvidence, gatewayArcSet, makeFinding, quote, relayLabel, stampEvidence, verdictResult } from '../util';
+import { compauth, verdictResult } from '../verdicts';
+import { fieldEvidence, makeFinding, quote, stampEvidence } from '../evidence';
+import { gatewayArcSet, relayLabel } from '../route';
 
 export const arcTrustedSealerCandidate: Rule = {
   id: 'arc-trusted-sealer-candidate',

@@ -4,7 +4,8 @@
  */
 import type { Finding } from '../../types';
 import type { Rule } from '../rule';
-import { formatDuration, hopEvidence, makeFinding, quote } from '../util';
+import { hopEvidence, makeFinding, quote } from '../evidence';
+import { formatDuration } from '../../present/duration';
 
 export const clockSkew: Rule = {
   id: 'clock-skew',

@@ -5,7 +5,10 @@
  */
 import type { Rule } from '../rule';
 import { COMPAUTH_CODES, COMPAUTH_FAMILIES } from '../../parse/microsoft-data';
-import { compauth, deviceRelay, gatewayArcSet, hasRelays, makeFinding, relayLabel, relayRemedies, spfOnRelay } from '../util';
+import { compauth, spfOnRelay } from '../verdicts';
+import { deviceRelay } from '../organisation';
+import { gatewayArcSet, hasRelays, relayLabel, relayRemedies } from '../route';
+import { makeFinding } from '../evidence';
 
 export function compauthMeaning(reason: string | undefined): string | undefined {
   if (!reason) return undefined;

@@ -4,7 +4,8 @@
  * verdict behind it (spam or spoof, SCL, compauth) so it can be tied to the other findings.
  */
 import type { Rule } from '../rule';
-import { compauth, fieldEvidence, forefrontEvidence, makeFinding } from '../util';
+import { compauth } from '../verdicts';
+import { fieldEvidence, forefrontEvidence, makeFinding } from '../evidence';
 
 const CAT: Record<string, string> = {
   SPOOF: 'spoofing',

@@ -9,7 +9,11 @@
 import type { Rule } from '../rule';
 import { lookupProviderByIp } from '../../net/kb';
 import { isPublicIp } from '../../net/ip';
-import { entryHop, fromLabel, hasRelays, hopEvidence, isConsumer, isIntraOrg, makeFinding, quote, receiverLabel, shortName, spfEvaluation } from '../util';
+import { entryHop, fromLabel, hasRelays, receiverLabel } from '../route';
+import { hopEvidence, makeFinding, quote } from '../evidence';
+import { isConsumer, isIntraOrg } from '../organisation';
+import { spfEvaluation } from '../verdicts';
+import { shortVendorName } from '../../present/vendors';
 
 export const directToTenant: Rule = {
   id: 'direct-to-tenant',
@@ -29,7 +33,7 @@ export const directToTenant: Rule = {
     // outbound server using the vendor's name, not a phish borrowing it
     const spfPassed = spfEvaluation(a).result === 'pass';
     if (e.vendor && e.vendor.confidence === 'weak' && !spfPassed) {
-      const name = shortName(e.vendor.name);
+      const name = shortVendorName(e.vendor.name);
       const rdns = e.from.rdns ? `its reverse DNS is ${quote(e.from.rdns, 80)}` : 'it has no reverse DNS name';
       const msg = `The host ${fromLabel(e)} announced itself as "${quote(e.from.helo, 80)}" (a ${name} name) but ${rdns} and nothing else in the message confirms ${name}: it connected to ${receiver} directly, bypassing the gateway. Accept internet mail only from the gateway.`;
       return [makeFinding('direct-to-tenant', 'error', msg, e.index, [hopEvidence(a, e.index, `HELO ${quote(e.from.helo, 60)} from ${e.from.ip}`)], remedies)];

@@ -7,24 +7,9 @@
  */
 import type { Finding } from '../../types';
 import type { Rule } from '../rule';
-import {
-  BrokenDkimTable,
-  bodyChangeCauses,
-  commentsText,
-  dkimBreakSite,
-  dkimResultDomain,
-  fieldEvidence,
-  gatewayClaims,
-  isBodyHashComment,
-  isHeaderSigComment,
-  dkimResultMatches,
-  makeFinding,
-  noteReceiverPasses,
-  quote,
-  stampEvidence,
-  verdictResults,
-  type BrokenDkim,
-} from '../util';
+import { bodyChangeCauses, type BrokenDkim, BrokenDkimTable, dkimBreakSite, dkimResultDomain, dkimResultMatches, isBodyHashComment, isHeaderSigComment, noteReceiverPasses } from '../dkim';
+import { commentsText, gatewayClaims, verdictResults } from '../verdicts';
+import { fieldEvidence, makeFinding, quote, stampEvidence } from '../evidence';
 import { unusableAtReceiver } from './dkim-signature-unusable';
 
 interface Broken extends BrokenDkim {

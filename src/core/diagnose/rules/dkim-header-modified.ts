@@ -6,22 +6,9 @@
  */
 import type { Analysis, Evidence, Finding } from '../../types';
 import type { Rule } from '../rule';
-import {
-  BrokenDkimTable,
-  commentsText,
-  compauth,
-  dkimBreakSite,
-  dkimResultDomain,
-  fieldEvidence,
-  isHeaderSigComment,
-  makeFinding,
-  noteReceiverPasses,
-  quote,
-  stampEvidence,
-  verdictResult,
-  verdictResults,
-  type BrokenDkim,
-} from '../util';
+import { type BrokenDkim, BrokenDkimTable, dkimBreakSite, dkimResultDomain, isHeaderSigComment, noteReceiverPasses } from '../dkim';
+import { commentsText, compauth, verdictResult, verdictResults } from '../verdicts';
+import { fieldEvidence, makeFinding, quote, stampEvidence } from '../evidence';
 
 const SUBJECT_TAG = /^\s{0,5}(\[[^\]\r\n]{1,40}\]|\*{1,3}[^*\r\n]{1,40}\*{1,3}|\(?EXT(?:ERNAL)?\)?\s?:)/i;
 

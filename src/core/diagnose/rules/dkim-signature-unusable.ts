@@ -8,20 +8,11 @@
  * same signature is named too but is not what failed it.
  */
 import type { Analysis, AuthResult, Evidence, Finding } from '../../types';
-import type { Rule } from '../index';
-import {
-  alignedDkimPassAtReceiver,
-  commentsText,
-  dkimResultDomain,
-  dkimSignatureField,
-  fieldEvidence,
-  fromDomain,
-  makeFinding,
-  quote,
-  sameOrgDomain,
-  stampEvidence,
-  verdictResults,
-} from '../util';
+import type { Rule } from '../rule';
+import { alignedDkimPassAtReceiver, dkimResultDomain, dkimSignatureField } from '../dkim';
+import { commentsText, sameOrgDomain, verdictResults } from '../verdicts';
+import { fieldEvidence, makeFinding, quote, stampEvidence } from '../evidence';
+import { fromDomain } from '../organisation';
 
 type Reason = 'no-key' | 'bad-key' | 'bad-signature' | 'expired';
 

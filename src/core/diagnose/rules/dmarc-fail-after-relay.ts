@@ -5,20 +5,11 @@
  * the gateway's IP, and/or the gateway changed the message so DKIM no longer verifies).
  */
 import type { Rule } from '../rule';
-import {
-  domainOfAddress,
-  fromDomain,
-  gatewayArcSet,
-  gatewayDmarcPass,
-  hasRelays,
-  makeFinding,
-  receiverLabel,
-  relayLabel,
-  relayRemedies,
-  stampEvidence,
-  stampName,
-  verdictResult,
-} from '../util';
+import { domainOfAddress, stampName, verdictResult } from '../verdicts';
+import { fromDomain } from '../organisation';
+import { gatewayArcSet, hasRelays, receiverLabel, relayLabel, relayRemedies } from '../route';
+import { gatewayDmarcPass } from '../dmarc';
+import { makeFinding, stampEvidence } from '../evidence';
 
 export const dmarcFailAfterRelay: Rule = {
   id: 'dmarc-fail-after-relay',

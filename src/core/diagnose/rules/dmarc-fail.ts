@@ -6,24 +6,11 @@
  * sender that is not who it claims to be.
  */
 import type { Rule } from '../rule';
-import {
-  compauth,
-  deviceRelay,
-  dmarcFailure,
-  gatewayArcSet,
-  gatewayDmarcPass,
-  hasRelays,
-  makeFinding,
-  quote,
-  receiverLabel,
-  relayLabel,
-  relayRemedies,
-  spfEvaluation,
-  spfOnRelay,
-  spfWhatIfOriginal,
-  stampEvidence,
-  verdictResults,
-} from '../util';
+import { compauth, spfEvaluation, spfOnRelay, spfWhatIfOriginal, verdictResults } from '../verdicts';
+import { deviceRelay } from '../organisation';
+import { dmarcFailure, gatewayDmarcPass } from '../dmarc';
+import { gatewayArcSet, hasRelays, receiverLabel, relayLabel, relayRemedies } from '../route';
+import { makeFinding, quote, stampEvidence } from '../evidence';
 
 export const dmarcFail: Rule = {
   id: 'dmarc-fail',

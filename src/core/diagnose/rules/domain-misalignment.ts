@@ -6,9 +6,10 @@
  * never set up to sign for the From domain, and of a spoof.
  */
 import type { Evidence } from '../../types';
-import type { Rule } from '../index';
+import type { Rule } from '../rule';
 import { registeredDomain } from '../../facts/orgs';
-import { compauth, domainOfAddress, fieldEvidence, headerEvidence, makeFinding, stampEvidence, verdictResult } from '../util';
+import { compauth, domainOfAddress, verdictResult } from '../verdicts';
+import { fieldEvidence, headerEvidence, makeFinding, stampEvidence } from '../evidence';
 
 function org(d: string | undefined): string | undefined {
   return d ? registeredDomain(d) ?? d.toLowerCase() : undefined;

@@ -4,7 +4,8 @@
  * SPF, reputation and anti-spoofing used that address.
  */
 import type { Rule } from '../rule';
-import { fieldEvidence, makeFinding, quote, relayLabel } from '../util';
+import { fieldEvidence, makeFinding, quote } from '../evidence';
+import { relayLabel } from '../route';
 
 export const efcActive: Rule = {
   id: 'efc-active',

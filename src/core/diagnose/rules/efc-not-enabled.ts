@@ -5,17 +5,10 @@
  * anti-spoofing look at the relay, and DKIM failures caused by the relay are not recovered (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online").
  */
 import type { Rule } from '../rule';
-import {
-  deviceRelay,
-  entryHop,
-  forefrontEvidence,
-  hopEvidence,
-  isIntraOrg,
-  makeFinding,
-  receiverAuthFailed,
-  relayLabel,
-  spfOnRelay,
-} from '../util';
+import { deviceRelay, isIntraOrg } from '../organisation';
+import { entryHop, relayLabel } from '../route';
+import { forefrontEvidence, hopEvidence, makeFinding } from '../evidence';
+import { receiverAuthFailed, spfOnRelay } from '../verdicts';
 
 export const efcNotEnabled: Rule = {
   id: 'efc-not-enabled',

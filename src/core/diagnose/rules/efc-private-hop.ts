@@ -8,7 +8,8 @@
  */
 import type { Rule } from '../rule';
 import { classifyIp, ipClassName } from '../../net/ip';
-import { fromLabel, hopEvidence, makeFinding, nonLinearRoute } from '../util';
+import { fromLabel, nonLinearRoute } from '../route';
+import { hopEvidence, makeFinding } from '../evidence';
 
 const NAT_CLASSES = new Set(['private', 'cgnat', 'unique-local', 'link-local']);
 

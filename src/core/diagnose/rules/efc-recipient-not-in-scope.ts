@@ -5,7 +5,9 @@
  * EFUsers list, or the message had a recipient outside it (then normal filtering applies to all).
  */
 import type { Rule } from '../rule';
-import { fieldEvidence, headerEvidence, makeFinding, quote, receiverAuthFailed, relayLabel } from '../util';
+import { fieldEvidence, headerEvidence, makeFinding, quote } from '../evidence';
+import { receiverAuthFailed } from '../verdicts';
+import { relayLabel } from '../route';
 
 export const efcRecipientNotInScope: Rule = {
   id: 'efc-recipient-not-in-scope',

@@ -5,7 +5,8 @@
  * scans the returning message again, adds a second compauth verdict and may mark it as spam (Microsoft Learn, "Enhanced Filtering for Connectors in Exchange Online").
  */
 import type { Rule } from '../rule';
-import { fieldEvidence, fromLabel, hopEvidence, makeFinding, nonLinearRoute, quote } from '../util';
+import { fieldEvidence, hopEvidence, makeFinding, quote } from '../evidence';
+import { fromLabel, nonLinearRoute } from '../route';
 
 export const efcUnsupportedRouting: Rule = {
   id: 'efc-unsupported-routing',

@@ -7,7 +7,10 @@
 import type { AuthStamp, Finding } from '../../types';
 import type { Rule } from '../rule';
 import { vendorByAuthservId } from '../../net/kb';
-import { hopEvidence, makeFinding, nonLinearRoute, quote, receiverLabel, shortName, stampEvidence, stampName } from '../util';
+import { hopEvidence, makeFinding, quote, stampEvidence } from '../evidence';
+import { nonLinearRoute, receiverLabel } from '../route';
+import { stampName } from '../verdicts';
+import { shortVendorName } from '../../present/vendors';
 
 /** Stamps written in the receiver's own name (EOP's id-less results, mx.google.com, ...). */
 function isReceiverStamp(s: AuthStamp): boolean {
@@ -44,7 +47,7 @@ export const forgedAuthResults: Rule = {
       const ownName = operator !== null && operator === receiver;
       const msg =
         vendor && !isReceiverStamp(s)
-          ? `${stampName(s)} claims to be the results of ${shortName(vendor.name)} (${who}), but no ${shortName(vendor.name)} host handled this message on its route, so ${shortName(vendor.name)} did not write it${ignore}. The sender added it, most likely to make the message look authenticated.`
+          ? `${stampName(s)} claims to be the results of ${shortVendorName(vendor.name)} (${who}), but no ${shortVendorName(vendor.name)} host handled this message on its route, so ${shortVendorName(vendor.name)} did not write it${ignore}. The sender added it, most likely to make the message look authenticated.`
           : ownName || operator === null
             ? `${stampName(s)} claims to come from ${who}, but it sits below the point where ${receiver} took the message, so ${receiver} did not write it${ignore}. It was added before delivery, most likely to make the message look authenticated.`
             : `${stampName(s)} claims to come from ${who}, but ${operator} handled nothing on this message's route, so ${operator} did not write it${ignore}. It was added before delivery, most likely to make the message look authenticated.`;

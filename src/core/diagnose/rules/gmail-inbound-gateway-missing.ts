@@ -5,7 +5,9 @@
  * gateway and evaluates the original sender (Google Workspace Admin Help, "Set up an inbound mail gateway").
  */
 import type { Rule } from '../rule';
-import { entryHop, hopEvidence, makeFinding, receiverAuthFailed, relayLabel, spfFailed, spfOnRelay } from '../util';
+import { entryHop, relayLabel } from '../route';
+import { hopEvidence, makeFinding } from '../evidence';
+import { receiverAuthFailed, spfFailed, spfOnRelay } from '../verdicts';
 
 export const gmailInboundGatewayMissing: Rule = {
   id: 'gmail-inbound-gateway-missing',

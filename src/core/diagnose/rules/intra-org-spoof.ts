@@ -5,7 +5,11 @@
  * its own senders (a device, an application, a SaaS service) is missing from SPF/DKIM.
  */
 import type { Rule } from '../rule';
-import { compauth, deviceRelay, dmarcFailure, fromDomain, fromIsOwnDomain, hasRelays, headerEvidence, makeFinding, quote, receiverLabel, spfEvaluation, stampEvidence } from '../util';
+import { compauth, spfEvaluation } from '../verdicts';
+import { deviceRelay, fromDomain, fromIsOwnDomain } from '../organisation';
+import { dmarcFailure } from '../dmarc';
+import { hasRelays, receiverLabel } from '../route';
+import { headerEvidence, makeFinding, quote, stampEvidence } from '../evidence';
 
 export const intraOrgSpoof: Rule = {
   id: 'intra-org-spoof',

@@ -5,7 +5,9 @@
  * Enhanced Filtering is the supported way to have EOP trust the gateway's route.
  */
 import type { Rule } from '../rule';
-import { forefrontEvidence, hasRelays, makeFinding, relayLabel, isConsumer } from '../util';
+import { forefrontEvidence, makeFinding } from '../evidence';
+import { hasRelays, relayLabel } from '../route';
+import { isConsumer } from '../organisation';
 
 export const ipAllowListBypass: Rule = {
   id: 'ip-allow-list-bypass',

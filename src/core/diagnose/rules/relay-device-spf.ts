@@ -5,7 +5,9 @@
  * relay's public address to the SPF record, and receive such mail on a connector for that address.
  */
 import type { Rule } from '../rule';
-import { deviceRelay, fromDomain, hasRelays, headerEvidence, hopEvidence, makeFinding, quote, receiverLabel } from '../util';
+import { deviceRelay, fromDomain } from '../organisation';
+import { hasRelays, receiverLabel } from '../route';
+import { headerEvidence, hopEvidence, makeFinding, quote } from '../evidence';
 
 export const relayDeviceSpf: Rule = {
   id: 'relay-device-spf',

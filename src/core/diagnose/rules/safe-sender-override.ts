@@ -6,8 +6,9 @@
  * contact). The filter's verdict stands in the headers; only the folder changed.
  */
 import type { Evidence, Finding } from '../../types';
-import type { Rule } from '../index';
-import { compauth, fieldEvidence, forefrontEvidence, makeFinding, stampEvidence, verdictResult } from '../util';
+import type { Rule } from '../rule';
+import { compauth, verdictResult } from '../verdicts';
+import { fieldEvidence, forefrontEvidence, makeFinding, stampEvidence } from '../evidence';
 
 /** The mailbox's override reasons (OFR) that come from the recipient's own lists. */
 const USER_LISTS: Record<string, string> = {

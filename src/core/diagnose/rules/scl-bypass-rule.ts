@@ -6,7 +6,9 @@
  * many customers, and spoofed mail that reaches the gateway gets through unfiltered.
  */
 import type { Rule } from '../rule';
-import { forefrontEvidence, hasRelays, headerEvidence, makeFinding, relayLabel, isConsumer } from '../util';
+import { forefrontEvidence, headerEvidence, makeFinding } from '../evidence';
+import { hasRelays, relayLabel } from '../route';
+import { isConsumer } from '../organisation';
 
 export const sclBypassRule: Rule = {
   id: 'scl-bypass-rule',

@@ -4,7 +4,10 @@
  * does not list the gateway, so SPF fails or soft-fails on every message that takes this route.
  */
 import type { Rule } from '../rule';
-import { deviceRelay, entryHop, nonLinearRoute, fromLabel, hopEvidence, makeFinding, receiverLabel, relayLabel, relayRemedies, spfFailed, spfOnRelay, spfWhatIfOriginal } from '../util';
+import { deviceRelay } from '../organisation';
+import { entryHop, fromLabel, nonLinearRoute, receiverLabel, relayLabel, relayRemedies } from '../route';
+import { hopEvidence, makeFinding } from '../evidence';
+import { spfFailed, spfOnRelay, spfWhatIfOriginal } from '../verdicts';
 
 export const spfEvaluatedOnRelay: Rule = {
   id: 'spf-evaluated-on-relay',

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types';
 import type { Rule } from '../rule';
-import { makeFinding } from '../util';
+import { makeFinding } from '../evidence';
 
 const CODES = new Set(['received-unparsed', 'auth-results-unparsed', 'not-a-field']);
 
