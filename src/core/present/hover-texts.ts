@@ -7,6 +7,7 @@
  * these with.
  */
 import type { AuthSummary, HopRole, IpClass } from '../types';
+import { resultMeaning } from './verdicts';
 
 /** What a header field is, by lower-cased name. */
 export const HEADER_WORDS: Readonly<Record<string, string>> = {
@@ -44,57 +45,6 @@ export const HEADER_WORDS: Readonly<Record<string, string>> = {
     'Enhanced Filtering for Connectors recovered the original sender (ip=[…]) and the recipient is in scope: SPF and reputation were evaluated on this address.',
 };
 
-/** What a result of a method means, by method and lower-cased result. */
-export const RESULT_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  spf: {
-    pass: "the connecting IP is allowed by the envelope sender domain's SPF record.",
-    fail: "the domain's SPF record says this IP is not allowed to send for it (-all).",
-    softfail: "the domain's SPF record says this IP is probably not allowed (~all).",
-    neutral: 'the SPF record makes no statement about this IP (?all).',
-    none: 'the domain publishes no SPF record (or no domain to check).',
-    temperror: 'a temporary DNS error stopped the check.',
-    permerror: "the domain's SPF record cannot be used (a syntax error, more than one record, or more than 10 DNS lookups): no SPF result at all.",
-  },
-  dkim: {
-    pass: 'the signature verified: the signed headers and the body are unchanged since signing.',
-    fail: 'the signature did not verify (see the comment for why).',
-    neutral: 'the signature could not be verified; Gmail reports a body hash mismatch this way.',
-    none: 'the message carries no DKIM signature.',
-    policy: 'the signature verified but the receiver does not accept it by policy.',
-    temperror: 'a temporary error (usually DNS) stopped the check.',
-    permerror: 'the signature is unusable (bad syntax, no key).',
-  },
-  dmarc: {
-    pass: 'SPF or DKIM passed for a domain aligned with the From domain.',
-    fail: "neither SPF nor DKIM passed for a domain aligned with the From domain; the domain's policy (p=) applies.",
-    bestguesspass: 'Exchange Online: the From domain has no DMARC record; its checks would have passed one. Not a DMARC pass: the domain publishes no policy.',
-    none: 'the From domain publishes no DMARC record.',
-    temperror: 'a temporary DNS error stopped the check.',
-    permerror:
-      "the From domain's DMARC record could not be used (for example a syntax error in it), so the receiver applied no DMARC policy. It says nothing about whether this message is genuine: judge it by SPF, DKIM and compauth, and tell the domain's owner to fix the record.",
-  },
-  arc: {
-    pass: "the ARC chain validated: the intermediaries' seals are intact.",
-    fail: 'the ARC chain is broken: a seal or signature did not verify, or a sealer reported cv=fail.',
-    none: 'the message carries no ARC sets.',
-  },
-  iprev: {
-    pass: 'the connecting IP has a reverse DNS name that resolves back to it.',
-    fail: 'the reverse DNS of the connecting IP does not match.',
-  },
-  compauth: {
-    pass: "Microsoft 365's composite authentication found the From domain genuine.",
-    softpass: "Microsoft 365's composite authentication found the From domain probably genuine.",
-    fail: "Microsoft 365's composite authentication found the From domain not genuine (see the reason code).",
-    none: 'Microsoft 365 made no composite authentication decision.',
-  },
-};
-
-/** The meaning of `method=result`, or undefined when we have no words for it. */
-export function resultMeaning(method: string, result: string | undefined): string | undefined {
-  if (!result) return undefined;
-  return RESULT_WORDS[method.toLowerCase()]?.[result.toLowerCase()];
-}
 
 /** One line per result that did not pass ("dmarc=permerror: the From domain's DMARC record…"). */
 export function explainNonPassing(s: AuthSummary): string[] {
@@ -130,19 +80,6 @@ export function commentMeaning(comment: string): string | undefined {
   const lc = comment.toLowerCase();
   return COMMENT_WORDS.find(([k]) => lc.includes(k))?.[1];
 }
-
-/** DMARC `action=` values as Exchange Online writes them. */
-export const DMARC_ACTIONS: Readonly<Record<string, string>> = {
-  none: 'no action from DMARC (policy p=none, or passed).',
-  oreject: "the domain's p=reject was honoured as 'send to Junk' instead of rejecting (Exchange Online).",
-  'o.reject': "the domain's p=reject was honoured as 'send to Junk' instead of rejecting (Exchange Online).",
-  'pct.quarantine': 'the pct= sampling chose not to apply the quarantine policy to this message.',
-  'pct.reject': 'the pct= sampling chose not to apply the reject policy to this message.',
-  quarantine: "the domain's quarantine policy applies: the message goes to Junk or quarantine.",
-  reject: "the domain's reject policy applies.",
-  permerror: 'the DMARC record could not be used.',
-  temperror: 'a temporary DNS error.',
-};
 
 /** Authentication-Results properties (RFC 8601 `ptype.property`), in the order a hover lists them. */
 export const RESULT_PROPERTY_WORDS: ReadonlyArray<readonly [string, string]> = [

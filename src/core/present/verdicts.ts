@@ -56,51 +56,84 @@ export function outcomeOf(result: string | undefined): Outcome {
   return 'neutral';
 }
 
-const MEANINGS: Record<string, string> = {
-  'dmarc=pass': 'the From domain was authenticated by an aligned SPF or DKIM pass',
-  'dmarc=fail': 'neither SPF nor DKIM passed aligned with the From domain',
-  'dmarc=none': 'the From domain publishes no DMARC record',
-  'dmarc=bestguesspass': 'the domain publishes no DMARC record, but the message would have passed one (Exchange Online)',
-  'dmarc=temperror': 'the DMARC record could not be fetched (a temporary DNS failure); nothing was decided',
-  'dmarc=permerror': "the domain's DMARC record is broken (a syntax error), so DMARC could not be evaluated",
-  'spf=pass': 'the connecting address is allowed to send for the envelope domain',
-  'spf=fail': 'the envelope domain says the connecting address may not send for it',
-  'spf=softfail': 'the envelope domain says the connecting address is probably not allowed (~all)',
-  'spf=neutral': 'the envelope domain makes no statement about the connecting address (?all)',
-  'spf=none': 'the envelope domain publishes no SPF record',
-  'spf=temperror': 'the SPF record could not be fetched (a temporary DNS failure)',
-  'spf=permerror': "the envelope domain's SPF record is broken (syntax, or more than 10 DNS lookups)",
-  'dkim=pass': 'the signature verified',
-  'dkim=fail': 'the signature did not verify',
-  'dkim=neutral': 'the signature could not be used (often: the body hash did not match)',
-  'dkim=none': 'the message is not signed',
-  'dkim=temperror': 'the signing key could not be fetched (a temporary DNS failure)',
-  'dkim=permerror': 'the signature cannot be verified (no key published, a revoked key, or a malformed signature)',
-  'arc=pass': 'the ARC chain verified',
-  'arc=fail': 'the ARC chain is broken',
-  'arc=none': 'no ARC sets',
-  'compauth=pass': "Exchange Online's composite authentication passed the sender",
-  'compauth=fail': "Exchange Online's composite authentication failed the sender (treated as spoofing)",
-  'compauth=softpass': "Exchange Online's composite authentication passed the sender with low confidence (not a failure)",
-  'compauth=none': 'composite authentication made no decision',
+/**
+ * What a result of a method means, by method and lower-cased result: the one wording the CLI, the
+ * hovers, the tree and the reports use.
+ */
+export const RESULT_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  spf: {
+    pass: "the connecting IP is allowed by the envelope sender domain's SPF record.",
+    fail: "the domain's SPF record says this IP is not allowed to send for it (-all).",
+    softfail: "the domain's SPF record says this IP is probably not allowed (~all).",
+    neutral: 'the SPF record makes no statement about this IP (?all).',
+    none: 'the domain publishes no SPF record (or no domain to check).',
+    temperror: 'the SPF record could not be fetched (a temporary DNS failure); nothing was decided.',
+    permerror: "the domain's SPF record cannot be used (a syntax error, more than one record, or more than 10 DNS lookups): no SPF result at all.",
+  },
+  dkim: {
+    pass: 'the signature verified: the signed headers and the body are unchanged since signing.',
+    fail: 'the signature did not verify (see the comment for why).',
+    neutral: 'the signature could not be verified; Gmail reports a body hash mismatch this way.',
+    none: 'the message carries no DKIM signature.',
+    policy: 'the signature verified but the receiver does not accept it by policy.',
+    temperror: 'the signing key could not be fetched (a temporary DNS failure); nothing was decided.',
+    permerror: 'the signature cannot be verified: no key published, a revoked key, or a malformed signature.',
+  },
+  dmarc: {
+    pass: 'SPF or DKIM passed for a domain aligned with the From domain.',
+    fail: "neither SPF nor DKIM passed for a domain aligned with the From domain; the domain's policy (p=) applies.",
+    bestguesspass:
+      'Exchange Online: the From domain has no DMARC record, but the message would have passed one. Not a DMARC pass: the domain publishes no policy.',
+    none: 'the From domain publishes no DMARC record.',
+    temperror: 'the DMARC record could not be fetched (a temporary DNS failure); nothing was decided.',
+    permerror:
+      "the From domain's DMARC record could not be used (for example a syntax error in it), so the receiver applied no DMARC policy. It says nothing about whether this message is genuine: judge it by SPF, DKIM and compauth, and tell the domain's owner to fix the record.",
+  },
+  arc: {
+    pass: "the ARC chain validated: the intermediaries' seals are intact.",
+    fail: 'the ARC chain is broken: a seal or signature did not verify, or a sealer reported cv=fail.',
+    none: 'the message carries no ARC sets.',
+  },
+  iprev: {
+    pass: 'the connecting IP has a reverse DNS name that resolves back to it.',
+    fail: 'the reverse DNS of the connecting IP does not match.',
+  },
+  compauth: {
+    pass: "Microsoft 365's composite authentication found the From domain genuine.",
+    softpass: "Microsoft 365's composite authentication found the From domain probably genuine: a pass with low confidence (not a failure).",
+    fail: "Microsoft 365's composite authentication found the From domain not genuine, treated as spoofing (see the reason code).",
+    none: 'Microsoft 365 made no composite authentication decision.',
+  },
 };
 
 /** A plain-words meaning of "method=result" ("dmarc=permerror", "compauth=softpass"), or undefined. */
 export function resultMeaning(method: string, result: string | undefined): string | undefined {
-  return MEANINGS[`${method.toLowerCase()}=${(result ?? '').trim().toLowerCase()}`];
+  const r = (result ?? '').trim().toLowerCase();
+  if (!r) return undefined;
+  const words = RESULT_WORDS[method.toLowerCase()];
+  return words && Object.prototype.hasOwnProperty.call(words, r) ? words[r] : undefined;
 }
 
-const ACTIONS: Record<string, string> = {
-  none: 'no action: the domain\'s policy is p=none, or the message passed',
-  reject: 'rejected under the domain\'s p=reject policy',
-  quarantine: 'quarantined or sent to Junk under the domain\'s p=quarantine policy',
-  oreject: "the domain asks for p=reject, and Exchange Online overrode it: the message was accepted and sent to Junk or quarantine instead of rejected",
-  pct: 'the policy was not applied to this message because of the pct= sampling rate',
+/** DMARC `action=` values as Exchange Online writes them, in plain words. */
+export const DMARC_ACTIONS: Readonly<Record<string, string>> = {
+  none: "no action: the domain's policy is p=none, or the message passed.",
+  reject: "rejected under the domain's p=reject policy.",
+  quarantine: "quarantined or sent to Junk under the domain's p=quarantine policy.",
+  oreject:
+    'the domain asks for p=reject, and Exchange Online overrode it: the message was accepted and sent to Junk or quarantine instead of rejected.',
+  'o.reject':
+    'the domain asks for p=reject, and Exchange Online overrode it: the message was accepted and sent to Junk or quarantine instead of rejected.',
+  pct: 'the policy was not applied to this message because of the pct= sampling rate.',
+  'pct.quarantine': 'the pct= sampling rate chose not to apply the quarantine policy to this message.',
+  'pct.reject': 'the pct= sampling rate chose not to apply the reject policy to this message.',
+  permerror: 'the DMARC record could not be used.',
+  temperror: 'a temporary DNS error stopped the check.',
 };
 
 /** A plain-words meaning of Exchange Online's DMARC action= ("oreject", "quarantine", "none"), or undefined. */
 export function dmarcActionMeaning(action: string | undefined): string | undefined {
-  return action ? ACTIONS[action.trim().toLowerCase()] : undefined;
+  const a = (action ?? '').trim().toLowerCase();
+  return a && Object.prototype.hasOwnProperty.call(DMARC_ACTIONS, a) ? DMARC_ACTIONS[a] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

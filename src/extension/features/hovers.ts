@@ -24,7 +24,8 @@ import {
   mailboxDeliveryFieldMeaning,
   microsoftHeaderMeaning,
 } from '../../core/parse/microsoft';
-import { commentMeaning, DMARC_ACTIONS, HEADER_WORDS, HOP_ROLE_WORDS, IP_CLASS_WORDS, RESULT_PROPERTY_WORDS, resultMeaning, RESULT_WORDS, STAMP_TRUST_WORDS, TAG_WORDS } from '../../core/present/hover-texts';
+import { commentMeaning, HEADER_WORDS, HOP_ROLE_WORDS, IP_CLASS_WORDS, RESULT_PROPERTY_WORDS, STAMP_TRUST_WORDS, TAG_WORDS } from '../../core/present/hover-texts';
+import { dmarcActionMeaning, resultMeaning, RESULT_WORDS } from '../../core/present/verdicts';
 import { hopLine, ipInRoute, segmentName, segmentOf, segmentRole, TRUST_LABEL } from '../../core/present/route';
 import { escapeMarkdown } from './html';
 import { hostAt, ipCandidateAt, joinLines, parseResultSegment, positionOf, segmentAt, splitPair, type ResultSegment, type Span } from './tokens';
@@ -158,7 +159,7 @@ function describeResult(md: Md, r: ResultSegment): boolean {
     if (hit) md.text(hit);
   }
   const action = r.props['action'];
-  if (action) md.field(`action=${action}`, DMARC_ACTIONS[action.toLowerCase()] ?? 'not a documented action value');
+  if (action) md.field(`action=${action}`, dmarcActionMeaning(action) ?? 'not a documented action value');
   for (const [k, label] of RESULT_PROPERTY_WORDS) if (r.props[k]) md.field(label, r.props[k], 200);
   return true;
 }
