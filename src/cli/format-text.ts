@@ -9,6 +9,7 @@ import { displayLines, displayText } from '../core/present/text';
 import { outcomeOf, receiverText, resultMeaning } from '../core/present/verdicts';
 import { formatDelay } from '../core/present/duration';
 import { shortVendorName } from '../core/present/vendors';
+import { roleLabel } from '../core/present/route';
 
 export interface TextOptions {
   color: boolean;
@@ -36,15 +37,6 @@ const CODES: Record<Style, [number, number]> = {
 export function safe(text: string | undefined | null, max = 200): string {
   return displayText(text, max);
 }
-
-export const ROLE_LABEL: Record<Hop['role'], string> = {
-  origin: 'origin',
-  'sender-internal': 'sender',
-  gateway: 'gateway',
-  'receiver-edge': 'receiver edge',
-  'receiver-internal': 'receiver',
-  unknown: 'unknown',
-};
 
 export function hopFromText(h: Hop): string {
   const ip = h.from.ip ? `[${h.from.ip}]` : '';
@@ -95,7 +87,7 @@ export function formatText(a: Analysis, opts: TextOptions): string {
   out.push(c('bold', `Route (${a.hops.length} hop${a.hops.length === 1 ? '' : 's'}, oldest first)`));
   if (!a.hops.length) out.push('  (no Received fields)');
   const rows = a.hops.map((h) => {
-    const role = h.vendor && h.role === 'gateway' && h.vendor.confidence === 'strong' ? `${ROLE_LABEL[h.role]} (${shortVendorName(h.vendor.name)})` : ROLE_LABEL[h.role];
+    const role = h.vendor && h.role === 'gateway' && h.vendor.confidence === 'strong' ? `${roleLabel(h.role)} (${shortVendorName(h.vendor.name)})` : roleLabel(h.role);
     return [
       String(h.index + 1),
       role,
