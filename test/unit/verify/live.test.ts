@@ -3,22 +3,13 @@
 // recorded mode, and every lookup must be recorded.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { analyzeHeaders } from '../../../src/core/analyze';
 import { verifyMessage, resolverFromSnapshot, recordingResolver, parseDnsSnapshot, formatDnsSnapshot } from '../../../src/core/verify';
 import type { Verification } from '../../../src/core/types';
 import { createLiveResolver, type LiveResolver } from '../../../src/node/dns';
 import * as b from './build';
+import { startDnsServer, type DnsServer } from './dns-harness';
 
-interface DnsServer {
-  host: string;
-  port: number;
-  stop(): Promise<void>;
-}
-// compiled to out/test/unit/verify/; the harness stays plain JS in test/harness/
-const harness: { startDnsServer(o: { zone: Record<string, unknown> }): Promise<DnsServer> } = require(
-  path.resolve(__dirname, '../../../../test/harness/dns-server.js'),
-);
 
 let server: DnsServer | undefined;
 let live: LiveResolver;
@@ -47,7 +38,7 @@ before(async () => {
   messages.arc = b.prepend(m, 'Return-Path: <j.alvarez@northwindtraders.com>', b.eopInternalReceived(new Date(b.EDGE_TIME.getTime() + 1000)), b.eopReceived(b.EDGE_TIME));
   messages.esp = Buffer.from(signed.toString('latin1').replace('Return-Path: <j.alvarez@northwindtraders.com>', 'Return-Path: <bounce-88@bounces.esp-mailer.net>'), 'latin1');
 
-  server = await harness.startDnsServer({ zone });
+  server = await startDnsServer(zone);
   live = createLiveResolver({ server: `${server.host}:${server.port}`, timeoutMs: 1000, tries: 2 });
 });
 

@@ -5,7 +5,6 @@
 // the message was delivered from, and never look anything up for a sender's own gateway.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { analyze } from '../../../src/core/analyze';
 import { expandPublication } from '../../../src/core/verify/vendor-dns';
 import { recordingResolver } from '../../../src/core/verify';
@@ -13,15 +12,8 @@ import { generateByIds } from '../../../src/core/remedy';
 import { createLiveResolver, type LiveResolver } from '../../../src/node/dns';
 import { buildCached, mergeZones, type DnsZone } from '../../fixtures/scenarios';
 import { MIMECAST, mimecastSpfZone } from '../../fixtures/scenarios/world';
+import { startDnsServer, type DnsServer } from './dns-harness';
 
-interface DnsServer {
-  host: string;
-  port: number;
-  stop(): Promise<void>;
-}
-const harness: { startDnsServer(o: { zone: Record<string, unknown> }): Promise<DnsServer> } = require(
-  path.resolve(__dirname, '../../../../test/harness/dns-server.js'),
-);
 
 const txt = (record: string) => ({ TXT: [[record]] });
 
@@ -53,7 +45,7 @@ let live: LiveResolver;
 before(async () => {
   const mimecast = await buildCached('mimecast-efc-eop');
   const outbound = await buildCached('sender-outbound-gateway');
-  server = await harness.startDnsServer({ zone: mergeZones(ZONE, mimecast.dnsZone, outbound.dnsZone) as Record<string, unknown> });
+  server = await startDnsServer(mergeZones(ZONE, mimecast.dnsZone, outbound.dnsZone) as Record<string, unknown>);
   live = createLiveResolver({ server: `${server.host}:${server.port}`, timeoutMs: 1000, tries: 2 });
 });
 
@@ -132,9 +124,7 @@ describe("the recipient's gateway vendor, end to end", () => {
 
   test("not used when they do not cover the address the gateway delivered from", async () => {
     const built = await buildCached('mimecast-efc-eop');
-    const other = await harness.startDnsServer({
-      zone: { ...built.dnsZone, '_netblocks.mimecast.com': txt('v=spf1 ip4:91.220.42.0/24 ~all') } as Record<string, unknown>,
-    });
+    const other = await startDnsServer({ ...built.dnsZone, '_netblocks.mimecast.com': txt('v=spf1 ip4:91.220.42.0/24 ~all') } as Record<string, unknown>);
     const r = createLiveResolver({ server: `${other.host}:${other.port}`, timeoutMs: 1000, tries: 2 });
     try {
       const a = await analyze(built.bytes, { name: 'm.eml', dnsMode: 'live', resolver: r.resolve, receivingDomains: [built.facts.recipientDomain] });
