@@ -17,6 +17,7 @@
 import type { FullAnalyzeOptions } from '../core/analyze';
 import type { Analysis } from '../core/types';
 import type { DnsSnapshot } from '../core/verify/snapshot';
+import { countLines as countFrom } from '../core/parse/headers/lines';
 
 /** workerData marker: the worker entry only starts its loop when it was started with this. */
 export const PROTOCOL = 'mailflow-lens-verify/1';
@@ -126,17 +127,9 @@ export class SnapshotLedger {
   }
 }
 
-/**
- * Lines as VS Code counts them: CRLF, LF and a lone CR each end a line. Native searches rather
- * than a loop over every byte (3-4 times faster on a 30 MB message).
- */
+/** Lines as VS Code counts them: CRLF, LF and a lone CR each end a line (the header splitter's count). */
 export function countLines(bytes: Uint8Array): number {
-  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let n = 1;
-  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
-  // a CR ends a line of its own unless an LF follows (then the LF above counted it)
-  for (let i = b.indexOf(0x0d); i !== -1; i = b.indexOf(0x0d, i + 1)) if (b[i + 1] !== 0x0a) n++;
-  return n;
+  return countFrom(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 /** Why the worker could not deliver a job. */

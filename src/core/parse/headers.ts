@@ -28,6 +28,7 @@ import {
   asBuffer,
   binarySignature,
   controlByteRatio,
+  countLines,
   decodeBytes,
   newLine,
   scanFieldName,
@@ -426,23 +427,6 @@ function looksLikeBodyStart(buf: Buffer, from: number): boolean {
     pos = next.next;
   }
   return true;
-}
-
-/**
- * Count lines the way VS Code does (CRLF, LF and a lone CR each end a line) from a known
- * (offset, line) position to the end: native searches for LF and CR, a CR directly before an LF
- * counted once.
- */
-function countLines(buf: Buffer, fromByte: number, fromLine: number): number {
-  let lf = 0;
-  for (let i = buf.indexOf(LF, fromByte); i !== -1; i = buf.indexOf(LF, i + 1)) lf++;
-  let cr = 0;
-  let crlf = 0;
-  for (let i = buf.indexOf(CR, fromByte); i !== -1; i = buf.indexOf(CR, i + 1)) {
-    cr++;
-    if (buf[i + 1] === LF) crlf++;
-  }
-  return fromLine + lf + cr - crlf + 1;
 }
 
 /** RFC 5322 unfolding: remove the line breaks, keep the whitespace; trim the ends. */

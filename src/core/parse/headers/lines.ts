@@ -202,3 +202,20 @@ export function controlByteRatio(buf: Uint8Array): number {
   }
   return ctl / n;
 }
+
+/**
+ * Count lines the way VS Code does (CRLF, LF and a lone CR each end a line) from a known
+ * (offset, line) position to the end: native searches for LF and CR, a CR directly before an LF
+ * counted once. The extension counts a document's lines with it too.
+ */
+export function countLines(buf: Buffer, fromByte = 0, fromLine = 0): number {
+  let lf = 0;
+  for (let i = buf.indexOf(LF, fromByte); i !== -1; i = buf.indexOf(LF, i + 1)) lf++;
+  let cr = 0;
+  let crlf = 0;
+  for (let i = buf.indexOf(CR, fromByte); i !== -1; i = buf.indexOf(CR, i + 1)) {
+    cr++;
+    if (buf[i + 1] === LF) crlf++;
+  }
+  return fromLine + lf + cr - crlf + 1;
+}
