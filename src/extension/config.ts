@@ -30,6 +30,8 @@ export const SETTING_TITLES = {
   'dns.mode': 'Mail Flow Lens › Dns: Mode',
   'dns.snapshotFile': 'Mail Flow Lens › Dns: Snapshot File',
   'dns.server': 'Mail Flow Lens › Dns: Server',
+  slowHopMinutes: 'Mail Flow Lens: Slow Hop Minutes',
+  maxMessageSizeMB: 'Mail Flow Lens: Max Message Size MB',
 } as const;
 
 export type EfcMode = 'auto' | 'skipLastIp' | 'skipIps';

@@ -22,6 +22,7 @@ import { MsgDocuments, OPEN_MSG_COMMAND } from './msg';
 import { Comparisons } from './compare';
 import { Reports } from './report';
 import type { AnalysisStore } from './api';
+import { registerSettingsMigration } from './migrate-settings';
 
 export const HAS_MESSAGE_CONTEXT = 'mailflowLens.hasMessage';
 
@@ -85,6 +86,9 @@ export function activate(context: vscode.ExtensionContext): MailFlowLensApi {
   } catch (e) {
     output.error(`Outlook .msg, compare and report export could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
+
+  // settings saved under the names of version 0.1.0 move to their current names
+  void registerSettingsMigration(context, (line) => output.info(line));
 
   store.start();
   return {
