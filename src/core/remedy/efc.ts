@@ -168,6 +168,11 @@ export function vendorRangeInputs(f: Facts, options: RemedyOptions, k: RemedyKb,
   return out;
 }
 
+/** The PowerShell line that shows what a vendor publishes at a DNS name (names come from the knowledge base). */
+function listCommand(name: string, kind: 'spf' | 'a'): string {
+  return `Resolve-DnsName -Name '${name}'${kind === 'spf' ? ' -Type TXT' : ''}`;
+}
+
 /**
  * The addresses a vendor publishes in DNS, as looked up for this message (verify/vendor-dns.ts):
  * used only when they cover the address the vendor delivered this message from. Without DNS the
@@ -182,7 +187,7 @@ function dnsRangeInputs(f: Facts, v: { id: string; name: string }, k: RemedyKb, 
   const looked = (f.analysis.verification?.vendorRanges ?? []).filter((d) => d.vendorId === v.id);
   // not looked up (DNS off), or nothing found at the name: say where they are and how to list them
   if (!looked.some((d) => d.ranges.length)) {
-    const command = pubs.map((p) => `Resolve-DnsName -Name '${p.name}'${p.kind === 'spf' ? ' -Type TXT' : ''}`).join('; ');
+    const command = pubs.map((p) => listCommand(p.name, p.kind)).join('; ');
     caveats.push(say('vendor.dnsOffline', { vendor: v.name, names: words(pubs.map((p) => p.name)), title: doc.title, command }));
     return [];
   }
@@ -196,6 +201,8 @@ function dnsRangeInputs(f: Facts, v: { id: string; name: string }, k: RemedyKb, 
   for (const d of covering) {
     for (const r of d.ranges) out.push({ text: r, origin: 'vendor', source: say('vendor.dnsRangeSource', { vendor: v.name, name: d.name, title: doc.title }) });
     if (!d.complete) caveats.push(say('vendor.dnsIncomplete', { vendor: v.name, name: d.name }));
+    const pub = pubs.find((p) => p.name === d.name);
+    caveats.push(say('vendor.dnsCheckCurrent', { vendor: v.name, name: d.name, command: listCommand(d.name, pub?.kind ?? 'spf') }));
   }
   return out;
 }

@@ -87,6 +87,10 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
     "{vendor}'s addresses published in DNS at {name} do not include {ips}, the address it delivered this message from; they are not used: ask {vendor} which addresses deliver your mail.",
     'product',
   ),
+  'vendor.dnsCheckCurrent': S(
+    "The addresses from {name} are {vendor}'s list as DNS answered for this analysis (live, or from a recorded snapshot); vendors change them: compare with {command} before you run this.",
+    'product',
+  ),
   'vendor.dnsIncomplete': S(
     "The list published at {name} could not be read completely (a lookup failed, a term depends on the connecting client, or SPF's limit of ten lookups was reached): compare it with {vendor}'s documentation.",
     'rfc7208',
