@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import { runPool, type TaskResult, type WorkerInit } from '../../../src/cli/worker';
 import { tempDir } from './helpers';
 
-// Plain JS run as the worker: the "analysis" of a file is a delay read from its name; files named
-// crash-* kill the worker. Shared counters record how many large files and tasks run at once.
+// Plain JS run as the worker: the "analysis" of a file is a delay read from its name (and, for
+// -holdN, waiting until N tasks run at once); files named crash-* kill the worker. Shared counters
+// record how many large files and tasks run at once.
 const STAND_IN = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
@@ -26,11 +27,16 @@ parentPort.on('message', (m) => {
     Atomics.store(c, 3, Math.max(Atomics.load(c, 3), l));
   }
   const delay = Number(/-(\\d+)ms/.exec(name)?.[1] ?? 0);
-  setTimeout(() => {
+  // -holdN: stay until N tasks run at once (10 s at most), so overlap never depends on timing
+  const hold = Number(/-hold(\\d+)/.exec(name)?.[1] ?? 0);
+  const until = Date.now() + 10000;
+  const finish = () => setTimeout(() => {
     Atomics.sub(c, 0, 1);
     if (large) Atomics.sub(c, 2, 1);
     parentPort.postMessage({ type: 'result', index: m.index, ok: true, record: { file: m.path } });
   }, delay);
+  const wait = () => (Atomics.load(c, 0) >= hold || Date.now() > until ? finish() : setTimeout(wait, 5));
+  wait();
 });
 `;
 
@@ -57,7 +63,7 @@ function init(counters: SharedArrayBuffer, large: number): WorkerInit {
 
 describe('runPool', () => {
   test('delivers in input order although later files finish first', async () => {
-    const paths = files([['a-300ms.eml', 10], ['b-0ms.eml', 10], ['c-100ms.eml', 10], ['d-0ms.eml', 10], ['e-0ms.eml', 10]]);
+    const paths = files([['a-hold2-300ms.eml', 10], ['b-0ms.eml', 10], ['c-100ms.eml', 10], ['d-0ms.eml', 10], ['e-0ms.eml', 10]]);
     const counters = new SharedArrayBuffer(5 * 4);
     const got: number[] = [];
     await runPool({ entry, size: 3, init: init(counters, 1e9), paths, onResult: (i, r) => void got.push(i, r.ok ? 1 : 0) });
@@ -68,7 +74,7 @@ describe('runPool', () => {
   });
 
   test('at most one large file at a time, however many workers', async () => {
-    const paths = files([['L1-150ms.eml', 2000], ['L2-150ms.eml', 2000], ['s1-0ms.eml', 10], ['L3-150ms.eml', 2000], ['s2-0ms.eml', 10], ['s3-0ms.eml', 10]]);
+    const paths = files([['L1-hold2-150ms.eml', 2000], ['L2-150ms.eml', 2000], ['s1-0ms.eml', 10], ['L3-150ms.eml', 2000], ['s2-0ms.eml', 10], ['s3-0ms.eml', 10]]);
     const counters = new SharedArrayBuffer(5 * 4);
     let n = 0;
     await runPool({ entry, size: 4, init: init(counters, 1000), largeFileBytes: 1000, paths, onResult: () => void n++ });
