@@ -12,7 +12,8 @@
  * worker is stopped after FUZZ_CASE_MS, the case saved, and the run continues.
  *
  * Environment: FUZZ_TARGET (fields | msg, default fields), FUZZ_CASES (default 100000),
- * FUZZ_SEED (default 1), FUZZ_FIELD_MS, FUZZ_CASE_MS (default 10000), FUZZ_OUT, FUZZ_SEEDS_DIR.
+ * FUZZ_SEED (default 1), FUZZ_FIELD_MS, FUZZ_CASE_MS (default 60000, wall time of one check),
+ * FUZZ_OUT, FUZZ_SEEDS_DIR; FUZZ_REPLAY=<index> rebuilds one case of a run and checks it alone.
  * Prints `N passed, N failed`; exit code 1 when any case failed.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -175,6 +176,32 @@ function caseOf(target: Target, seeds: Awaited<ReturnType<typeof loadSeeds>>, c:
   return { name: s.name, value: m.value, ops: m.ops };
 }
 
+/** Check one built case, timed in CPU time (not wall time: the fuzzer runs at low priority beside other work). */
+function timedCheck(target: Target, built: ReturnType<typeof caseOf>, fieldMs: number): { violations: string[]; ms: number } {
+  const t0 = process.cpuUsage();
+  const v = target === 'msg' ? checkMsgReader(built.bytes!) : checkField(built.name, built.value!);
+  const used = process.cpuUsage(t0);
+  const ms = (used.user + used.system) / 1000;
+  // the .msg library reads strings a character at a time: linear, about half a second per MiB
+  const budget = target === 'msg' ? fieldMs + (built.bytes!.length / 1048576) * MSG_MS_PER_MIB : fieldMs;
+  if (ms > budget) v.push(`slow: ${ms.toFixed(0)} ms for one ${built.name} value of ${(built.value ?? built.bytes!).length} characters`);
+  return { violations: v, ms };
+}
+
+/** FUZZ_REPLAY=<case index>: rebuild one case of a run (same FUZZ_SEED and target) and check it here. */
+async function replay(target: Target, seed: number, index: number, fieldMs: number, out: string): Promise<void> {
+  const seeds = await loadSeeds(target);
+  const r = rng(seed);
+  for (let i = 0; i < index; i++) r();
+  const c: Case = { index, seed: Math.floor(r() * 0xffffffff) };
+  const built = caseOf(target, seeds, c);
+  const { violations, ms } = timedCheck(target, built, fieldMs);
+  const file = path.join(out, `replay-${target}-${index}-${c.seed}.${target === 'msg' ? 'msg' : 'txt'}`);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(file, built.bytes ?? built.value ?? '');
+  console.log(JSON.stringify({ case: c, name: built.name, ops: built.ops, size: (built.bytes ?? built.value ?? '').length, cpuMs: Math.round(ms), violations, saved: file }, null, 2));
+}
+
 if (!isMainThread) {
   void (async () => {
     const { target, first, count, seed, fieldMs } = workerData as { target: Target; first: number; count: number; seed: number; fieldMs: number };
@@ -186,15 +213,11 @@ if (!isMainThread) {
       const c: Case = { index: i, seed: Math.floor(r() * 0xffffffff) };
       Atomics.store(progress, 0, i);
       Atomics.store(progress, 1, c.seed);
+      // building the case is the test fixture's work: the hang watch covers only the check
       const built = caseOf(target, seeds, c);
-      // CPU time, not wall time: the fuzzer runs at low priority beside other work
-      const t0 = process.cpuUsage();
-      const v = target === 'msg' ? checkMsgReader(built.bytes!) : checkField(built.name, built.value!);
-      const used = process.cpuUsage(t0);
-      const ms = (used.user + used.system) / 1000;
-      // the .msg library reads strings a character at a time: linear, about half a second per MiB
-      const budget = target === 'msg' ? fieldMs + (built.bytes!.length / 1048576) * MSG_MS_PER_MIB : fieldMs;
-      if (ms > budget) v.push(`slow: ${ms.toFixed(0)} ms for one ${built.name} value of ${(built.value ?? built.bytes!).length} characters`);
+      Atomics.store(progress, 2, 1);
+      const { violations: v } = timedCheck(target, built, fieldMs);
+      Atomics.store(progress, 2, 0);
       if (v.length) parentPort!.postMessage({ failed: { case: c, name: built.name, ops: built.ops, violations: v, input: built.value ?? built.bytes!.toString('base64') } });
       if ((i - first + 1) % 1000 === 0) parentPort!.postMessage({ done: i - first + 1 });
     }
@@ -210,9 +233,10 @@ async function main() {
   const cases = Number(env.FUZZ_CASES ?? 100000);
   const seed = Number(env.FUZZ_SEED ?? 1);
   const fieldMs = Number(env.FUZZ_FIELD_MS ?? 250);
-  const caseMs = Number(env.FUZZ_CASE_MS ?? 10000);
+  const caseMs = Number(env.FUZZ_CASE_MS ?? 60000);
   const out = env.FUZZ_OUT ?? path.join(process.cwd(), '.test-output', 'fuzz-fields');
   fs.mkdirSync(out, { recursive: true });
+  if (env.FUZZ_REPLAY !== undefined) return replay(target, seed, Number(env.FUZZ_REPLAY), fieldMs, out);
   const started = Date.now();
   let failed = 0;
   let next = 0;
@@ -225,16 +249,18 @@ async function main() {
   };
   console.log(`[fuzz:${target}] ${cases} cases, seed ${seed}, ${fieldMs} ms per value, ${caseMs} ms before a hang`);
   while (next < cases) {
-    const progress = new SharedArrayBuffer(8);
+    const progress = new SharedArrayBuffer(12);
     const first = next;
     const worker = new Worker(__filename, { workerData: { target, first, count: cases - first, seed, fieldMs, progress } });
     const view = new Int32Array(progress);
+    Atomics.store(view, 0, first);
     await new Promise<void>((resolve) => {
       let last = -1;
       let lastMove = Date.now();
       const watch = setInterval(() => {
         const at = Atomics.load(view, 0);
-        if (at !== last) {
+        // only time spent checking a case counts (not loading seeds or building the case)
+        if (at !== last || Atomics.load(view, 2) === 0) {
           last = at;
           lastMove = Date.now();
         } else if (Date.now() - lastMove > caseMs) {
