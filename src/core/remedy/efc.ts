@@ -185,10 +185,10 @@ function dnsRangeInputs(f: Facts, v: { id: string; name: string }, k: RemedyKb, 
   if (!doc) throw new Error(`the page that names ${v.name}'s published addresses is not in the source list`);
   citeSource(doc.id);
   const looked = (f.analysis.verification?.vendorRanges ?? []).filter((d) => d.vendorId === v.id);
-  // not looked up (DNS off), or nothing found at the name: say where they are and how to list them
+  // not looked up (DNS off), or nothing usable found at the name: say where they are and how to list them
   if (!looked.some((d) => d.ranges.length)) {
     const command = pubs.map((p) => listCommand(p.name, p.kind)).join('; ');
-    caveats.push(say('vendor.dnsOffline', { vendor: v.name, names: words(pubs.map((p) => p.name)), title: doc.title, command }));
+    caveats.push(say(looked.length ? 'vendor.dnsUnread' : 'vendor.dnsOffline', { vendor: v.name, names: words(pubs.map((p) => p.name)), title: doc.title, command }));
     return [];
   }
   const out: IpInput[] = [];

@@ -83,6 +83,10 @@ export const STATEMENTS: Readonly<Record<string, StatementRecord>> = {
     "{vendor} publishes the addresses its servers send from in DNS at {names} ({title}). With DNS lookups allowed (the CLI's --dns live, or the Mail Flow Lens: DNS Mode setting), they are looked up, checked against the gateway address in this message and added to this list; or list them yourself: {command}",
     'product',
   ),
+  'vendor.dnsUnread': S(
+    "{vendor} publishes the addresses its servers send from in DNS at {names} ({title}), but no usable list was found there for this analysis; list them yourself: {command}",
+    'product',
+  ),
   'vendor.dnsNotCovering': S(
     "{vendor}'s addresses published in DNS at {name} do not include {ips}, the address it delivered this message from; they are not used: ask {vendor} which addresses deliver your mail.",
     'product',

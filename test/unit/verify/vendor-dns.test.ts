@@ -148,6 +148,25 @@ describe("the recipient's gateway vendor, end to end", () => {
     assert.deepEqual((lock.parameters as { senderIPAddresses: string[] }).senderIPAddresses, [MIMECAST.deliveryIp]);
   });
 
+  test('looked up but not found: the fix says so and how to list them, and lists only the gateway address', async () => {
+    const built = await buildCached('mimecast-efc-eop');
+    const zone = { ...built.dnsZone } as Record<string, unknown>;
+    for (const k of Object.keys(zone)) if (k.endsWith('_netblocks.mimecast.com')) delete zone[k];
+    const bare = await startDnsServer(zone);
+    const r = createLiveResolver({ server: `${bare.host}:${bare.port}`, timeoutMs: 1000, tries: 2 });
+    try {
+      const a = await analyze(built.bytes, { name: 'm.eml', dnsMode: 'live', resolver: r.resolve, receivingDomains: [built.facts.recipientDomain] });
+      assert.deepEqual(a.verification?.vendorRanges?.map((d) => [d.name, d.ranges.length, d.complete]), [['_netblocks.mimecast.com', 0, false]]);
+      const [lock] = generateByIds(a, ['lockdown-connector'], {});
+      assert.deepEqual((lock.parameters as { senderIPAddresses: string[] }).senderIPAddresses, [MIMECAST.deliveryIp]);
+      assert.ok(lock.caveats.some((c) => c.includes('no usable list was found there for this analysis')), lock.caveats.join('\n'));
+      assert.ok(!lock.caveats.some((c) => c.includes('With DNS lookups allowed')), 'DNS was allowed: the offline wording does not apply');
+    } finally {
+      r.cancel();
+      await bare.stop();
+    }
+  });
+
   test("a sender's own outbound gateway is never looked up", async () => {
     const built = await buildCached('sender-outbound-gateway');
     const rec = recordingResolver(live.resolve);
