@@ -10,19 +10,7 @@ import { analyze } from '../../../src/core/analyze';
 import type { Finding } from '../../../src/core/types';
 import { unusableReason } from '../../../src/core/diagnose/rules/dkim-signature-unusable';
 import { buildCached } from '../../fixtures/scenarios';
-
-function edit(bytes: Buffer, ...pairs: Array<[string, string]>): Buffer {
-  const s = bytes.toString('latin1');
-  const end = s.indexOf('\r\n\r\n');
-  let head = s.slice(0, end);
-  for (const [from, to] of pairs) {
-    const at = head.indexOf(from);
-    assert.ok(at >= 0, `edit: "${from}" not in the header`);
-    assert.equal(head.indexOf(from, at + 1), -1, `edit: "${from}" is not unique`);
-    head = head.slice(0, at) + to + head.slice(at + from.length);
-  }
-  return Buffer.from(head + s.slice(end), 'latin1');
-}
+import { edit } from './edit-header';
 
 const EOP_BODY_FAIL = 'smtp.mailfrom=northwindtraders.com; dkim=fail (body hash did not verify)';
 

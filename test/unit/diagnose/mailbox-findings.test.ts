@@ -8,23 +8,10 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../../src/core/analyze';
 import type { Finding } from '../../../src/core/types';
 import { buildCached } from '../../fixtures/scenarios';
+import { edit } from './edit-header';
 
 async function bytesOf(id: string): Promise<Buffer> {
   return (await buildCached(id)).bytes;
-}
-
-/** Replace text in the header block (exactly once each); fails the test when the text is missing. */
-function edit(bytes: Buffer, ...pairs: Array<[string, string]>): Buffer {
-  const s = bytes.toString('latin1');
-  const end = s.indexOf('\r\n\r\n');
-  let head = s.slice(0, end);
-  for (const [from, to] of pairs) {
-    const at = head.indexOf(from);
-    assert.ok(at >= 0, `edit: "${from}" not in the header`);
-    assert.equal(head.indexOf(from, at + 1), -1, `edit: "${from}" is not unique`);
-    head = head.slice(0, at) + to + head.slice(at + from.length);
-  }
-  return Buffer.from(head + s.slice(end), 'latin1');
 }
 
 async function findingsOf(bytes: Buffer, id: string): Promise<Finding[]> {

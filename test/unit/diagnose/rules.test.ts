@@ -11,25 +11,10 @@ import { diagnose } from '../../../src/core/diagnose';
 import type { Analysis, Finding } from '../../../src/core/types';
 import { buildCached, hostileInputs } from '../../fixtures/scenarios';
 import type { FullAnalyzeOptions } from '../../../src/core/analyze';
+import { edit } from './edit-header';
 
 async function bytesOf(id: string): Promise<Buffer> {
   return (await buildCached(id)).bytes;
-}
-
-/** Replace text in the header block (exactly once each); fails the test when the text is missing. */
-function edit(bytes: Buffer, ...pairs: Array<[string, string]>): Buffer {
-  let s = bytes.toString('latin1');
-  const end = s.indexOf('\r\n\r\n');
-  let head = s.slice(0, end);
-  const body = s.slice(end);
-  for (const [from, to] of pairs) {
-    const at = head.indexOf(from);
-    assert.ok(at >= 0, `edit: "${from}" not in the header`);
-    assert.equal(head.indexOf(from, at + 1), -1, `edit: "${from}" is not unique`);
-    head = head.slice(0, at) + to + head.slice(at + from.length);
-  }
-  s = head + body;
-  return Buffer.from(s, 'latin1');
 }
 
 async function findings(bytes: Buffer, options: FullAnalyzeOptions = {}): Promise<{ a: Analysis; all: Finding[] }> {
