@@ -51,6 +51,15 @@ class Expansion {
     return true;
   }
 
+  /** A name that can be looked up within the budget; otherwise the list is incomplete. */
+  private usable(name: string): boolean {
+    if (!DOMAIN.test(name)) {
+      this.complete = false;
+      return false;
+    }
+    return this.budget();
+  }
+
   private add(text: string): void {
     const spec = parseIpSpec(text);
     // an a-b range is not SPF; a block wider than /16 (IPv4) or /32 (IPv6) is no gateway's list
@@ -67,10 +76,7 @@ class Expansion {
 
   /** The addresses of a host name (A and AAAA), each as a single address. */
   async host(name: string): Promise<void> {
-    if (!DOMAIN.test(name) || !this.budget()) {
-      if (!DOMAIN.test(name)) this.complete = false;
-      return;
-    }
+    if (!this.usable(name)) return;
     let found = 0;
     for (const type of ['A', 'AAAA']) {
       try {
@@ -93,10 +99,7 @@ class Expansion {
     const key = name.toLowerCase().replace(/\.$/, '');
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    if (!DOMAIN.test(key) || !this.budget()) {
-      if (!DOMAIN.test(key)) this.complete = false;
-      return;
-    }
+    if (!this.usable(key)) return;
     let records: string[];
     try {
       records = txtStrings(await this.resolver(key, 'TXT')).filter((r) => /^v=spf1(\s|$)/i.test(r));
