@@ -115,7 +115,7 @@ function fieldsOf(bytes: Buffer): FieldSeed[] {
 
 async function loadSeeds(target: Target): Promise<{ fields: FieldSeed[]; msgs: Array<{ msg: Buffer; headers: string; unicode: boolean }> }> {
   const { SCENARIOS } = await import('../fixtures/scenarios');
-  const { buildMsg, headerBlockOf } = await import('../fixtures/msg/build');
+  const { headerBlockOf } = await import('../fixtures/msg/build');
   const fields: FieldSeed[] = [];
   const msgs: Array<{ msg: Buffer; headers: string; unicode: boolean }> = [];
   const seen = new Set<string>();
@@ -135,7 +135,7 @@ async function loadSeeds(target: Target): Promise<{ fields: FieldSeed[]; msgs: A
     if (target === 'msg') {
       const headers = headerBlockOf(b.bytes);
       const unicode = k++ % 2 === 0;
-      msgs.push({ msg: buildMsg({ transportHeaders: headers, subject: 'Invoice INV-20417', body: 'Hello,\r\n', messageClass: 'IPM.Note', unicode, internetMessageId: '<fuzz@northwindtraders.com>' }), headers, unicode });
+      msgs.push({ msg: msgBuilder(headers, unicode), headers, unicode });
     }
   }
   const dirs = [path.join(__dirname, '..', '..', '..', 'samples'), process.env.FUZZ_SEEDS_DIR].filter((d): d is string => !!d && fs.existsSync(d));
